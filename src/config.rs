@@ -1,0 +1,128 @@
+//! All settings, read once from environment variables with safe defaults.
+//! Each variable is documented where it is read and listed in the README.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rand::RngCore;
+
+#[derive(Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: use this server; when unset, a private cluster is started under the data dir.
+    pub database_url: Option<String>,
+    /// `SITESYNC_BIND`: address the web server listens on.
+    pub bind: String,
+    /// `SITESYNC_DATA_DIR`: the embedded cluster (`pg/`), the secret key file and uploaded files.
+    pub data_dir: PathBuf,
+    /// `SITESYNC_SECRET_KEY`: signs cookies and derives encryption keys. Never printed.
+    pub secret_key: SecretKey,
+    /// `SITESYNC_POOL_SIZE`: maximum database connections held by this process.
+    pub pool_size: u32,
+    /// `SITESYNC_POOL_TIMEOUT_SECS`: how long a request waits for a free connection before a 503.
+    pub pool_timeout: Duration,
+    /// `SITESYNC_POOL_MAX_LIFETIME_SECS`: connections are recycled after this long, which drops
+    /// the per-schema catalog caches a connection gathers while serving many organizations.
+    pub pool_max_lifetime: Duration,
+    /// `SITESYNC_POOL_IDLE_TIMEOUT_SECS`: idle connections are closed after this long.
+    pub pool_idle_timeout: Duration,
+    /// `SITESYNC_SECURE_COOKIES`: set to `true` when served over HTTPS.
+    pub secure_cookies: bool,
+}
+
+/// Key material; `Debug` is deliberately not derived so it cannot end up in a log line.
+#[derive(Clone)]
+pub struct SecretKey(pub Vec<u8>);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error("could not prepare the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_var<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|_| ConfigError::Invalid {
+            name,
+            reason: format!("{raw:?} could not be read"),
+        }),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let data_dir = PathBuf::from(var("SITESYNC_DATA_DIR").unwrap_or_else(|| "./var".into()));
+        fs::create_dir_all(&data_dir).map_err(|source| ConfigError::DataDir {
+            path: data_dir.clone(),
+            source,
+        })?;
+        let data_dir = data_dir
+            .canonicalize()
+            .map_err(|source| ConfigError::DataDir {
+                path: data_dir.clone(),
+                source,
+            })?;
+        let secret_key = match var("SITESYNC_SECRET_KEY") {
+            Some(key) if key.len() >= 32 => SecretKey(key.into_bytes()),
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "SITESYNC_SECRET_KEY",
+                    reason: "it must be at least 32 characters long".into(),
+                })
+            }
+            None => load_or_create_key(&data_dir.join("secret.key")).map_err(|source| {
+                ConfigError::DataDir {
+                    path: data_dir.clone(),
+                    source,
+                }
+            })?,
+        };
+        let secs = |name, default| parse_var(name, default).map(Duration::from_secs);
+        Ok(Config {
+            database_url: var("DATABASE_URL"),
+            bind: var("SITESYNC_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir,
+            secret_key,
+            pool_size: parse_var("SITESYNC_POOL_SIZE", 10u32)?.max(1),
+            pool_timeout: secs("SITESYNC_POOL_TIMEOUT_SECS", 5)?,
+            pool_max_lifetime: secs("SITESYNC_POOL_MAX_LIFETIME_SECS", 30 * 60)?,
+            pool_idle_timeout: secs("SITESYNC_POOL_IDLE_TIMEOUT_SECS", 5 * 60)?,
+            secure_cookies: parse_var("SITESYNC_SECURE_COOKIES", false)?,
+        })
+    }
+
+    pub fn pg_dir(&self) -> PathBuf {
+        self.data_dir.join("pg")
+    }
+}
+
+/// Generates a 64-byte key on first start and keeps it (mode 0600) so sessions survive restarts.
+fn load_or_create_key(path: &Path) -> std::io::Result<SecretKey> {
+    if let Ok(existing) = fs::read(path) {
+        if existing.len() >= 64 {
+            return Ok(SecretKey(existing));
+        }
+    }
+    let mut key = vec![0u8; 64];
+    rand::thread_rng().fill_bytes(&mut key);
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(&key)?;
+    Ok(SecretKey(key))
+}

@@ -1,0 +1,128 @@
+//! Applies `migrations/public` once and `migrations/org` to every organization's schema.
+//!
+//! An org schema's migrations run with the search_path pointing at that schema first, so
+//! Diesel's unqualified `__diesel_schema_migrations` table is created in, and records the
+//! versions of, that schema alone.
+
+use std::sync::Mutex;
+
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::orgs::naming;
+
+pub const PUBLIC: EmbeddedMigrations = embed_migrations!("migrations/public");
+pub const ORG: EmbeddedMigrations = embed_migrations!("migrations/org");
+
+/// The group role every organization's role belongs to: it carries the rights on the few
+/// public tables that organization pages read or write.
+pub const ORG_GROUP_ROLE: &str = "sitesync_org_member";
+
+/// What an organization role may do on public tables, granted through [`ORG_GROUP_ROLE`].
+/// Features that need more add a line here; nothing is granted wholesale.
+const ORG_GROUP_GRANTS: &[&str] = &["GRANT SELECT ON organizations TO sitesync_org_member"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// Applies pending platform migrations and refreshes the org group's grants.
+pub fn run_public(conn: &mut PgConnection) -> Result<(), MigrationError> {
+    conn.transaction(|conn| {
+        // Serialises concurrent starts (an app server and a CLI run at once).
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7400001)").execute(conn)?;
+        diesel::sql_query("SELECT set_config('search_path', 'public', true)").execute(conn)?;
+        conn.run_pending_migrations(PUBLIC)
+            .map_err(|e| MigrationError::Migration(e.to_string()))?;
+        ensure_group_role(conn)?;
+        for grant in ORG_GROUP_GRANTS {
+            diesel::sql_query(*grant).execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+fn ensure_group_role(conn: &mut PgConnection) -> QueryResult<()> {
+    // Roles are shared by every database of a cluster, so another database may have made it.
+    diesel::sql_query(format!(
+        "DO $$ BEGIN CREATE ROLE {ORG_GROUP_ROLE} NOLOGIN; \
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+    ))
+    .execute(conn)?;
+    diesel::sql_query(format!("GRANT USAGE ON SCHEMA public TO {ORG_GROUP_ROLE}")).execute(conn)?;
+    Ok(())
+}
+
+/// Applies pending org migrations to one schema. Call inside the caller's transaction.
+pub fn run_org_in_transaction(
+    conn: &mut PgConnection,
+    schema_name: &str,
+) -> Result<(), MigrationError> {
+    let path = naming::search_path(schema_name)
+        .ok_or_else(|| MigrationError::Migration(format!("invalid schema name {schema_name:?}")))?;
+    diesel::sql_query("SELECT pg_advisory_xact_lock(7400002, hashtext($1))")
+        .bind::<Text, _>(schema_name)
+        .execute(conn)?;
+    diesel::sql_query("SELECT set_config('search_path', $1, true)")
+        .bind::<Text, _>(path)
+        .execute(conn)?;
+    conn.run_pending_migrations(ORG)
+        .map_err(|e| MigrationError::Migration(e.to_string()))?;
+    Ok(())
+}
+
+/// Applies pending org migrations to one schema in its own transaction.
+pub fn run_org(conn: &mut PgConnection, schema_name: &str) -> Result<(), MigrationError> {
+    conn.transaction(|conn| run_org_in_transaction(conn, schema_name))
+}
+
+/// The outcome of migrating every org schema.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub migrated: Vec<String>,
+    pub failed: Vec<(String, String)>,
+}
+
+/// Migrates every organization's schema with `jobs` connections at once. A schema that fails
+/// is reported and the others carry on.
+pub fn run_all_orgs(db: &crate::db::Db, jobs: usize) -> Result<Report, MigrationError> {
+    use crate::db::schema_public::organizations::dsl as o;
+    let schemas: Vec<String> = {
+        let mut conn = db
+            .get()
+            .map_err(|e| MigrationError::Migration(e.to_string()))?;
+        o::organizations
+            .filter(o::deleted_at.is_null())
+            .order(o::slug)
+            .select(o::schema_name)
+            .load(&mut conn)?
+    };
+    let queue = Mutex::new(schemas.into_iter());
+    let report = Mutex::new(Report::default());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| loop {
+                let Some(schema) = queue.lock().ok().and_then(|mut q| q.next()) else {
+                    break;
+                };
+                let outcome = db
+                    .get()
+                    .map_err(|e| MigrationError::Migration(e.to_string()))
+                    .and_then(|mut conn| run_org(&mut conn, &schema));
+                if let Ok(mut report) = report.lock() {
+                    match outcome {
+                        Ok(()) => report.migrated.push(schema),
+                        Err(e) => report.failed.push((schema, e.to_string())),
+                    }
+                }
+            });
+        }
+    });
+    Ok(report.into_inner().unwrap_or_default())
+}

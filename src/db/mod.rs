@@ -1,0 +1,128 @@
+//! Database access: the connection pool, the private cluster, migrations and generated schemas.
+//!
+//! Diesel is synchronous, so every query runs on actix's blocking thread pool through
+//! [`Db::run`]. A semaphore sized to the pool makes requests wait for a connection
+//! asynchronously instead of parking blocking threads on `pool.get()`.
+
+pub mod bootstrap;
+pub mod cluster;
+pub mod migrations;
+pub mod schema_org;
+pub mod schema_public;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::PgConnection;
+use tokio::sync::Semaphore;
+
+use crate::config::Config;
+
+pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+pub type PooledConn = PooledConnection<ConnectionManager<PgConnection>>;
+
+/// No free connection came within the pool timeout, or the database did not answer.
+#[derive(Debug, thiserror::Error)]
+#[error("the database is unavailable: {0}")]
+pub struct Unavailable(pub String);
+
+/// Session constants for every new connection. The organization is never set here: it is set
+/// per transaction by `orgs::tenancy`, so it cannot outlive the request that chose it.
+#[derive(Debug)]
+struct SessionSettings {
+    application_name: &'static str,
+}
+
+impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&format!(
+            "SET application_name = '{}'; SET statement_timeout = '30s'; \
+             SET idle_in_transaction_session_timeout = '60s'",
+            self.application_name
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pool: PgPool,
+    permits: Arc<Semaphore>,
+    timeout: Duration,
+}
+
+pub struct PoolOptions {
+    pub size: u32,
+    pub timeout: Duration,
+    pub max_lifetime: Duration,
+    pub idle_timeout: Duration,
+    /// Shown in `pg_stat_activity`; the embedded cluster is stopped only when no process
+    /// whose name starts with `sitesync` is still connected.
+    pub application_name: &'static str,
+}
+
+impl PoolOptions {
+    pub fn from_config(config: &Config, application_name: &'static str) -> PoolOptions {
+        PoolOptions {
+            size: config.pool_size,
+            timeout: config.pool_timeout,
+            max_lifetime: config.pool_max_lifetime,
+            idle_timeout: config.pool_idle_timeout,
+            application_name,
+        }
+    }
+}
+
+impl Db {
+    pub fn connect(url: &str, options: PoolOptions) -> Result<Db, Unavailable> {
+        let pool = Pool::builder()
+            .max_size(options.size)
+            .min_idle(Some(0))
+            .connection_timeout(options.timeout)
+            .max_lifetime(Some(options.max_lifetime))
+            .idle_timeout(Some(options.idle_timeout))
+            .connection_customizer(Box::new(SessionSettings {
+                application_name: options.application_name,
+            }))
+            .build(ConnectionManager::<PgConnection>::new(url))
+            .map_err(|e| Unavailable(e.to_string()))?;
+        Ok(Db {
+            pool,
+            permits: Arc::new(Semaphore::new(options.size as usize)),
+            timeout: options.timeout,
+        })
+    }
+
+    /// Runs blocking database work off the async workers, waiting asynchronously for a slot.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<Unavailable> + Send + 'static,
+    {
+        let permit = tokio::time::timeout(self.timeout, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| Unavailable("timed out waiting for a database connection".into()))?
+            .map_err(|_| Unavailable("the connection pool is closed".into()))?;
+        let pool = self.pool.clone();
+        let outcome = actix_web::web::block(move || {
+            let _permit = permit;
+            let mut conn = pool.get().map_err(|e| Unavailable(e.to_string()))?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| Unavailable(e.to_string()))?;
+        outcome
+    }
+
+    /// A connection for blocking code outside a request (CLI commands, tests).
+    pub fn get(&self) -> Result<PooledConn, Unavailable> {
+        self.pool.get().map_err(|e| Unavailable(e.to_string()))
+    }
+
+    pub fn state(&self) -> diesel::r2d2::State {
+        self.pool.state()
+    }
+}

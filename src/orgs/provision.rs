@@ -1,0 +1,117 @@
+//! Creating an organization: its registry row, database role, schema and tables, all in one
+//! transaction, so a failure leaves nothing half-made.
+
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::naming::{quote_ident, Slug, SlugError};
+use super::queries::{self, Organization, OrganizationInsertForm};
+use crate::db::migrations::{self, MigrationError, ORG_GROUP_ROLE};
+
+pub const ORGANIZATION_TYPES: &[(&str, &str)] = &[
+    ("service_company", "Lift service company"),
+    ("building_owner", "Building owner or manager"),
+    ("manufacturer", "Manufacturer"),
+    ("supplier", "Parts supplier"),
+    ("insurance", "Insurer"),
+    ("trade_school", "Trade school"),
+    ("regulatory_body", "Regulator"),
+    ("individual", "Individual"),
+];
+
+pub struct NewOrganization<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub organization_type: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("Slug: {0}")]
+    Slug(#[from] SlugError),
+    #[error("The slug “{0}” is already taken")]
+    Taken(String),
+    #[error("Name: enter 1 to 255 characters")]
+    Name,
+    #[error("Unknown organization type")]
+    OrganizationType,
+    #[error("database error: {0}")]
+    Database(DieselError),
+    #[error("{0}")]
+    Migration(#[from] MigrationError),
+}
+
+impl From<DieselError> for CreateError {
+    fn from(e: DieselError) -> Self {
+        CreateError::Database(e)
+    }
+}
+
+pub fn validate_name(name: &str) -> Result<&str, CreateError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 255 || name.chars().any(char::is_control) {
+        return Err(CreateError::Name);
+    }
+    Ok(name)
+}
+
+/// Creates the organization. Call within the caller's transaction when it must commit together
+/// with other rows (the owner's membership); [`create`] wraps it in its own.
+pub fn create_in_transaction(
+    conn: &mut PgConnection,
+    new: &NewOrganization,
+) -> Result<Organization, CreateError> {
+    let name = validate_name(new.name)?;
+    let slug = Slug::parse(new.slug)?;
+    if !ORGANIZATION_TYPES
+        .iter()
+        .any(|(key, _)| *key == new.organization_type)
+    {
+        return Err(CreateError::OrganizationType);
+    }
+    let schema_name = slug.schema_name();
+    let role_name = slug.new_role_name();
+    let org = queries::insert(
+        conn,
+        &OrganizationInsertForm {
+            name,
+            slug: slug.as_str(),
+            schema_name: &schema_name,
+            role_name: &role_name,
+            organization_type: new.organization_type,
+        },
+    )
+    .map_err(|e| match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            CreateError::Taken(slug.as_str().to_string())
+        }
+        other => CreateError::Database(other),
+    })?;
+    let (Some(schema), Some(role)) = (quote_ident(&schema_name), quote_ident(&role_name)) else {
+        return Err(CreateError::Slug(SlugError::Format));
+    };
+    // The org role signs in with no password: it is only ever assumed with SET ROLE, and a
+    // LOGIN role keeps working where a coordinator connects as the current role (Citus).
+    let statements = [
+        format!("CREATE ROLE {role} LOGIN IN ROLE {ORG_GROUP_ROLE}"),
+        format!("GRANT {role} TO CURRENT_USER"),
+        format!("CREATE SCHEMA {schema}"),
+        format!("GRANT USAGE ON SCHEMA {schema} TO {role}"),
+        format!(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} \
+             GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}"
+        ),
+        format!(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}"
+        ),
+    ];
+    for statement in statements {
+        diesel::sql_query(statement).execute(conn)?;
+    }
+    migrations::run_org_in_transaction(conn, &schema_name)?;
+    Ok(org)
+}
+
+pub fn create(conn: &mut PgConnection, new: &NewOrganization) -> Result<Organization, CreateError> {
+    conn.transaction(|conn| create_in_transaction(conn, new))
+}

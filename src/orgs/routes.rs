@@ -1,0 +1,29 @@
+//! Organization pages that belong to no single feature.
+
+use actix_web::HttpResponse;
+use askama::Template;
+
+use super::context::OrgScope;
+use crate::sites;
+use crate::web::{render, AppError, Layout};
+
+#[derive(Template)]
+#[template(path = "orgs/home.html")]
+struct OrgHomePage {
+    layout: Layout,
+    name: String,
+    site_count: i64,
+}
+
+pub async fn home(scope: OrgScope) -> Result<HttpResponse, AppError> {
+    let (name, site_count) = scope
+        .run(|conn, org| Ok((org.name.clone(), sites::queries::count_active(conn)?)))
+        .await?;
+    render(&OrgHomePage {
+        layout: Layout::new(name.clone())
+            .in_org(&name, scope.slug())
+            .section("org_home"),
+        name,
+        site_count,
+    })
+}

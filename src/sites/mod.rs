@@ -1,0 +1,3 @@
+//! Sites (buildings) of an organization.
+
+pub mod queries;
