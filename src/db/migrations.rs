@@ -107,18 +107,17 @@ pub fn run_all_orgs(db: &crate::db::Db, jobs: usize) -> Result<Report, Migration
     let report = Mutex::new(Report::default());
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
-            scope.spawn(|| loop {
-                let Some(schema) = queue.lock().ok().and_then(|mut q| q.next()) else {
-                    break;
-                };
-                let outcome = db
-                    .get()
-                    .map_err(|e| MigrationError::Migration(e.to_string()))
-                    .and_then(|mut conn| run_org(&mut conn, &schema));
-                if let Ok(mut report) = report.lock() {
-                    match outcome {
-                        Ok(()) => report.migrated.push(schema),
-                        Err(e) => report.failed.push((schema, e.to_string())),
+            scope.spawn(|| {
+                while let Some(schema) = queue.lock().ok().and_then(|mut q| q.next()) {
+                    let outcome = db
+                        .get()
+                        .map_err(|e| MigrationError::Migration(e.to_string()))
+                        .and_then(|mut conn| run_org(&mut conn, &schema));
+                    if let Ok(mut report) = report.lock() {
+                        match outcome {
+                            Ok(()) => report.migrated.push(schema),
+                            Err(e) => report.failed.push((schema, e.to_string())),
+                        }
                     }
                 }
             });

@@ -1,1 +1,7 @@
-fn main() {}
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Integration tests: the real application over real HTTP against a real PostgreSQL.
+
+mod harness;
+
+mod cluster;
+mod foundation;
