@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::io::Write;
+use std::net::IpAddr;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,8 +29,15 @@ pub struct Config {
     pub pool_max_lifetime: Duration,
     /// `SITESYNC_POOL_IDLE_TIMEOUT_SECS`: idle connections are closed after this long.
     pub pool_idle_timeout: Duration,
-    /// `SITESYNC_SECURE_COOKIES`: set to `true` when served over HTTPS.
+    /// `SITESYNC_SECURE_COOKIES`: set to `true` when served over HTTPS: cookies get `Secure` and
+    /// the `__Host-` prefix, and responses carry HSTS.
     pub secure_cookies: bool,
+    /// `SITESYNC_SESSION_IDLE_MINUTES`: a session unused this long ends.
+    pub session_idle: Duration,
+    /// `SITESYNC_SESSION_LIFETIME_HOURS`: a session ends this long after sign-in, used or not.
+    pub session_lifetime: Duration,
+    /// `SITESYNC_TRUSTED_PROXIES`: comma-separated proxy IPs whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// Key material; `Debug` is deliberately not derived so it cannot end up in a log line.
@@ -100,12 +108,33 @@ impl Config {
             pool_max_lifetime: secs("SITESYNC_POOL_MAX_LIFETIME_SECS", 30 * 60)?,
             pool_idle_timeout: secs("SITESYNC_POOL_IDLE_TIMEOUT_SECS", 5 * 60)?,
             secure_cookies: parse_var("SITESYNC_SECURE_COOKIES", false)?,
+            session_idle: Duration::from_secs(
+                60 * parse_var("SITESYNC_SESSION_IDLE_MINUTES", 8 * 60u64)?,
+            ),
+            session_lifetime: Duration::from_secs(
+                3600 * parse_var("SITESYNC_SESSION_LIFETIME_HOURS", 14 * 24u64)?,
+            ),
+            trusted_proxies: parse_proxies(var("SITESYNC_TRUSTED_PROXIES").as_deref())?,
         })
     }
 
     pub fn pg_dir(&self) -> PathBuf {
         self.data_dir.join("pg")
     }
+}
+
+fn parse_proxies(raw: Option<&str>) -> Result<Vec<IpAddr>, ConfigError> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse().map_err(|_| ConfigError::Invalid {
+                name: "SITESYNC_TRUSTED_PROXIES",
+                reason: format!("{s:?} is not an IP address"),
+            })
+        })
+        .collect()
 }
 
 /// Generates a 64-byte key on first start and keeps it (mode 0600) so sessions survive restarts.

@@ -2,9 +2,13 @@
 //!
 //! [`app`] builds the whole web application; `main.rs` serves it and the tests drive it.
 
+pub mod admin;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod members;
 pub mod orgs;
 pub mod routes;
 pub mod sites;
@@ -12,11 +16,16 @@ pub mod web;
 
 use std::sync::Arc;
 
-use actix_web::body::{EitherBody, MessageBody};
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
+use actix_session::SessionMiddleware;
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, ErrorHandlers};
 use actix_web::{web as aweb, App};
 
+use auth::csrf::CsrfGuard;
+use auth::session_store::PgSessionStore;
 use config::Config;
 use db::Db;
 
@@ -26,6 +35,33 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
+fn sessions(state: &AppState) -> SessionMiddleware<PgSessionStore> {
+    let config = &state.config;
+    let idle = actix_web::cookie::time::Duration::seconds(config.session_idle.as_secs() as i64);
+    // Over HTTPS the `__Host-` prefix pins the cookie to this host, path `/` and `Secure`.
+    let name = if config.secure_cookies {
+        "__Host-sitesync"
+    } else {
+        "sitesync"
+    };
+    SessionMiddleware::builder(
+        PgSessionStore::new(state.db.clone(), config.session_lifetime),
+        Key::derive_from(&config.secret_key.0),
+    )
+    .cookie_name(name.into())
+    .cookie_secure(config.secure_cookies)
+    .cookie_http_only(true)
+    .cookie_same_site(SameSite::Lax)
+    .cookie_path("/".into())
+    .cookie_content_security(CookieContentSecurity::Signed)
+    .session_lifecycle(
+        BrowserSession::default()
+            .state_ttl(idle)
+            .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+    )
+    .build()
+}
+
 /// The application, with every route and middleware; the same for the server and the tests.
 pub fn app(
     state: aweb::Data<AppState>,
@@ -33,11 +69,13 @@ pub fn app(
     impl ServiceFactory<
         ServiceRequest,
         Config = (),
-        Response = ServiceResponse<EitherBody<impl MessageBody>>,
+        Response = ServiceResponse<impl MessageBody>,
         Error = actix_web::Error,
         InitError = (),
     >,
 > {
+    let session = sessions(&state);
+    let secure = state.config.secure_cookies;
     App::new()
         .app_data(state)
         .app_data(routes::form_config())
@@ -45,8 +83,11 @@ pub fn app(
         .app_data(routes::path_config())
         .configure(routes::configure)
         .default_service(aweb::to(web::pages::not_found))
+        .wrap(CsrfGuard)
+        .wrap(session)
         .wrap(ErrorHandlers::new().default_handler(web::errors::htmx_error_fragment))
-        .wrap(web::middleware::security_headers())
+        .wrap_fn(web::middleware::htmx_redirects)
+        .wrap(web::middleware::security_headers(secure))
         .wrap(Compress::default())
         .wrap_fn(web::middleware::request_log)
 }

@@ -42,6 +42,33 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Check an organization's audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Platform administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every hash of the organization's audit chain; names the first broken event.
+    Verify {
+        #[arg(long)]
+        org: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Make an existing account a platform administrator.
+    Grant { email: String },
+    /// Take platform administration away from an account.
+    Revoke { email: String },
 }
 
 #[derive(Subcommand)]
@@ -81,6 +108,72 @@ fn main() -> ExitCode {
                     organization_type,
                 },
         } => create_org(config, &slug, &name, &organization_type),
+        Command::Audit {
+            command: AuditCommand::Verify { org },
+        } => verify_audit(config, &org),
+        Command::Admin { command } => match command {
+            AdminCommand::Grant { email } => set_admin(config, &email, true),
+            AdminCommand::Revoke { email } => set_admin(config, &email, false),
+        },
+    }
+}
+
+/// Runs `work` on one connection of a freshly opened database, then closes it.
+fn with_connection<T>(
+    config: &Config,
+    name: &'static str,
+    work: impl FnOnce(&mut diesel::PgConnection) -> Result<T, String>,
+) -> Result<T, String> {
+    let database = Database::open(config, PoolOptions::from_config(config, name))
+        .map_err(|e| e.to_string())?;
+    let outcome = run_migrations(&database, 1).and_then(|()| {
+        let mut conn = database.db.get().map_err(|e| e.to_string())?;
+        work(&mut conn)
+    });
+    database.close();
+    outcome
+}
+
+fn verify_audit(config: Config, slug: &str) -> ExitCode {
+    use sitesync::audit::chain::{self, ChainStatus};
+    let outcome = with_connection(&config, "sitesync audit", |conn| {
+        sitesync::orgs::tenancy::in_org(
+            conn,
+            slug,
+            |conn, _| -> Result<ChainStatus, sitesync::web::AppError> { Ok(chain::verify(conn)?) },
+        )
+        .map_err(|e| match e {
+            sitesync::web::AppError::NotFound => format!("no organization with the slug {slug:?}"),
+            other => other.to_string(),
+        })
+    });
+    match outcome {
+        Ok(ChainStatus::Intact { events }) => {
+            println!("audit chain of {slug} is intact: {events} events verified");
+            ExitCode::SUCCESS
+        }
+        Ok(ChainStatus::Broken { seq, reason }) => {
+            eprintln!("audit chain of {slug} is broken at event #{seq}: {reason}");
+            ExitCode::FAILURE
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn set_admin(config: Config, email: &str, admin: bool) -> ExitCode {
+    let outcome = with_connection(&config, "sitesync admin", |conn| {
+        sitesync::auth::accounts::set_platform_admin(conn, email, admin).map_err(|e| e.to_string())
+    });
+    match outcome {
+        Ok(0) => fail(&format!("no account with the email {email}")),
+        Ok(_) => {
+            println!(
+                "{email} is {}a platform administrator",
+                if admin { "now " } else { "no longer " }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 
@@ -171,15 +264,19 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
         // The platform keeps serving the organizations that did migrate.
         tracing::error!(error = %e, "migrations on start-up");
     }
+    let mut logins = Vec::new();
     if with_demo {
         let seeded = database
             .db
             .get()
             .map_err(|e| e.to_string())
             .and_then(|mut conn| demo::ensure(&mut conn).map_err(|e| e.to_string()));
-        if let Err(e) = seeded {
-            database.close();
-            return fail(&format!("demo data: {e}"));
+        match seeded {
+            Ok(seeded) => logins = seeded,
+            Err(e) => {
+                database.close();
+                return fail(&format!("demo data: {e}"));
+            }
         }
     }
     let bind = config.bind.clone();
@@ -187,6 +284,7 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
         db: database.db.clone(),
         config: Arc::new(config),
     });
+    let state_for_housekeeping = state.clone();
     let served = actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || app(state.clone()))
             .bind(&bind)?
@@ -195,7 +293,12 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
         println!("SiteSync is running at http://{bind}/");
         if with_demo {
             println!("Demo organization: http://{bind}/o/{}", demo::DEMO_SLUG);
+            println!("Demo sign-ins (email / password):");
+            for login in &logins {
+                println!("  {:<24} {} / {}", login.what, login.email, login.password);
+            }
         }
+        actix_web::rt::spawn(housekeeping(state_for_housekeeping));
         println!("Press Ctrl-C to stop.");
         server.await
     });
@@ -203,5 +306,26 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("could not serve on {}: {e}", "SITESYNC_BIND")),
+    }
+}
+
+/// Every ten minutes: forget expired sessions and old sign-in attempts.
+async fn housekeeping(state: web::Data<AppState>) {
+    let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let purged: Result<(usize, usize), sitesync::web::AppError> = state
+            .db
+            .run(|conn| {
+                Ok((
+                    sitesync::auth::session_store::purge_expired(conn)?,
+                    sitesync::auth::throttle::purge_old(conn)?,
+                ))
+            })
+            .await;
+        match purged {
+            Ok((sessions, attempts)) => tracing::debug!(sessions, attempts, "housekeeping"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
     }
 }

@@ -3,14 +3,93 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::web::AppError;
-use crate::{orgs, web as pages};
+use crate::{admin, audit, auth, members, orgs, web as pages};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/", web::get().to(pages::pages::home))
         .route("/healthz", web::get().to(pages::pages::healthz))
         .route("/static/{path:.*}", web::get().to(pages::assets::serve))
         .route("/static/{path:.*}", web::head().to(pages::assets::serve))
-        .service(web::scope("/o/{slug}").route("", web::get().to(orgs::routes::home)));
+        // Accounts
+        .route("/signin", web::get().to(auth::routes::signin_page))
+        .route("/signin", web::post().to(auth::routes::signin))
+        .route("/signout", web::post().to(auth::routes::signout))
+        .route("/signup", web::get().to(auth::routes::signup_page))
+        .route("/signup", web::post().to(auth::routes::signup))
+        .route(
+            "/signup/organization",
+            web::get().to(auth::routes::signup_org_page),
+        )
+        .route(
+            "/signup/organization",
+            web::post().to(auth::routes::signup_org),
+        )
+        .route(
+            "/signup/organization/slug",
+            web::get().to(auth::routes::slug_check),
+        )
+        .route("/account", web::get().to(auth::routes::account_page))
+        .route(
+            "/account/profile",
+            web::post().to(auth::routes::update_profile),
+        )
+        .route(
+            "/account/password",
+            web::post().to(auth::routes::change_password),
+        )
+        .route(
+            "/invitations/{token}",
+            web::get().to(members::routes::invitation),
+        )
+        .route(
+            "/invitations/{token}",
+            web::post().to(members::routes::accept_with_signup),
+        )
+        .route(
+            "/invitations/{token}/accept",
+            web::post().to(members::routes::accept),
+        )
+        // Platform administration
+        .route(
+            "/admin/organizations",
+            web::get().to(admin::routes::organizations),
+        )
+        .route(
+            "/admin/organizations/{id}/suspend",
+            web::post().to(admin::routes::suspend),
+        )
+        .route(
+            "/admin/organizations/{id}/unsuspend",
+            web::post().to(admin::routes::unsuspend),
+        )
+        // Inside an organization
+        .service(
+            web::scope("/o/{slug}")
+                .route("", web::get().to(orgs::routes::home))
+                .route("/members", web::get().to(members::routes::list))
+                .route(
+                    "/members/invitations",
+                    web::post().to(members::routes::invite),
+                )
+                .route(
+                    "/members/{id}/role",
+                    web::post().to(members::routes::change_role),
+                )
+                .route(
+                    "/members/{id}/remove",
+                    web::get().to(members::routes::remove_page),
+                )
+                .route(
+                    "/members/{id}/remove",
+                    web::post().to(members::routes::remove),
+                )
+                .route(
+                    "/invitations/{id}/revoke",
+                    web::post().to(members::routes::revoke_invitation),
+                )
+                .route("/audit", web::get().to(audit::routes::list))
+                .route("/audit/verify", web::get().to(audit::routes::verify)),
+        );
 }
 
 /// Unreadable form bodies become our 400 page, not actix's plain-text error.

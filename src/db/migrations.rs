@@ -22,7 +22,13 @@ pub const ORG_GROUP_ROLE: &str = "sitesync_org_member";
 
 /// What an organization role may do on public tables, granted through [`ORG_GROUP_ROLE`].
 /// Features that need more add a line here; nothing is granted wholesale.
-const ORG_GROUP_GRANTS: &[&str] = &["GRANT SELECT ON organizations TO sitesync_org_member"];
+const ORG_GROUP_GRANTS: &[&str] = &[
+    "GRANT SELECT ON organizations TO sitesync_org_member",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON memberships TO sitesync_org_member",
+    "GRANT SELECT, INSERT, UPDATE ON invitations TO sitesync_org_member",
+    "GRANT SELECT (id, email, first_name, last_name, display_name, is_active) ON accounts \
+     TO sitesync_org_member",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum MigrationError {
@@ -38,9 +44,10 @@ pub fn run_public(conn: &mut PgConnection) -> Result<(), MigrationError> {
         // Serialises concurrent starts (an app server and a CLI run at once).
         diesel::sql_query("SELECT pg_advisory_xact_lock(7400001)").execute(conn)?;
         diesel::sql_query("SELECT set_config('search_path', 'public', true)").execute(conn)?;
+        // Policies in the migrations name the group role, so it must exist first.
+        ensure_group_role(conn)?;
         conn.run_pending_migrations(PUBLIC)
             .map_err(|e| MigrationError::Migration(e.to_string()))?;
-        ensure_group_role(conn)?;
         for grant in ORG_GROUP_GRANTS {
             diesel::sql_query(*grant).execute(conn)?;
         }

@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod migrations;
 pub mod schema_org;
 pub mod schema_public;
+pub mod sql_types;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -125,4 +126,13 @@ impl Db {
     pub fn state(&self) -> diesel::r2d2::State {
         self.pool.state()
     }
+}
+
+/// A `LIKE`/`ILIKE` pattern matching `text` anywhere, with `%`, `_` and `\` taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }

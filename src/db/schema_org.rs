@@ -1,6 +1,53 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    audit_chain_head (id) {
+        id -> Bool,
+        last_seq -> Int8,
+        #[max_length = 64]
+        last_hash -> Varchar,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    audit_events (seq) {
+        seq -> Int8,
+        occurred_at -> Timestamptz,
+        #[max_length = 60]
+        event_type -> Varchar,
+        #[max_length = 40]
+        entity_type -> Varchar,
+        #[max_length = 64]
+        entity_id -> Nullable<Varchar>,
+        actor_account_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        actor_email -> Nullable<Varchar>,
+        event_data -> Jsonb,
+        previous_state -> Nullable<Jsonb>,
+        new_state -> Nullable<Jsonb>,
+        #[max_length = 64]
+        ip -> Nullable<Varchar>,
+        #[max_length = 500]
+        user_agent -> Nullable<Varchar>,
+        #[max_length = 40]
+        request_id -> Nullable<Varchar>,
+        #[max_length = 64]
+        previous_hash -> Varchar,
+        #[max_length = 64]
+        hash -> Varchar,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     sites (id) {
         id -> Uuid,
         #[max_length = 255]
@@ -52,3 +99,5 @@ diesel::table! {
         deleted_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::allow_tables_to_appear_in_same_query!(audit_chain_head, audit_events, sites,);

@@ -1,6 +1,133 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    accounts (id) {
+        id -> Uuid,
+        #[max_length = 255]
+        email -> Varchar,
+        #[max_length = 255]
+        password_hash -> Varchar,
+        #[max_length = 100]
+        first_name -> Varchar,
+        #[max_length = 100]
+        last_name -> Varchar,
+        #[max_length = 255]
+        display_name -> Varchar,
+        #[max_length = 50]
+        phone -> Nullable<Varchar>,
+        #[max_length = 50]
+        timezone -> Varchar,
+        is_platform_admin -> Bool,
+        is_active -> Bool,
+        session_generation -> Int4,
+        last_login_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    audit_chain_head (id) {
+        id -> Bool,
+        last_seq -> Int8,
+        #[max_length = 64]
+        last_hash -> Varchar,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    audit_events (seq) {
+        seq -> Int8,
+        occurred_at -> Timestamptz,
+        #[max_length = 60]
+        event_type -> Varchar,
+        #[max_length = 40]
+        entity_type -> Varchar,
+        #[max_length = 64]
+        entity_id -> Nullable<Varchar>,
+        actor_account_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        actor_email -> Nullable<Varchar>,
+        event_data -> Jsonb,
+        previous_state -> Nullable<Jsonb>,
+        new_state -> Nullable<Jsonb>,
+        #[max_length = 64]
+        ip -> Nullable<Varchar>,
+        #[max_length = 500]
+        user_agent -> Nullable<Varchar>,
+        #[max_length = 40]
+        request_id -> Nullable<Varchar>,
+        #[max_length = 64]
+        previous_hash -> Varchar,
+        #[max_length = 64]
+        hash -> Varchar,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    invitations (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        #[max_length = 255]
+        email -> Varchar,
+        #[max_length = 20]
+        role -> Varchar,
+        token_hash -> Bytea,
+        invited_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        accepted_at -> Nullable<Timestamptz>,
+        accepted_by -> Nullable<Uuid>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    login_attempts (id) {
+        id -> Int8,
+        #[max_length = 255]
+        email -> Varchar,
+        #[max_length = 64]
+        ip -> Varchar,
+        succeeded -> Bool,
+        attempted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    memberships (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        organization_id -> Uuid,
+        #[max_length = 20]
+        role -> Varchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     organizations (id) {
         id -> Uuid,
         #[max_length = 255]
@@ -38,3 +165,111 @@ diesel::table! {
         deleted_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    security_events (id) {
+        id -> Int8,
+        account_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        email -> Nullable<Varchar>,
+        #[max_length = 40]
+        event_type -> Varchar,
+        #[max_length = 64]
+        ip -> Nullable<Varchar>,
+        #[max_length = 500]
+        user_agent -> Nullable<Varchar>,
+        occurred_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    sessions (key_hash) {
+        key_hash -> Bytea,
+        state -> Jsonb,
+        account_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        absolute_expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    sites (id) {
+        id -> Uuid,
+        #[max_length = 255]
+        name -> Varchar,
+        #[max_length = 50]
+        code -> Nullable<Varchar>,
+        #[max_length = 50]
+        site_type -> Varchar,
+        #[max_length = 255]
+        address_line1 -> Nullable<Varchar>,
+        #[max_length = 255]
+        address_line2 -> Nullable<Varchar>,
+        #[max_length = 100]
+        city -> Nullable<Varchar>,
+        #[max_length = 100]
+        state -> Nullable<Varchar>,
+        #[max_length = 20]
+        postal_code -> Nullable<Varchar>,
+        #[max_length = 100]
+        country -> Varchar,
+        latitude -> Nullable<Numeric>,
+        longitude -> Nullable<Numeric>,
+        floors_count -> Nullable<Int4>,
+        year_built -> Nullable<Int4>,
+        total_area_sqm -> Nullable<Numeric>,
+        occupancy_count -> Nullable<Int4>,
+        #[max_length = 255]
+        primary_contact_name -> Nullable<Varchar>,
+        #[max_length = 50]
+        primary_contact_phone -> Nullable<Varchar>,
+        #[max_length = 255]
+        primary_contact_email -> Nullable<Varchar>,
+        #[max_length = 255]
+        emergency_contact_name -> Nullable<Varchar>,
+        #[max_length = 50]
+        emergency_contact_phone -> Nullable<Varchar>,
+        access_instructions -> Nullable<Text>,
+        access_codes_encrypted -> Nullable<Bytea>,
+        after_hours_access -> Nullable<Text>,
+        key_holder_info -> Nullable<Text>,
+        health_score -> Nullable<Int4>,
+        health_score_updated_at -> Nullable<Timestamptz>,
+        health_score_components -> Jsonb,
+        #[max_length = 50]
+        timezone -> Varchar,
+        settings -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(memberships -> accounts (account_id));
+diesel::joinable!(memberships -> organizations (organization_id));
+diesel::joinable!(security_events -> accounts (account_id));
+diesel::joinable!(sessions -> accounts (account_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    audit_chain_head,
+    audit_events,
+    invitations,
+    login_attempts,
+    memberships,
+    organizations,
+    security_events,
+    sessions,
+    sites,
+);

@@ -1,59 +1,136 @@
 //! `OrgScope`: the extractor every `/o/{slug}/…` handler takes to reach organization data.
 //!
-//! It refuses malformed slugs before any query, and its [`OrgScope::run`] is the only way a
-//! handler gets a connection pointed at an organization's schema.
+//! Extracting it refuses malformed slugs, anonymous visitors (sign in first) and non-members
+//! (404: an organization's existence is not revealed). [`OrgScope::run`] then checks the
+//! permission the handler names and is the only way a handler gets a connection pointed at an
+//! organization's schema.
 
-use std::future::{ready, Ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
-use diesel::PgConnection;
+use diesel::{Connection, PgConnection};
+use uuid::Uuid;
 
 use super::naming::Slug;
-use super::queries::Organization;
 use super::tenancy;
+use crate::auth::identity::Viewer;
+use crate::auth::roles::{Permission, Role};
 use crate::db::Db;
-use crate::web::AppError;
+use crate::members::queries::MembershipSummary;
+use crate::web::request_meta::RequestMeta;
+use crate::web::{AppError, Layout};
 use crate::AppState;
 
+/// Who is acting, for the audit trail.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub meta: RequestMeta,
+}
+
+/// What a handler's database work knows about where and as whom it runs.
+#[derive(Debug, Clone)]
+pub struct OrgCtx {
+    pub org: MembershipSummary,
+    pub role: Role,
+    pub actor: Actor,
+}
+
 pub struct OrgScope {
-    slug: Slug,
+    pub viewer: Viewer,
+    ctx: OrgCtx,
     db: Db,
 }
 
 impl FromRequest for OrgScope {
     type Error = AppError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let scope = (|| {
-            let raw = req.match_info().get("slug").ok_or(AppError::NotFound)?;
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let viewer = Viewer::from_request(&req, payload);
+        Box::pin(async move {
+            let raw = req.match_info().get("slug").unwrap_or_default();
             let slug = Slug::parse(raw).map_err(|_| AppError::NotFound)?;
-            let state = req
+            let viewer = viewer.await?;
+            let account = viewer.require_account()?;
+            let membership = account
+                .membership(slug.as_str())
+                .cloned()
+                .ok_or(AppError::NotFound)?;
+            if membership.suspended {
+                return Err(AppError::Suspended);
+            }
+            let db = req
                 .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| AppError::internal("application state missing"))?;
-            Ok(OrgScope {
-                slug,
-                db: state.db.clone(),
-            })
-        })();
-        ready(scope)
+                .ok_or_else(|| AppError::internal("application state missing"))?
+                .db
+                .clone();
+            let ctx = OrgCtx {
+                role: membership.role,
+                org: membership,
+                actor: Actor {
+                    account_id: account.id,
+                    email: account.email.clone(),
+                    display_name: account.display_name.clone(),
+                    meta: viewer.meta.clone(),
+                },
+            };
+            Ok(OrgScope { viewer, ctx, db })
+        })
     }
 }
 
 impl OrgScope {
     pub fn slug(&self) -> &str {
-        self.slug.as_str()
+        &self.ctx.org.slug
     }
 
-    /// Runs `work` in one transaction inside the organization (schema and role switched).
-    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    pub fn role(&self) -> Role {
+        self.ctx.role
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.ctx.role.can(permission)
+    }
+
+    /// Refuses with the 403 page unless the member's role grants `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "Your role ({}) does not allow this. Ask an administrator of {} if you need it.",
+                self.ctx.role.label(),
+                self.ctx.org.name
+            )))
+        }
+    }
+
+    /// The page frame for this organization's pages.
+    pub fn layout(&self, title: impl Into<String>, section: &'static str) -> Layout {
+        self.viewer.org_layout(title, self.slug(), section)
+    }
+
+    /// Checks `permission`, then runs `work` in one transaction inside the organization
+    /// (its schema first on the search_path, its role assumed).
+    pub async fn run<T, F>(&self, permission: Permission, work: F) -> Result<T, AppError>
     where
-        F: FnOnce(&mut PgConnection, &Organization) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut PgConnection, &OrgCtx) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        let slug = self.slug.clone();
+        self.require(permission)?;
+        let ctx = self.ctx.clone();
         self.db
-            .run(move |conn| tenancy::in_org(conn, slug.as_str(), work))
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    tenancy::enter(conn, &ctx.org.schema_name, &ctx.org.role_name)?;
+                    work(conn, &ctx)
+                })
+            })
             .await
     }
 }

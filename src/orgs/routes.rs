@@ -4,6 +4,7 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 use super::context::OrgScope;
+use crate::auth::roles::Permission;
 use crate::sites;
 use crate::web::{render, AppError, Layout};
 
@@ -17,12 +18,12 @@ struct OrgHomePage {
 
 pub async fn home(scope: OrgScope) -> Result<HttpResponse, AppError> {
     let (name, site_count) = scope
-        .run(|conn, org| Ok((org.name.clone(), sites::queries::count_active(conn)?)))
+        .run(Permission::View, |conn, ctx| {
+            Ok((ctx.org.name.clone(), sites::queries::count_active(conn)?))
+        })
         .await?;
     render(&OrgHomePage {
-        layout: Layout::new(name.clone())
-            .in_org(&name, scope.slug())
-            .section("org_home"),
+        layout: scope.layout(name.clone(), "org_home"),
         name,
         site_count,
     })

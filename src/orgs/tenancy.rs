@@ -20,11 +20,15 @@ pub enum TenancyError {
 
 /// Points the current transaction at `org`'s schema and assumes its role.
 /// Must be called inside a transaction; [`in_org`] does both.
-pub fn enter(conn: &mut PgConnection, org: &Organization) -> Result<(), TenancyError> {
-    let search_path = naming::search_path(&org.schema_name).ok_or(TenancyError::NotFound)?;
+pub fn enter(
+    conn: &mut PgConnection,
+    schema_name: &str,
+    role_name: &str,
+) -> Result<(), TenancyError> {
+    let search_path = naming::search_path(schema_name).ok_or(TenancyError::NotFound)?;
     diesel::sql_query("SELECT set_config('search_path', $1, true), set_config('role', $2, true)")
         .bind::<Text, _>(search_path)
-        .bind::<Text, _>(&org.role_name)
+        .bind::<Text, _>(role_name)
         .execute(conn)?;
     Ok(())
 }
@@ -38,7 +42,7 @@ where
 {
     conn.transaction(|conn| {
         let org = queries::find_by_slug(conn, slug)?.ok_or(TenancyError::NotFound)?;
-        enter(conn, &org)?;
+        enter(conn, &org.schema_name, &org.role_name)?;
         work(conn, &org)
     })
 }

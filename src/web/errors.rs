@@ -17,12 +17,21 @@ use crate::orgs::tenancy::TenancyError;
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// Not signed in: off to the sign-in page, coming back to `next` afterwards.
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error("organization suspended")]
+    Suspended,
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Input refused with field errors. Returned from inside a transaction it rolls the
+    /// transaction back; handlers turn it into their form re-rendered with status 422.
+    #[error("rejected input")]
+    Rejected(crate::web::forms::FieldErrors),
     #[error("too many requests: {message}")]
     TooManyRequests {
         message: String,
@@ -42,9 +51,12 @@ impl AppError {
     fn heading(&self) -> &'static str {
         match self {
             AppError::NotFound => "Page not found",
+            AppError::SignInRequired { .. } => "Please sign in",
+            AppError::Suspended => "Organization suspended",
             AppError::Forbidden(_) => "Not allowed",
             AppError::BadRequest(_) => "That request could not be read",
             AppError::Conflict(_) => "Changed by someone else",
+            AppError::Rejected(_) => "Please check what you entered",
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::Unavailable(_) => "Temporarily unavailable",
             AppError::Internal(_) => "Something went wrong",
@@ -57,10 +69,19 @@ impl AppError {
             AppError::NotFound => {
                 "There is nothing at this address. It may have been moved or archived, or the link may be mistyped.".into()
             }
+            AppError::SignInRequired { .. } => "Sign in to continue.".into(),
+            AppError::Suspended => {
+                "This organization has been suspended by the platform administrators. Its pages are unavailable until it is reinstated; please contact support.".into()
+            }
             AppError::Forbidden(why) | AppError::BadRequest(why) | AppError::Conflict(why) => {
                 why.clone()
             }
             AppError::TooManyRequests { message, .. } => message.clone(),
+            AppError::Rejected(errors) => errors
+                .messages()
+                .map(|(field, message)| format!("{}: {message}", field.replace('_', " ")))
+                .collect::<Vec<_>>()
+                .join(" "),
             AppError::Unavailable(_) => {
                 "The service is busy right now. Please try again in a few seconds.".into()
             }
@@ -122,9 +143,11 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::Forbidden(_) | AppError::Suspended => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -138,6 +161,12 @@ impl ResponseError for AppError {
             _ => {}
         }
         let status = self.status_code();
+        if let AppError::SignInRequired { next } = self {
+            let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/signin?{query}")))
+                .finish();
+        }
         let page = ErrorPage {
             layout: Layout::new(self.heading()),
             heading: self.heading(),

@@ -1,10 +1,39 @@
-//! What every page's frame needs: title, the organization being viewed, navigation state.
+//! What every page's frame needs: title, the signed-in account, the organization being viewed,
+//! the organization switcher, the CSRF token and flash messages.
 
-/// The organization a page belongs to, for the header and navigation.
+use serde::{Deserialize, Serialize};
+
+use crate::auth::roles::{Permission, Role};
+
+/// An organization in the header and the switcher.
 #[derive(Debug, Clone)]
 pub struct OrgNav {
     pub name: String,
     pub slug: String,
+    pub role: Role,
+}
+
+impl OrgNav {
+    pub fn can_manage_members(&self) -> bool {
+        self.role.can(Permission::ManageMembers)
+    }
+
+    pub fn can_view_audit(&self) -> bool {
+        self.role.can(Permission::ViewAudit)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountNav {
+    pub display_name: String,
+    pub is_platform_admin: bool,
+}
+
+/// A one-time message (kind: success, error, info, warning).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone)]
@@ -13,27 +42,32 @@ pub struct Layout {
     pub org: Option<OrgNav>,
     /// Which navigation entry is the current page (`aria-current`).
     pub section: &'static str,
+    pub account: Option<AccountNav>,
+    pub orgs: Vec<OrgNav>,
+    pub csrf_token: Option<String>,
+    pub flashes: Vec<Flash>,
 }
 
 impl Layout {
+    /// A frame that knows nothing of the viewer (error pages).
     pub fn new(title: impl Into<String>) -> Layout {
         Layout {
             title: title.into(),
             org: None,
             section: "",
+            account: None,
+            orgs: Vec::new(),
+            csrf_token: None,
+            flashes: Vec::new(),
         }
-    }
-
-    pub fn in_org(mut self, name: &str, slug: &str) -> Layout {
-        self.org = Some(OrgNav {
-            name: name.to_string(),
-            slug: slug.to_string(),
-        });
-        self
     }
 
     pub fn section(mut self, section: &'static str) -> Layout {
         self.section = section;
         self
+    }
+
+    pub fn csrf(&self) -> &str {
+        self.csrf_token.as_deref().unwrap_or_default()
     }
 }

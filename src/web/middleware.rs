@@ -13,8 +13,16 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
      object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = if https {
+        DefaultHeaders::new().add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
@@ -63,5 +71,34 @@ where
                 Err(e)
             }
         }
+    }
+}
+
+/// An htmx request that gets a redirect would follow it and swap the whole target page into a
+/// fragment's place; `HX-Redirect` makes htmx navigate instead.
+pub fn htmx_redirects<S, B>(
+    req: ServiceRequest,
+    service: &S,
+) -> impl std::future::Future<Output = Result<ServiceResponse<B>, actix_web::Error>>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let is_htmx = req.headers().contains_key("hx-request");
+    let call = service.call(req);
+    async move {
+        let mut res = call.await?;
+        if is_htmx && res.status().is_redirection() {
+            if let Some(location) = res
+                .headers()
+                .get(actix_web::http::header::LOCATION)
+                .cloned()
+            {
+                *res.response_mut().status_mut() = actix_web::http::StatusCode::OK;
+                let headers = res.headers_mut();
+                headers.remove(actix_web::http::header::LOCATION);
+                headers.insert(HeaderName::from_static("hx-redirect"), location);
+            }
+        }
+        Ok(res)
     }
 }

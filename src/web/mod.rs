@@ -2,10 +2,12 @@
 
 pub mod assets;
 pub mod errors;
+pub mod forms;
 pub mod htmx;
 pub mod layout;
 pub mod middleware;
 pub mod pages;
+pub mod request_meta;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;

@@ -130,6 +130,9 @@ pub fn test_config(url: &str, pool_size: u32) -> Config {
         pool_max_lifetime: Duration::from_secs(600),
         pool_idle_timeout: Duration::from_secs(600),
         secure_cookies: false,
+        session_idle: Duration::from_secs(8 * 3600),
+        session_lifetime: Duration::from_secs(14 * 24 * 3600),
+        trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
     }
 }
 

@@ -1,0 +1,3 @@
+//! Platform administration: the organizations of the whole platform, suspension.
+
+pub mod routes;

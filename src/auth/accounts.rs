@@ -1,0 +1,132 @@
+//! Reads and writes of `public.accounts`.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use uuid::Uuid;
+
+use crate::db::schema_public::accounts;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct Account {
+    pub id: Uuid,
+    pub email: String,
+    pub password_hash: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub timezone: String,
+    pub is_platform_admin: bool,
+    pub is_active: bool,
+    pub session_generation: i32,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = accounts)]
+pub struct AccountInsertForm<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub display_name: &'a str,
+    pub timezone: &'a str,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = accounts)]
+pub struct ProfileUpdateForm<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub display_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub timezone: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InsertError {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Database(#[from] DieselError),
+}
+
+pub fn normalize_email(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+pub fn find_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option<Account>> {
+    accounts::table
+        .filter(accounts::email.eq(normalize_email(email)))
+        .select(Account::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Account> {
+    accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)
+}
+
+pub fn insert(conn: &mut PgConnection, form: &AccountInsertForm) -> Result<Account, InsertError> {
+    diesel::insert_into(accounts::table)
+        .values(form)
+        .returning(Account::as_returning())
+        .get_result(conn)
+        .map_err(|e| match e {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                InsertError::EmailTaken
+            }
+            other => InsertError::Database(other),
+        })
+}
+
+pub fn update_profile(
+    conn: &mut PgConnection,
+    id: Uuid,
+    form: &ProfileUpdateForm,
+) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id))
+        .set((form, accounts::updated_at.eq(Utc::now())))
+        .execute(conn)
+}
+
+/// Stores a new password hash and starts a new session generation; returns it.
+pub fn set_password(conn: &mut PgConnection, id: Uuid, password_hash: &str) -> QueryResult<i32> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::password_hash.eq(password_hash),
+            accounts::session_generation.eq(accounts::session_generation + 1),
+            accounts::updated_at.eq(Utc::now()),
+        ))
+        .returning(accounts::session_generation)
+        .get_result(conn)
+}
+
+pub fn set_active(conn: &mut PgConnection, id: Uuid, active: bool) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::is_active.eq(active),
+            accounts::session_generation.eq(accounts::session_generation + 1),
+            accounts::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+}
+
+pub fn set_platform_admin(conn: &mut PgConnection, email: &str, admin: bool) -> QueryResult<usize> {
+    diesel::update(accounts::table.filter(accounts::email.eq(normalize_email(email))))
+        .set(accounts::is_platform_admin.eq(admin))
+        .execute(conn)
+}
+
+pub fn record_sign_in(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::last_login_at.eq(Utc::now()))
+        .execute(conn)
+}

@@ -1,0 +1,251 @@
+//! `Viewer`: who is asking. Read from the session once per request (and cached), it carries the
+//! signed-in account with its memberships, the CSRF token and the request's origin details.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_session::{Session, SessionExt};
+use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
+use rand::distributions::{Alphanumeric, DistString};
+use uuid::Uuid;
+
+use super::accounts::Account;
+use super::session_store::{ACCOUNT_KEY, GENERATION_KEY};
+use crate::members::queries::{self as memberships, MembershipSummary};
+use crate::web::layout::{AccountNav, Flash, Layout, OrgNav};
+use crate::web::request_meta::RequestMeta;
+use crate::web::AppError;
+use crate::AppState;
+
+const CSRF_KEY: &str = "csrf";
+const FLASH_KEY: &str = "flash";
+
+/// A signed-in account, as loaded for this request.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub timezone: String,
+    pub is_platform_admin: bool,
+    pub memberships: Vec<MembershipSummary>,
+}
+
+impl SignedIn {
+    pub fn membership(&self, slug: &str) -> Option<&MembershipSummary> {
+        self.memberships.iter().find(|m| m.slug == slug)
+    }
+}
+
+#[derive(Clone)]
+pub struct Viewer {
+    pub account: Option<Arc<SignedIn>>,
+    pub meta: RequestMeta,
+    /// Path and query of this request, to come back to after signing in.
+    pub here: String,
+    session: Session,
+}
+
+impl FromRequest for Viewer {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if let Some(viewer) = req.extensions().get::<Viewer>() {
+                return Ok(viewer.clone());
+            }
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::internal("application state missing"))?
+                .clone();
+            let session = req.get_session();
+            let account_id = session.get::<Uuid>(ACCOUNT_KEY).ok().flatten();
+            let generation = session.get::<i32>(GENERATION_KEY).ok().flatten();
+            let account = match (account_id, generation) {
+                (Some(id), Some(generation)) => {
+                    let loaded = state
+                        .db
+                        .run(move |conn| load_signed_in(conn, id, generation))
+                        .await?;
+                    if loaded.is_none() {
+                        // Suspended, deleted, or signed in before a password change.
+                        session.purge();
+                    }
+                    loaded.map(Arc::new)
+                }
+                _ => None,
+            };
+            let viewer = Viewer {
+                account,
+                meta: RequestMeta::from_request(&req, &state.config.trusted_proxies),
+                here: req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_else(|| "/".into()),
+                session,
+            };
+            req.extensions_mut().insert(viewer.clone());
+            Ok(viewer)
+        })
+    }
+}
+
+fn load_signed_in(
+    conn: &mut diesel::PgConnection,
+    id: Uuid,
+    generation: i32,
+) -> Result<Option<SignedIn>, AppError> {
+    let account = match super::accounts::find(conn, id) {
+        Ok(a) if a.is_active && a.session_generation == generation => a,
+        Ok(_) | Err(diesel::result::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let memberships = memberships::for_account(conn, account.id)?;
+    Ok(Some(SignedIn {
+        id: account.id,
+        email: account.email,
+        display_name: account.display_name,
+        timezone: account.timezone,
+        is_platform_admin: account.is_platform_admin,
+        memberships,
+    }))
+}
+
+impl Viewer {
+    pub fn signed_in(&self) -> Option<&SignedIn> {
+        self.account.as_deref()
+    }
+
+    /// The signed-in account, or a trip to the sign-in page that comes back here.
+    pub fn require_account(&self) -> Result<&SignedIn, AppError> {
+        self.signed_in().ok_or_else(|| AppError::SignInRequired {
+            next: self.here.clone(),
+        })
+    }
+
+    pub fn require_platform_admin(&self) -> Result<&SignedIn, AppError> {
+        let account = self.require_account()?;
+        if account.is_platform_admin {
+            Ok(account)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// This session's CSRF token, created on first use.
+    pub fn csrf_token(&self) -> String {
+        if let Ok(Some(token)) = self.session.get::<String>(CSRF_KEY) {
+            return token;
+        }
+        let token = Alphanumeric.sample_string(&mut rand::thread_rng(), 43);
+        let _ = self.session.insert(CSRF_KEY, &token);
+        token
+    }
+
+    /// Starts a signed-in session under a new key (so a key planted before sign-in is useless)
+    /// with a fresh CSRF token.
+    pub fn sign_in(&self, account: &Account) -> Result<(), AppError> {
+        self.session.renew();
+        self.session.clear();
+        let set = |key: &str, value: String| {
+            self.session
+                .insert(key, value)
+                .map_err(|e| AppError::internal(format!("session: {e}")))
+        };
+        set(ACCOUNT_KEY, account.id.to_string())?;
+        self.session
+            .insert(GENERATION_KEY, account.session_generation)
+            .map_err(|e| AppError::internal(format!("session: {e}")))?;
+        set(
+            CSRF_KEY,
+            Alphanumeric.sample_string(&mut rand::thread_rng(), 43),
+        )?;
+        Ok(())
+    }
+
+    /// Keeps this session valid after the account's generation moved on (password change).
+    pub fn adopt_generation(&self, generation: i32) -> Result<(), AppError> {
+        self.session.renew();
+        self.session
+            .insert(GENERATION_KEY, generation)
+            .map_err(|e| AppError::internal(format!("session: {e}")))
+    }
+
+    pub fn sign_out(&self) {
+        self.session.purge();
+    }
+
+    /// A message shown once, on the next page.
+    pub fn flash(&self, kind: &'static str, message: impl Into<String>) {
+        let mut flashes: Vec<Flash> = self
+            .session
+            .get(FLASH_KEY)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        flashes.push(Flash {
+            kind: kind.to_string(),
+            message: message.into(),
+        });
+        let _ = self.session.insert(FLASH_KEY, flashes);
+    }
+
+    fn take_flashes(&self) -> Vec<Flash> {
+        self.session
+            .remove_as::<Vec<Flash>>(FLASH_KEY)
+            .and_then(Result::ok)
+            .unwrap_or_default()
+    }
+
+    /// The page frame for this viewer: account menu, organization switcher, CSRF token, and
+    /// any flash messages (taken, so they show once). An anonymous visitor gets a CSRF token
+    /// (and so a stored session) only on pages with a form: see [`Viewer::form_layout`].
+    pub fn layout(&self, title: impl Into<String>) -> Layout {
+        let mut layout = Layout::new(title);
+        layout.flashes = self.take_flashes();
+        layout.csrf_token = if self.account.is_some() {
+            Some(self.csrf_token())
+        } else {
+            self.session.get::<String>(CSRF_KEY).ok().flatten()
+        };
+        if let Some(account) = self.signed_in() {
+            layout.account = Some(AccountNav {
+                display_name: account.display_name.clone(),
+                is_platform_admin: account.is_platform_admin,
+            });
+            layout.orgs = account
+                .memberships
+                .iter()
+                .map(|m| OrgNav {
+                    name: m.name.clone(),
+                    slug: m.slug.clone(),
+                    role: m.role,
+                })
+                .collect();
+        }
+        layout
+    }
+
+    /// The frame of a page with a form, for anonymous visitors too.
+    pub fn form_layout(&self, title: impl Into<String>) -> Layout {
+        let mut layout = self.layout(title);
+        layout.csrf_token = Some(self.csrf_token());
+        layout
+    }
+
+    /// The frame of a page inside an organization.
+    pub fn org_layout(
+        &self,
+        title: impl Into<String>,
+        slug: &str,
+        section: &'static str,
+    ) -> Layout {
+        let mut layout = self.layout(title).section(section);
+        layout.org = layout.orgs.iter().find(|o| o.slug == slug).cloned();
+        layout
+    }
+}

@@ -1,0 +1,15 @@
+//! Accounts, password hashing, sessions, CSRF, roles, sign-in throttling and security events.
+
+pub mod accounts;
+pub mod csrf;
+pub mod forms;
+pub mod identity;
+pub mod password;
+pub mod roles;
+pub mod routes;
+pub mod security_events;
+pub mod session_store;
+pub mod throttle;
+pub mod views;
+
+pub use identity::Viewer;

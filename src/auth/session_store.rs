@@ -1,0 +1,227 @@
+//! Server-side sessions in `public.sessions`, so signing out, changing a password or suspending
+//! an account really ends sessions. Only the SHA-256 of a session key is stored: a leaked table
+//! does not hand out working cookies.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration as CookieDuration;
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use rand::distributions::{Alphanumeric, DistString};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::db::schema_public::sessions;
+use crate::db::{Db, Unavailable};
+
+type State = HashMap<String, String>;
+
+pub const ACCOUNT_KEY: &str = "account_id";
+pub const GENERATION_KEY: &str = "generation";
+
+#[derive(Debug, thiserror::Error)]
+enum StoreError {
+    #[error(transparent)]
+    Unavailable(#[from] Unavailable),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error("session state could not be read: {0}")]
+    Format(#[from] serde_json::Error),
+}
+
+#[derive(Clone)]
+pub struct PgSessionStore {
+    db: Db,
+    lifetime: Duration,
+}
+
+impl PgSessionStore {
+    pub fn new(db: Db, lifetime: std::time::Duration) -> PgSessionStore {
+        PgSessionStore {
+            db,
+            lifetime: Duration::from_std(lifetime).unwrap_or(Duration::days(14)),
+        }
+    }
+}
+
+fn key_hash(key: &str) -> Vec<u8> {
+    Sha256::digest(key.as_bytes()).to_vec()
+}
+
+fn account_of(state: &State) -> Option<Uuid> {
+    state
+        .get(ACCOUNT_KEY)
+        .and_then(|v| serde_json::from_str::<Uuid>(v).ok())
+}
+
+fn expiry(ttl: &CookieDuration) -> DateTime<Utc> {
+    Utc::now() + Duration::seconds(ttl.whole_seconds())
+}
+
+fn load(conn: &mut PgConnection, hash: &[u8]) -> Result<Option<State>, StoreError> {
+    let now = Utc::now();
+    let state: Option<serde_json::Value> = sessions::table
+        .filter(sessions::key_hash.eq(hash))
+        .filter(sessions::expires_at.gt(now))
+        .filter(sessions::absolute_expires_at.gt(now))
+        .select(sessions::state)
+        .first(conn)
+        .optional()?;
+    Ok(match state {
+        Some(value) => Some(serde_json::from_value(value)?),
+        None => None,
+    })
+}
+
+fn insert(
+    conn: &mut PgConnection,
+    state: &State,
+    expires_at: DateTime<Utc>,
+    lifetime: Duration,
+) -> Result<String, StoreError> {
+    let key = Alphanumeric.sample_string(&mut rand::thread_rng(), 64);
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::key_hash.eq(key_hash(&key)),
+            sessions::state.eq(serde_json::to_value(state)?),
+            sessions::account_id.eq(account_of(state)),
+            sessions::expires_at.eq(expires_at),
+            sessions::absolute_expires_at.eq(Utc::now() + lifetime),
+        ))
+        .execute(conn)?;
+    Ok(key)
+}
+
+fn new_session_key(key: String) -> Result<SessionKey, anyhow::Error> {
+    SessionKey::try_from(key).map_err(anyhow::Error::from)
+}
+
+impl SessionStore for PgSessionStore {
+    fn load(
+        &self,
+        session_key: &SessionKey,
+    ) -> impl Future<Output = Result<Option<State>, LoadError>> {
+        let db = self.db.clone();
+        let hash = key_hash(session_key.as_ref());
+        async move {
+            db.run(move |conn| load(conn, &hash))
+                .await
+                .map_err(|e| LoadError::Other(e.into()))
+        }
+    }
+
+    fn save(
+        &self,
+        session_state: State,
+        ttl: &CookieDuration,
+    ) -> impl Future<Output = Result<SessionKey, SaveError>> {
+        let db = self.db.clone();
+        let expires_at = expiry(ttl);
+        let lifetime = self.lifetime;
+        async move {
+            let key = db
+                .run(move |conn| insert(conn, &session_state, expires_at, lifetime))
+                .await
+                .map_err(|e| SaveError::Other(e.into()))?;
+            new_session_key(key).map_err(SaveError::Other)
+        }
+    }
+
+    fn update(
+        &self,
+        session_key: SessionKey,
+        session_state: State,
+        ttl: &CookieDuration,
+    ) -> impl Future<Output = Result<SessionKey, UpdateError>> {
+        let db = self.db.clone();
+        let expires_at = expiry(ttl);
+        let lifetime = self.lifetime;
+        async move {
+            let hash = key_hash(session_key.as_ref());
+            let replaced = db
+                .run(move |conn| -> Result<Option<String>, StoreError> {
+                    let updated = diesel::update(
+                        sessions::table
+                            .filter(sessions::key_hash.eq(&hash))
+                            .filter(sessions::expires_at.gt(Utc::now())),
+                    )
+                    .set((
+                        sessions::state.eq(serde_json::to_value(&session_state)?),
+                        sessions::account_id.eq(account_of(&session_state)),
+                        sessions::expires_at.eq(expires_at),
+                    ))
+                    .execute(conn)?;
+                    // A session that ended meanwhile is not revived under its old key.
+                    if updated == 0 {
+                        return insert(conn, &session_state, expires_at, lifetime).map(Some);
+                    }
+                    Ok(None)
+                })
+                .await
+                .map_err(|e| UpdateError::Other(e.into()))?;
+            match replaced {
+                Some(key) => new_session_key(key).map_err(UpdateError::Other),
+                None => Ok(session_key),
+            }
+        }
+    }
+
+    fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl: &CookieDuration,
+    ) -> impl Future<Output = Result<(), anyhow::Error>> {
+        let db = self.db.clone();
+        let hash = key_hash(session_key.as_ref());
+        let expires_at = expiry(ttl);
+        async move {
+            // Written at most once a minute per session, not on every request.
+            db.run(move |conn| -> Result<(), StoreError> {
+                diesel::update(
+                    sessions::table
+                        .filter(sessions::key_hash.eq(&hash))
+                        .filter(sessions::expires_at.lt(expires_at - Duration::seconds(60))),
+                )
+                .set(sessions::expires_at.eq(expires_at))
+                .execute(conn)?;
+                Ok(())
+            })
+            .await
+            .map_err(anyhow::Error::from)
+        }
+    }
+
+    fn delete(&self, session_key: &SessionKey) -> impl Future<Output = Result<(), anyhow::Error>> {
+        let db = self.db.clone();
+        let hash = key_hash(session_key.as_ref());
+        async move {
+            db.run(move |conn| -> Result<(), StoreError> {
+                diesel::delete(sessions::table.filter(sessions::key_hash.eq(&hash)))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await
+            .map_err(anyhow::Error::from)
+        }
+    }
+}
+
+/// Ends every session of an account (password change, suspension).
+pub fn end_all_for_account(conn: &mut PgConnection, account_id: Uuid) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)
+}
+
+/// Removes sessions past their idle or absolute expiry.
+pub fn purge_expired(conn: &mut PgConnection) -> QueryResult<usize> {
+    let now = Utc::now();
+    diesel::delete(
+        sessions::table.filter(
+            sessions::expires_at
+                .lt(now)
+                .or(sessions::absolute_expires_at.lt(now)),
+        ),
+    )
+    .execute(conn)
+}

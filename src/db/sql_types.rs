@@ -1,0 +1,1 @@
+//! Rust twins of the PostgreSQL enum types (all in `public`), imported by the generated schema.

@@ -1,0 +1,6 @@
+//! An organization's members: roles, invitations, removal.
+
+pub mod forms;
+pub mod queries;
+pub mod routes;
+pub mod views;

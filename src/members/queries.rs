@@ -1,0 +1,303 @@
+//! Memberships and invitations (`public.memberships`, `public.invitations`).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::auth::roles::Role;
+use crate::db::schema_public::{accounts, invitations, memberships, organizations};
+
+/// One organization an account belongs to, with what is needed to enter it.
+#[derive(Debug, Clone)]
+pub struct MembershipSummary {
+    pub organization_id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+    pub schema_name: String,
+    pub role_name: String,
+    pub suspended: bool,
+}
+
+pub fn for_account(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+) -> QueryResult<Vec<MembershipSummary>> {
+    let rows: Vec<(
+        Uuid,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<DateTime<Utc>>,
+    )> = memberships::table
+        .inner_join(organizations::table)
+        .filter(memberships::account_id.eq(account_id))
+        .filter(organizations::deleted_at.is_null())
+        .order(organizations::name)
+        .select((
+            organizations::id,
+            organizations::slug,
+            organizations::name,
+            memberships::role,
+            organizations::schema_name,
+            organizations::role_name,
+            organizations::suspended_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(organization_id, slug, name, role, schema_name, role_name, suspended)| {
+                Some(MembershipSummary {
+                    organization_id,
+                    slug,
+                    name,
+                    role: Role::parse(&role)?,
+                    schema_name,
+                    role_name,
+                    suspended: suspended.is_some(),
+                })
+            },
+        )
+        .collect())
+}
+
+/// A member as the members page lists them.
+#[derive(Debug, Clone, Queryable)]
+pub struct MemberView {
+    pub membership_id: Uuid,
+    pub account_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    pub since: DateTime<Utc>,
+}
+
+impl MemberView {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::ReadOnly)
+    }
+}
+
+pub fn list(conn: &mut PgConnection, organization_id: Uuid) -> QueryResult<Vec<MemberView>> {
+    memberships::table
+        .inner_join(accounts::table)
+        .filter(memberships::organization_id.eq(organization_id))
+        .order((accounts::display_name, accounts::email))
+        .select((
+            memberships::id,
+            accounts::id,
+            accounts::display_name,
+            accounts::email,
+            memberships::role,
+            memberships::created_at,
+        ))
+        .load(conn)
+}
+
+pub fn find(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    membership_id: Uuid,
+) -> QueryResult<MemberView> {
+    memberships::table
+        .inner_join(accounts::table)
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::id.eq(membership_id))
+        .select((
+            memberships::id,
+            accounts::id,
+            accounts::display_name,
+            accounts::email,
+            memberships::role,
+            memberships::created_at,
+        ))
+        .first(conn)
+}
+
+pub fn count_owners(conn: &mut PgConnection, organization_id: Uuid) -> QueryResult<i64> {
+    memberships::table
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::role.eq(Role::Owner.as_str()))
+        .count()
+        .get_result(conn)
+}
+
+/// Adds a membership, or changes the role of an existing one.
+pub fn upsert(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    organization_id: Uuid,
+    role: Role,
+) -> QueryResult<Uuid> {
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::account_id.eq(account_id),
+            memberships::organization_id.eq(organization_id),
+            memberships::role.eq(role.as_str()),
+        ))
+        .on_conflict((memberships::account_id, memberships::organization_id))
+        .do_update()
+        .set((
+            memberships::role.eq(role.as_str()),
+            memberships::updated_at.eq(Utc::now()),
+        ))
+        .returning(memberships::id)
+        .get_result(conn)
+}
+
+pub fn set_role(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    membership_id: Uuid,
+    role: Role,
+) -> QueryResult<usize> {
+    diesel::update(
+        memberships::table
+            .filter(memberships::organization_id.eq(organization_id))
+            .filter(memberships::id.eq(membership_id)),
+    )
+    .set((
+        memberships::role.eq(role.as_str()),
+        memberships::updated_at.eq(Utc::now()),
+    ))
+    .execute(conn)
+}
+
+pub fn remove(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    membership_id: Uuid,
+) -> QueryResult<usize> {
+    diesel::delete(
+        memberships::table
+            .filter(memberships::organization_id.eq(organization_id))
+            .filter(memberships::id.eq(membership_id)),
+    )
+    .execute(conn)
+}
+
+/// Serialises changes to one organization's owners, so two admins demoting the last two
+/// owners at once cannot leave none.
+pub fn lock_organization(conn: &mut PgConnection, organization_id: Uuid) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(7400003, hashtext($1))")
+        .bind::<diesel::sql_types::Text, _>(organization_id.to_string())
+        .execute(conn)
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct Invitation {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub email: String,
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl Invitation {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::ReadOnly)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.accepted_at.is_none() && self.revoked_at.is_none() && self.expires_at > Utc::now()
+    }
+}
+
+pub fn create_invitation(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    email: &str,
+    role: Role,
+    token_hash: &[u8],
+    invited_by: Uuid,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<Invitation> {
+    diesel::insert_into(invitations::table)
+        .values((
+            invitations::organization_id.eq(organization_id),
+            invitations::email.eq(email),
+            invitations::role.eq(role.as_str()),
+            invitations::token_hash.eq(token_hash),
+            invitations::invited_by.eq(invited_by),
+            invitations::expires_at.eq(expires_at),
+        ))
+        .returning(Invitation::as_returning())
+        .get_result(conn)
+}
+
+pub fn open_invitations(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+) -> QueryResult<Vec<Invitation>> {
+    invitations::table
+        .filter(invitations::organization_id.eq(organization_id))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::revoked_at.is_null())
+        .filter(invitations::expires_at.gt(Utc::now()))
+        .order(invitations::created_at.desc())
+        .select(Invitation::as_select())
+        .load(conn)
+}
+
+pub fn revoke_invitation(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    invitation_id: Uuid,
+) -> QueryResult<usize> {
+    diesel::update(
+        invitations::table
+            .filter(invitations::organization_id.eq(organization_id))
+            .filter(invitations::id.eq(invitation_id))
+            .filter(invitations::accepted_at.is_null()),
+    )
+    .set(invitations::revoked_at.eq(Utc::now()))
+    .execute(conn)
+}
+
+/// An invitation with its organization, looked up by the hash of the token in the link.
+pub fn invitation_by_token(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+) -> QueryResult<Option<(Invitation, String, String)>> {
+    invitations::table
+        .inner_join(organizations::table)
+        .filter(invitations::token_hash.eq(token_hash))
+        .filter(organizations::deleted_at.is_null())
+        .select((
+            Invitation::as_select(),
+            organizations::name,
+            organizations::slug,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Marks the invitation used; `false` when it was used, revoked or expired meanwhile.
+pub fn consume_invitation(
+    conn: &mut PgConnection,
+    invitation_id: Uuid,
+    account_id: Uuid,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        invitations::table
+            .filter(invitations::id.eq(invitation_id))
+            .filter(invitations::accepted_at.is_null())
+            .filter(invitations::revoked_at.is_null())
+            .filter(invitations::expires_at.gt(Utc::now())),
+    )
+    .set((
+        invitations::accepted_at.eq(Utc::now()),
+        invitations::accepted_by.eq(account_id),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -1,0 +1,160 @@
+//! Shared pieces of form handling: trimming, per-field errors, and the text rules every form
+//! applies (length limits, no control characters) so bad input gets a message, never a 500.
+
+use std::collections::BTreeMap;
+
+/// Messages keyed by field name, shown next to the fields of a re-rendered form.
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| message.into());
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn messages(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter()
+    }
+}
+
+/// A trimmed value, or `None` when blank.
+pub fn optional(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+fn has_control(value: &str, multiline: bool) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// Checks a single-line text field; records a message and returns `false` if it fails.
+pub fn check_line(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> bool {
+    check(errors, field, value, max, required, false)
+}
+
+/// Checks a multi-line text field (line breaks and tabs allowed).
+pub fn check_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> bool {
+    check(errors, field, value, max, required, true)
+}
+
+fn check(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+    multiline: bool,
+) -> bool {
+    let value = value.trim();
+    if required && value.is_empty() {
+        errors.add(field, "This field is required.");
+        return false;
+    }
+    if value.chars().count() > max {
+        errors.add(field, format!("Use at most {max} characters."));
+        return false;
+    }
+    if has_control(value, multiline) {
+        errors.add(
+            field,
+            "This contains characters that are not allowed (control characters).",
+        );
+        return false;
+    }
+    true
+}
+
+/// A plausible email address: one `@`, a dotted domain, no spaces, at most 255 characters.
+pub fn check_email(errors: &mut FieldErrors, field: &str, value: &str) -> bool {
+    if !check_line(errors, field, value, 255, true) {
+        return false;
+    }
+    let value = value.trim();
+    let valid = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !value.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if !valid {
+        errors.add(field, "Enter an email address like name@example.com.");
+    }
+    valid
+}
+
+/// Where to go after signing in: only a local path, never another site (`//evil`, `https:`).
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    next.map(str::trim)
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+        .filter(|n| !n.chars().any(char::is_control))
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_rules() {
+        let mut errors = FieldErrors::default();
+        assert!(check_line(&mut errors, "a", "Harbour Tower", 20, true));
+        assert!(!check_line(&mut errors, "b", "  ", 20, true));
+        assert!(!check_line(&mut errors, "c", &"x".repeat(21), 20, true));
+        assert!(!check_line(&mut errors, "d", "nul\0byte", 20, true));
+        assert!(check_text(&mut errors, "e", "two\nlines", 20, false));
+        assert_eq!(errors.len(), 3);
+    }
+
+    #[test]
+    fn emails_and_next() {
+        let mut errors = FieldErrors::default();
+        assert!(check_email(&mut errors, "e", "Ann@Example.com"));
+        for bad in ["ann", "ann@", "@x.com", "ann@x", "a b@x.com", "a@b@c.com"] {
+            assert!(!check_email(&mut FieldErrors::default(), "e", bad), "{bad}");
+        }
+        assert_eq!(safe_next(Some("/o/acme")).as_deref(), Some("/o/acme"));
+        assert_eq!(safe_next(Some("//evil.com")), None);
+        assert_eq!(safe_next(Some("https://evil.com")), None);
+    }
+}
