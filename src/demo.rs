@@ -23,48 +23,58 @@ pub struct DemoLogin {
     pub what: &'static str,
 }
 
-pub const LOGINS: &[(&str, &str, &str, &str, Option<Role>, bool)] = &[
-    // email, password, first name, last name, role in the demo org, platform admin
-    (
-        "owner@demo.sitesync.test",
-        "harbour-lift-owner-2026",
-        "Olivia",
-        "Owner",
-        Some(Role::Owner),
-        false,
-    ),
-    (
-        "manager@demo.sitesync.test",
-        "harbour-lift-manager-2026",
-        "Marco",
-        "Manager",
-        Some(Role::Manager),
-        false,
-    ),
-    (
-        "tech@demo.sitesync.test",
-        "harbour-lift-tech-2026",
-        "Tanvir",
-        "Technician",
-        Some(Role::Technician),
-        false,
-    ),
-    (
-        "viewer@demo.sitesync.test",
-        "harbour-lift-viewer-2026",
-        "Rhea",
-        "Reader",
-        Some(Role::ReadOnly),
-        false,
-    ),
-    (
-        "admin@demo.sitesync.test",
-        "harbour-platform-admin-2026",
-        "Priya",
-        "Admin",
-        None,
-        true,
-    ),
+/// Someone to sign in as in the demo.
+struct DemoPerson {
+    email: &'static str,
+    password: &'static str,
+    first_name: &'static str,
+    last_name: &'static str,
+    /// Their role in the demo organization, if any.
+    role: Option<Role>,
+    platform_admin: bool,
+}
+
+const PEOPLE: &[DemoPerson] = &[
+    DemoPerson {
+        email: "owner@demo.sitesync.test",
+        password: "harbour-lift-owner-2026",
+        first_name: "Olivia",
+        last_name: "Owner",
+        role: Some(Role::Owner),
+        platform_admin: false,
+    },
+    DemoPerson {
+        email: "manager@demo.sitesync.test",
+        password: "harbour-lift-manager-2026",
+        first_name: "Marco",
+        last_name: "Manager",
+        role: Some(Role::Manager),
+        platform_admin: false,
+    },
+    DemoPerson {
+        email: "tech@demo.sitesync.test",
+        password: "harbour-lift-tech-2026",
+        first_name: "Tanvir",
+        last_name: "Technician",
+        role: Some(Role::Technician),
+        platform_admin: false,
+    },
+    DemoPerson {
+        email: "viewer@demo.sitesync.test",
+        password: "harbour-lift-viewer-2026",
+        first_name: "Rhea",
+        last_name: "Reader",
+        role: Some(Role::ReadOnly),
+        platform_admin: false,
+    },
+    DemoPerson {
+        email: "admin@demo.sitesync.test",
+        password: "harbour-platform-admin-2026",
+        first_name: "Priya",
+        last_name: "Admin",
+        role: None,
+        platform_admin: true,
+    },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -98,33 +108,34 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
             )?,
         };
         let mut owner = None;
-        for (email, pass, first, last, role, admin) in LOGINS {
-            let account = match accounts::find_by_email(conn, email)? {
+        for person in PEOPLE {
+            let account = match accounts::find_by_email(conn, person.email)? {
                 Some(account) => account,
                 None => {
-                    let hash = password::hash(pass).map_err(|e| DemoError::Other(e.to_string()))?;
+                    let hash = password::hash(person.password)
+                        .map_err(|e| DemoError::Other(e.to_string()))?;
                     let account = accounts::insert(
                         conn,
                         &AccountInsertForm {
-                            email,
+                            email: person.email,
                             password_hash: &hash,
-                            first_name: first,
-                            last_name: last,
-                            display_name: &format!("{first} {last}"),
+                            first_name: person.first_name,
+                            last_name: person.last_name,
+                            display_name: &format!("{} {}", person.first_name, person.last_name),
                             timezone: "Australia/Sydney",
                         },
                     )
                     .map_err(|e| DemoError::Other(e.to_string()))?;
-                    if let Some(role) = role {
-                        memberships::upsert(conn, account.id, org.id, *role)?;
+                    if let Some(role) = person.role {
+                        memberships::upsert(conn, account.id, org.id, role)?;
                     }
-                    if *admin {
-                        accounts::set_platform_admin(conn, email, true)?;
+                    if person.platform_admin {
+                        accounts::set_platform_admin(conn, person.email, true)?;
                     }
                     account
                 }
             };
-            if *role == Some(Role::Owner) {
+            if person.role == Some(Role::Owner) {
                 owner = Some(account);
             }
         }
@@ -152,12 +163,12 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
                 )?;
             }
         }
-        Ok(LOGINS
+        Ok(PEOPLE
             .iter()
-            .map(|(email, password, _, _, role, admin)| DemoLogin {
-                email,
-                password,
-                what: match (role, admin) {
+            .map(|person| DemoLogin {
+                email: person.email,
+                password: person.password,
+                what: match (person.role, person.platform_admin) {
                     (Some(role), _) => role.label(),
                     (None, true) => "Platform administrator",
                     _ => "Account",

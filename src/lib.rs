@@ -85,6 +85,7 @@ pub fn app(
         .default_service(aweb::to(web::pages::not_found))
         .wrap(CsrfGuard)
         .wrap(session)
+        .wrap_fn(web::middleware::errors_as_pages)
         .wrap(ErrorHandlers::new().default_handler(web::errors::htmx_error_fragment))
         .wrap_fn(web::middleware::htmx_redirects)
         .wrap(web::middleware::security_headers(secure))

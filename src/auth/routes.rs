@@ -67,7 +67,7 @@ pub async fn signin_page(
 }
 
 enum SignInOutcome {
-    SignedIn(accounts::Account, Vec<memberships::MembershipSummary>),
+    SignedIn(Box<(accounts::Account, Vec<memberships::MembershipSummary>)>),
     Refused,
     Throttled(i64),
 }
@@ -111,7 +111,7 @@ pub async fn signin(
                         &meta,
                     )?;
                     let memberships = memberships::for_account(conn, account.id)?;
-                    Ok(SignInOutcome::SignedIn(account, memberships))
+                    Ok(SignInOutcome::SignedIn(Box::new((account, memberships))))
                 }
                 None => {
                     security_events::record(
@@ -127,7 +127,8 @@ pub async fn signin(
         })
         .await?;
     let (status, message) = match outcome {
-        SignInOutcome::SignedIn(account, memberships) => {
+        SignInOutcome::SignedIn(signed_in) => {
+            let (account, memberships) = *signed_in;
             viewer.sign_in(&account)?;
             return Ok(see_other(&landing(form.next.as_deref(), &memberships)));
         }

@@ -24,6 +24,9 @@ use crate::config::Config;
 pub type PgPool = Pool<ConnectionManager<PgConnection>>;
 pub type PooledConn = PooledConnection<ConnectionManager<PgConnection>>;
 
+/// How [`Unavailable`]'s message starts, wherever it travels as text.
+pub const UNAVAILABLE: &str = "the database is unavailable";
+
 /// No free connection came within the pool timeout, or the database did not answer.
 #[derive(Debug, thiserror::Error)]
 #[error("the database is unavailable: {0}")]

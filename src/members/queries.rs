@@ -19,19 +19,22 @@ pub struct MembershipSummary {
     pub suspended: bool,
 }
 
+#[derive(Queryable)]
+struct MembershipRow {
+    organization_id: Uuid,
+    slug: String,
+    name: String,
+    role: String,
+    schema_name: String,
+    role_name: String,
+    suspended_at: Option<DateTime<Utc>>,
+}
+
 pub fn for_account(
     conn: &mut PgConnection,
     account_id: Uuid,
 ) -> QueryResult<Vec<MembershipSummary>> {
-    let rows: Vec<(
-        Uuid,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<DateTime<Utc>>,
-    )> = memberships::table
+    let rows: Vec<MembershipRow> = memberships::table
         .inner_join(organizations::table)
         .filter(memberships::account_id.eq(account_id))
         .filter(organizations::deleted_at.is_null())
@@ -48,19 +51,17 @@ pub fn for_account(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(
-            |(organization_id, slug, name, role, schema_name, role_name, suspended)| {
-                Some(MembershipSummary {
-                    organization_id,
-                    slug,
-                    name,
-                    role: Role::parse(&role)?,
-                    schema_name,
-                    role_name,
-                    suspended: suspended.is_some(),
-                })
-            },
-        )
+        .filter_map(|row| {
+            Some(MembershipSummary {
+                organization_id: row.organization_id,
+                role: Role::parse(&row.role)?,
+                slug: row.slug,
+                name: row.name,
+                schema_name: row.schema_name,
+                role_name: row.role_name,
+                suspended: row.suspended_at.is_some(),
+            })
+        })
         .collect())
 }
 

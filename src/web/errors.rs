@@ -175,6 +175,9 @@ impl ResponseError for AppError {
         };
         let mut response = HttpResponse::build(status);
         response.content_type("text/html; charset=utf-8");
+        for header in super::middleware::SECURITY_HEADERS {
+            response.insert_header(header);
+        }
         if let AppError::TooManyRequests {
             retry_after_secs, ..
         } = self

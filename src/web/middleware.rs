@@ -13,6 +13,20 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
      object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Sent with every response; error pages add them themselves too, since an error that
+/// escapes the middleware chain skips `DefaultHeaders`.
+pub const SECURITY_HEADERS: [(&str, &str); 6] = [
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    (
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=()",
+    ),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+];
+
 pub fn security_headers(https: bool) -> DefaultHeaders {
     let headers = if https {
         DefaultHeaders::new().add((
@@ -22,16 +36,9 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
     } else {
         DefaultHeaders::new()
     };
-    headers
-        .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("X-Frame-Options", "DENY"))
-        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
-        .add((
-            "Permissions-Policy",
-            "camera=(), microphone=(), geolocation=()",
-        ))
-        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+    SECURITY_HEADERS
+        .into_iter()
+        .fold(headers, |headers, header| headers.add(header))
 }
 
 /// A short id that ties a request's log line to what the user saw (`X-Request-Id`).
@@ -100,5 +107,29 @@ where
             }
         }
         Ok(res)
+    }
+}
+
+/// Turns an error that escaped as `Err` (the session middleware fails this way when the session
+/// store cannot be reached) into our error type, so it is answered with our page and its
+/// security headers — and, when the cause is an exhausted pool, with 503 instead of a bare 500.
+pub fn errors_as_pages<S, B>(
+    req: ServiceRequest,
+    service: &S,
+) -> impl std::future::Future<Output = Result<ServiceResponse<B>, actix_web::Error>>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let call = service.call(req);
+    async move {
+        call.await.map_err(|error| {
+            let cause = error.to_string();
+            // `db::Unavailable` keeps its message through the session store's error chain.
+            if cause.starts_with(crate::db::UNAVAILABLE) {
+                super::AppError::Unavailable(cause).into()
+            } else {
+                super::AppError::Internal(cause).into()
+            }
+        })
     }
 }

@@ -122,9 +122,10 @@ fn admin_commands_work_beside_a_running_server_and_without_one() {
         "{}",
         String::from_utf8_lossy(&created.stderr)
     );
+    // Organization pages need a signed-in member: anonymous visitors go to sign in.
     let page = http_get(port, "/o/acme").expect("org page");
-    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-    assert!(page.contains("Acme Lifts"));
+    assert!(page.starts_with("HTTP/1.1 303"), "{page}");
+    assert!(page.contains("/signin?next=%2Fo%2Facme"), "{page}");
 
     // SIGTERM stops the server, then the cluster.
     // SAFETY: kill with a valid PID and signal number has no memory-safety preconditions.

@@ -8,6 +8,8 @@ use sitesync::db::migrations;
 use sitesync::orgs::provision::{self, CreateError, NewOrganization};
 use sitesync::orgs::tenancy;
 
+use sitesync::auth::roles::Role;
+
 use crate::harness::{self, text, TestApp};
 
 fn add_site(app: &TestApp, slug: &str, name: &str) {
@@ -28,12 +30,20 @@ async fn org_home_shows_only_its_own_sites() {
     app.create_org("bravo", "Bravo Buildings");
     add_site(&app, "acme", "Harbour Tower");
 
-    let acme = app.get("/o/acme").await;
+    let acme = app
+        .member("acme", Role::ReadOnly)
+        .await
+        .get("/o/acme")
+        .await;
     assert_eq!(acme.status, StatusCode::OK);
     assert!(acme.body.contains("Acme Lifts"));
     assert!(acme.body.contains("<dd>1</dd>"), "{}", acme.body);
 
-    let bravo = app.get("/o/bravo").await;
+    let bravo = app
+        .member("bravo", Role::ReadOnly)
+        .await
+        .get("/o/bravo")
+        .await;
     assert_eq!(bravo.status, StatusCode::OK);
     assert!(bravo.body.contains("Bravo Buildings"));
     assert!(bravo.body.contains("<dd>0</dd>"));
@@ -50,7 +60,8 @@ async fn a_pooled_connection_carries_nothing_into_the_next_request() {
     );
     let default_role = text(&mut app.conn(), "SELECT current_user::text AS value");
 
-    assert_eq!(app.get("/o/acme").await.status, StatusCode::OK);
+    let member = app.member("acme", Role::ReadOnly).await;
+    assert_eq!(member.get("/o/acme").await.status, StatusCode::OK);
 
     // The pool has one connection: this is the one that served the request.
     let mut conn = app.conn();
@@ -91,6 +102,7 @@ async fn hostile_slugs_are_not_found() {
     let app = TestApp::new().await;
     app.create_org("acme", "Acme Lifts");
     let schemas_before = app.count("SELECT nspname FROM pg_namespace");
+    let member = app.member("acme", Role::Owner).await;
     let long = format!("/o/{}", "a".repeat(500));
     for path in [
         "/o/ACME",
@@ -103,7 +115,7 @@ async fn hostile_slugs_are_not_found() {
         "/o/nosuchorg",
         long.as_str(),
     ] {
-        let page = app.get(path).await;
+        let page = member.get(path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
         assert!(page.body.contains("Page not found"), "{path}");
     }
@@ -317,8 +329,7 @@ async fn static_files_and_security_headers() {
 
     let revalidated = app
         .request(
-            app.server
-                .get("/static/vendor/htmx/htmx-2.0.11.min.js")
+            app.get_request("/static/vendor/htmx/htmx-2.0.11.min.js")
                 .insert_header(("If-None-Match", etag.as_str())),
         )
         .await;
@@ -350,7 +361,7 @@ async fn static_files_and_security_headers() {
 #[actix_web::test]
 async fn htmx_requests_get_error_fragments() {
     let app = TestApp::new().await;
-    let page = app.get_htmx("/o/nosuchorg").await;
+    let page = app.get_htmx("/o/no-such-org").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(!page.body.contains("<html"));
     assert!(page.body.contains("role=\"alert\""));
@@ -362,10 +373,11 @@ async fn healthz_and_an_exhausted_pool() {
     let app = TestApp::with_pool_size(1).await;
     app.create_org("acme", "Acme Lifts");
     assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+    let member = app.member("acme", Role::ReadOnly).await;
 
     let held = app.conn();
     let started = std::time::Instant::now();
-    let page = app.get("/o/acme").await;
+    let page = member.get("/o/acme").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.body.contains("Temporarily unavailable"));
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
@@ -374,5 +386,5 @@ async fn healthz_and_an_exhausted_pool() {
         StatusCode::SERVICE_UNAVAILABLE
     );
     drop(held);
-    assert_eq!(app.get("/o/acme").await.status, StatusCode::OK);
+    assert_eq!(member.get("/o/acme").await.status, StatusCode::OK);
 }

@@ -140,6 +140,8 @@ pub struct TestApp {
     pub db: Db,
     pub url: String,
     pub server: actix_test::TestServer,
+    /// A client that shows redirects instead of following them, as tests assert on them.
+    pub client: awc::Client,
 }
 
 pub struct Page {
@@ -169,7 +171,16 @@ impl TestApp {
             config: Arc::new(config),
         });
         let server = actix_test::start(move || sitesync::app(state.clone()));
-        TestApp { db, url, server }
+        let client = awc::Client::builder()
+            .disable_redirects()
+            .timeout(Duration::from_secs(60))
+            .finish();
+        TestApp {
+            db,
+            url,
+            server,
+            client,
+        }
     }
 
     pub fn conn(&self) -> PooledConn {
@@ -188,12 +199,20 @@ impl TestApp {
         .expect("create organization")
     }
 
+    pub fn get_request(&self, path: &str) -> awc::ClientRequest {
+        self.client.get(self.server.url(path))
+    }
+
+    pub fn post_request(&self, path: &str) -> awc::ClientRequest {
+        self.client.post(self.server.url(path))
+    }
+
     pub async fn get(&self, path: &str) -> Page {
-        self.request(self.server.get(path)).await
+        self.request(self.get_request(path)).await
     }
 
     pub async fn get_htmx(&self, path: &str) -> Page {
-        self.request(self.server.get(path).insert_header(("HX-Request", "true")))
+        self.request(self.get_request(path).insert_header(("HX-Request", "true")))
             .await
     }
 
@@ -237,4 +256,197 @@ pub fn text(conn: &mut PgConnection, sql: &str) -> String {
         .get_result::<One>(conn)
         .unwrap_or_else(|e| panic!("query failed: {e}: {sql}"))
         .value
+}
+
+/// A person using the app: keeps cookies and the latest CSRF token between requests.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    cookies: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+    csrf: std::cell::RefCell<Option<String>>,
+}
+
+fn find_csrf(body: &str) -> Option<String> {
+    for marker in ["name=\"csrf_token\" value=\"", "\"X-CSRF-Token\": \""] {
+        if let Some(start) = body.find(marker) {
+            let rest = &body[start + marker.len()..];
+            return rest.find('"').map(|end| rest[..end].to_string());
+        }
+    }
+    None
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Browser<'a> {
+        Browser {
+            app,
+            cookies: Default::default(),
+            csrf: Default::default(),
+        }
+    }
+
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .borrow()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookies.borrow().get("sitesync").cloned()
+    }
+
+    /// Replaces the cookie jar (to replay an old session cookie).
+    pub fn set_session_cookie(&self, value: &str) {
+        self.cookies
+            .borrow_mut()
+            .insert("sitesync".into(), value.to_string());
+    }
+
+    pub fn csrf(&self) -> String {
+        self.csrf.borrow().clone().unwrap_or_default()
+    }
+
+    async fn send(&self, req: awc::ClientRequest, body: Option<String>) -> Page {
+        let mut req = req;
+        let cookies = self.cookie_header();
+        if !cookies.is_empty() {
+            req = req.insert_header(("Cookie", cookies));
+        }
+        let mut res = match body {
+            Some(body) => req
+                .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+                .send_body(body)
+                .await
+                .expect("request"),
+            None => req.send().await.expect("request"),
+        };
+        for cookie in res.cookies().expect("cookies").iter() {
+            let expired = cookie
+                .max_age()
+                .is_some_and(|age| age.is_zero() || age.is_negative());
+            if expired || cookie.value().is_empty() {
+                self.cookies.borrow_mut().remove(cookie.name());
+            } else {
+                self.cookies
+                    .borrow_mut()
+                    .insert(cookie.name().to_string(), cookie.value().to_string());
+            }
+        }
+        let body = res.body().limit(16 * 1024 * 1024).await.expect("body");
+        let page = Page {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: String::from_utf8_lossy(&body).into_owned(),
+        };
+        if let Some(token) = find_csrf(&page.body) {
+            *self.csrf.borrow_mut() = Some(token);
+        }
+        page
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.send(self.app.get_request(path), None).await
+    }
+
+    pub async fn get_htmx(&self, path: &str) -> Page {
+        self.send(
+            self.app
+                .get_request(path)
+                .insert_header(("HX-Request", "true")),
+            None,
+        )
+        .await
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        if self.csrf.borrow().is_none() {
+            self.get("/signin").await;
+        }
+        let token = self.csrf();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = serde_urlencoded::to_string(fields).expect("form");
+        self.send(self.app.post_request(path), Some(body)).await
+    }
+
+    /// Posts as htmx does: the token in the `X-CSRF-Token` header.
+    pub async fn post_htmx(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = serde_urlencoded::to_string(fields).expect("form");
+        let req = self
+            .app
+            .post_request(path)
+            .insert_header(("HX-Request", "true"))
+            .insert_header(("X-CSRF-Token", self.csrf()));
+        self.send(req, Some(body)).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
+        self.get("/signin").await;
+        self.post("/signin", &[("email", email), ("password", password)])
+            .await
+    }
+}
+
+pub const PASSWORD: &str = "lift shaft pulley orange";
+
+impl TestApp {
+    /// An account with the test password; returns its id.
+    pub fn create_account(&self, email: &str) -> uuid::Uuid {
+        use sitesync::auth::accounts::{self, AccountInsertForm};
+        let hash = sitesync::auth::password::hash(PASSWORD).expect("hash");
+        accounts::insert(
+            &mut self.conn(),
+            &AccountInsertForm {
+                email,
+                password_hash: &hash,
+                first_name: "Test",
+                last_name: email.split('@').next().unwrap_or("Person"),
+                display_name: &format!("Test {}", email.split('@').next().unwrap_or("")),
+                timezone: "Australia/Sydney",
+            },
+        )
+        .expect("account")
+        .id
+    }
+
+    pub fn add_member(
+        &self,
+        slug: &str,
+        account_id: uuid::Uuid,
+        role: sitesync::auth::roles::Role,
+    ) {
+        let mut conn = self.conn();
+        let org = sitesync::orgs::queries::find_by_slug(&mut conn, slug)
+            .expect("org")
+            .expect("org exists");
+        sitesync::members::queries::upsert(&mut conn, account_id, org.id, role).expect("member");
+    }
+
+    /// A signed-in browser for a new account with `role` in the organization `slug`.
+    pub async fn member(&self, slug: &str, role: sitesync::auth::roles::Role) -> Browser<'_> {
+        let email = format!(
+            "{}-{}@example.com",
+            role.as_str(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let id = self.create_account(&email);
+        self.add_member(slug, id, role);
+        let browser = Browser::new(self);
+        let page = browser.sign_in(&email, PASSWORD).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {email}: {}",
+            page.body
+        );
+        browser
+    }
 }

@@ -3,5 +3,6 @@
 
 mod harness;
 
+mod accounts;
 mod cluster;
 mod foundation;

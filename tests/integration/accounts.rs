@@ -1,0 +1,636 @@
+//! Accounts, sessions, roles, CSRF, invitations, suspension and the audit trail.
+
+use std::process::Command;
+
+use awc::http::StatusCode;
+use diesel::prelude::*;
+use sitesync::audit::{self, chain, AuditEvent};
+use sitesync::auth::roles::{Permission, Role};
+use sitesync::orgs::context::Actor;
+use sitesync::orgs::tenancy;
+use sitesync::web::request_meta::RequestMeta;
+
+use crate::harness::{self, Browser, TestApp, PASSWORD};
+
+#[actix_web::test]
+async fn org_pages_refuse_anonymous_visitors_and_non_members() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    app.create_org("bravo", "Bravo Buildings");
+    for path in ["/o/acme", "/o/acme/members", "/o/acme/audit"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        let location = page.header("location").unwrap_or_default();
+        assert!(
+            location.starts_with("/signin?next=%2Fo%2Facme"),
+            "{location}"
+        );
+    }
+    let outsider = app.member("bravo", Role::Owner).await;
+    for path in ["/o/acme", "/o/acme/members", "/o/acme/audit"] {
+        assert_eq!(
+            outsider.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn each_role_gets_exactly_what_the_matrix_says() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    for role in Role::ALL {
+        let member = app.member("acme", role).await;
+        let checks: [(Permission, &str); 3] = [
+            (Permission::View, "/o/acme"),
+            (Permission::ViewMembers, "/o/acme/members"),
+            (Permission::ViewAudit, "/o/acme/audit"),
+        ];
+        for (permission, path) in checks {
+            let expected = if role.can(permission) {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(
+                member.get(path).await.status,
+                expected,
+                "{role:?} GET {path}"
+            );
+        }
+        let invited = format!("invitee-{}@example.com", role.as_str());
+        let page = member
+            .post(
+                "/o/acme/members/invitations",
+                &[("email", &invited), ("role", "readonly")],
+            )
+            .await;
+        let expected = if role.can(Permission::ManageMembers) {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(page.status, expected, "{role:?} invites");
+        let stored = app.count(&format!(
+            "SELECT 1 FROM invitations WHERE email = '{invited}'"
+        ));
+        assert_eq!(
+            stored,
+            i64::from(role.can(Permission::ManageMembers)),
+            "{role:?}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn session_is_renewed_at_sign_in_and_ended_at_sign_out() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let id = app.create_account("ann@example.com");
+    app.add_member("acme", id, Role::Manager);
+    let browser = Browser::new(&app);
+    browser.get("/signin").await;
+    let before = browser
+        .session_cookie()
+        .expect("anonymous session for the form");
+    let page = browser.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.header("location"), Some("/o/acme"));
+    let after = browser.session_cookie().expect("signed-in session");
+    assert_ne!(before, after, "session key renewed at sign-in");
+    assert_eq!(browser.get("/o/acme").await.status, StatusCode::OK);
+
+    // The planted pre-sign-in key is worthless.
+    let planted = Browser::new(&app);
+    planted.set_session_cookie(&before);
+    assert_eq!(planted.get("/o/acme").await.status, StatusCode::SEE_OTHER);
+
+    assert_eq!(
+        browser.post("/signout", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let replay = Browser::new(&app);
+    replay.set_session_cookie(&after);
+    let page = replay.get("/o/acme").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page
+        .header("location")
+        .unwrap_or_default()
+        .starts_with("/signin"));
+    assert_eq!(
+        app.count(&format!("SELECT 1 FROM sessions WHERE account_id = '{id}'")),
+        0
+    );
+}
+
+#[actix_web::test]
+async fn a_password_change_ends_the_other_sessions() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let id = app.create_account("ann@example.com");
+    app.add_member("acme", id, Role::Manager);
+    let laptop = Browser::new(&app);
+    laptop.sign_in("ann@example.com", PASSWORD).await;
+    let phone = Browser::new(&app);
+    phone.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(phone.get("/o/acme").await.status, StatusCode::OK);
+
+    laptop.get("/account").await;
+    let weak = laptop
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "password1234"),
+                ("new_password_confirm", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.body.contains("too easy to guess"));
+
+    let page = laptop
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "copper cable winding drum"),
+                ("new_password_confirm", "copper cable winding drum"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        laptop.get("/o/acme").await.status,
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        phone.get("/o/acme").await.status,
+        StatusCode::SEE_OTHER,
+        "others end"
+    );
+    let again = Browser::new(&app);
+    assert_eq!(
+        again
+            .sign_in("ann@example.com", "copper cable winding drum")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[actix_web::test]
+async fn a_suspended_account_is_signed_out_and_a_suspended_org_shows_a_notice() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let id = app.create_account("ann@example.com");
+    app.add_member("acme", id, Role::Manager);
+    let browser = Browser::new(&app);
+    browser.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(browser.get("/o/acme").await.status, StatusCode::OK);
+    sitesync::auth::accounts::set_active(&mut app.conn(), id, false).expect("suspend");
+    assert_eq!(browser.get("/o/acme").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        Browser::new(&app)
+            .sign_in("ann@example.com", PASSWORD)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A platform admin suspends the organization: members see a notice.
+    let member = app.member("acme", Role::Owner).await;
+    let admin_id = app.create_account("root@example.com");
+    sitesync::auth::accounts::set_platform_admin(&mut app.conn(), "root@example.com", true)
+        .expect("admin");
+    let admin = Browser::new(&app);
+    admin.sign_in("root@example.com", PASSWORD).await;
+    let list = admin.get("/admin/organizations").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Acme Lifts"));
+    let org_id = harness::text(
+        &mut app.conn(),
+        "SELECT id::text AS value FROM organizations WHERE slug = 'acme'",
+    );
+    let page = admin
+        .post(&format!("/admin/organizations/{org_id}/suspend"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let notice = member.get("/o/acme").await;
+    assert_eq!(notice.status, StatusCode::FORBIDDEN);
+    assert!(notice.body.contains("suspended"));
+    admin
+        .post(&format!("/admin/organizations/{org_id}/unsuspend"), &[])
+        .await;
+    assert_eq!(member.get("/o/acme").await.status, StatusCode::OK);
+    // Not an admin: the admin pages do not exist.
+    assert_eq!(
+        member.get("/admin/organizations").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let _ = admin_id;
+}
+
+#[actix_web::test]
+async fn sign_in_is_throttled_and_does_not_reveal_accounts() {
+    let app = TestApp::new().await;
+    app.create_account("ann@example.com");
+    let browser = Browser::new(&app);
+    let unknown = browser.sign_in("nobody@example.com", PASSWORD).await;
+    let wrong = browser
+        .sign_in("ann@example.com", "not the password at all")
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let message = "The email or password is not correct.";
+    assert!(unknown.body.contains(message) && wrong.body.contains(message));
+    for _ in 0..4 {
+        browser
+            .sign_in("ann@example.com", "still not the password")
+            .await;
+    }
+    let locked = browser.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        locked.body.contains("try again in 15 minutes"),
+        "{}",
+        locked.body
+    );
+    assert!(locked.body.contains("ann@example.com"), "email kept");
+    assert!(app.count("SELECT 1 FROM login_attempts WHERE NOT succeeded") >= 5);
+    assert!(app.count("SELECT 1 FROM security_events WHERE event_type = 'sign_in_throttled'") >= 1);
+}
+
+#[actix_web::test]
+async fn unsafe_requests_need_the_csrf_token() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let owner = app.member("acme", Role::Owner).await;
+    owner.get("/o/acme/members").await;
+    let fields = [("email", "x@example.com"), ("role", "readonly")];
+    let missing = owner.post_raw("/o/acme/members/invitations", &fields).await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    let wrong = owner
+        .post_raw(
+            "/o/acme/members/invitations",
+            &[
+                ("email", "x@example.com"),
+                ("role", "readonly"),
+                ("csrf_token", "forged"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert!(
+        wrong.header("content-security-policy").is_some(),
+        "refusals are normal pages"
+    );
+    assert_eq!(app.count("SELECT 1 FROM invitations"), 0, "nothing changed");
+
+    let htmx = owner
+        .post_htmx("/o/acme/members/invitations", &fields)
+        .await;
+    assert_eq!(htmx.status, StatusCode::OK);
+    assert_eq!(app.count("SELECT 1 FROM invitations"), 1);
+
+    let cross_site = app
+        .request(
+            app.post_request("/o/acme/members/invitations")
+                .insert_header(("Cookie", owner.cookie_header()))
+                .insert_header(("X-CSRF-Token", owner.csrf()))
+                .insert_header(("Sec-Fetch-Site", "cross-site")),
+        )
+        .await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn bad_sign_up_input_is_refused_with_the_form_kept() {
+    let app = TestApp::new().await;
+    let browser = Browser::new(&app);
+    browser.get("/signup").await;
+    let huge = "x".repeat(1024 * 1024);
+    let cases: Vec<[(&str, &str); 5]> = vec![
+        [
+            ("first_name", &huge),
+            ("last_name", "Lee"),
+            ("email", "ann@example.com"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ],
+        [
+            ("first_name", "Ann"),
+            ("last_name", "Lee"),
+            ("email", "not-an-email"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ],
+        [
+            ("first_name", "Ann\0"),
+            ("last_name", "Lee"),
+            ("email", "ann@example.com"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ],
+        [
+            ("first_name", "Ann"),
+            ("last_name", "Lee"),
+            ("email", "ann@example.com"),
+            ("password", PASSWORD),
+            ("password_confirm", "something else entirely"),
+        ],
+        [
+            ("first_name", "Ann"),
+            ("last_name", "Lee"),
+            ("email", "ann@example.com"),
+            ("password", "ann@example.com"),
+            ("password_confirm", "ann@example.com"),
+        ],
+    ];
+    for fields in cases {
+        let page = browser.post("/signup", &fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("value=\"Lee\""), "form re-filled");
+        assert!(!page.body.contains(PASSWORD), "passwords are never echoed");
+    }
+    assert_eq!(app.count("SELECT 1 FROM accounts"), 0);
+    let ok = browser
+        .post(
+            "/signup",
+            &[
+                ("first_name", "Ann"),
+                ("last_name", "Lee"),
+                ("email", "Ann@Example.com"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT 1 FROM accounts WHERE email = 'ann@example.com'"),
+        1
+    );
+    let again = Browser::new(&app);
+    again.get("/signup").await;
+    let duplicate = again
+        .post(
+            "/signup",
+            &[
+                ("first_name", "Ann"),
+                ("last_name", "Lee"),
+                ("email", "ANN@example.com"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(duplicate.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(duplicate.body.contains("already exists"));
+}
+
+#[actix_web::test]
+async fn starting_an_organization_signs_up_its_owner_in_one_go() {
+    let app = TestApp::new().await;
+    let browser = Browser::new(&app);
+    browser.get("/signup/organization").await;
+    let suggestion = browser
+        .get_htmx("/signup/organization/slug?organization_name=Harbour+City+Lifts")
+        .await;
+    assert!(suggestion.body.contains("value=\"harbour_city_lifts\""));
+    assert!(suggestion.body.contains("Available"));
+    let fields = |slug: &'static str, email: &'static str| {
+        vec![
+            ("organization_name", "Harbour City Lifts"),
+            ("slug", slug),
+            ("organization_type", "service_company"),
+            ("first_name", "Olivia"),
+            ("last_name", "Owner"),
+            ("email", email),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ]
+    };
+    let page = browser
+        .post(
+            "/signup/organization",
+            &fields("harbour", "olivia@example.com"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(page.header("location"), Some("/o/harbour"));
+    let home = browser.get("/o/harbour").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Harbour City Lifts"));
+    assert_eq!(
+        app.count("SELECT 1 FROM memberships WHERE role = 'owner'"),
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT 1 FROM org_harbour.audit_events WHERE event_type = 'organization_created'"
+        ),
+        1
+    );
+
+    // A taken slug: nothing is created, not even the account.
+    let second = Browser::new(&app);
+    second.get("/signup/organization").await;
+    let taken = second
+        .get_htmx("/signup/organization/slug?slug=harbour&slug_edited=1")
+        .await;
+    assert!(taken.body.contains("Already taken"));
+    let page = second
+        .post(
+            "/signup/organization",
+            &fields("harbour", "second@example.com"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("already taken"));
+    assert!(page.body.contains("value=\"second@example.com\""));
+    assert_eq!(
+        app.count("SELECT 1 FROM accounts WHERE email = 'second@example.com'"),
+        0
+    );
+}
+
+#[actix_web::test]
+async fn invitations_bring_people_in_once() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let owner = app.member("acme", Role::Owner).await;
+    owner.get("/o/acme/members").await;
+    let page = owner
+        .post(
+            "/o/acme/members/invitations",
+            &[("email", "New.Tech@example.com"), ("role", "technician")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page.body.find("/invitations/").expect("link shown");
+    let path: String = page.body[start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    assert_eq!(
+        app.count("SELECT 1 FROM invitations WHERE token_hash IS NOT NULL"),
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT 1 FROM invitations WHERE encode(token_hash, 'hex') LIKE '%{}%'",
+            &path[13..]
+        )),
+        0,
+        "only the token's hash is stored"
+    );
+
+    let invitee = Browser::new(&app);
+    let landing = invitee.get(&path).await;
+    assert!(landing.body.contains("Acme Lifts"));
+    let joined = invitee
+        .post(
+            &path,
+            &[
+                ("first_name", "New"),
+                ("last_name", "Tech"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    assert_eq!(invitee.get("/o/acme").await.status, StatusCode::OK);
+    assert_eq!(app.count("SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'new.tech@example.com' AND m.role = 'technician'"), 1);
+
+    let reuse = Browser::new(&app).get(&path).await;
+    assert!(reuse.body.contains("already been used"));
+}
+
+#[actix_web::test]
+async fn the_last_owner_stays() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let owner = app.member("acme", Role::Owner).await;
+    owner.get("/o/acme/members").await;
+    let membership = harness::text(
+        &mut app.conn(),
+        "SELECT id::text AS value FROM memberships WHERE role = 'owner'",
+    );
+    let demote = owner
+        .post(
+            &format!("/o/acme/members/{membership}/role"),
+            &[("role", "manager")],
+        )
+        .await;
+    assert_eq!(demote.status, StatusCode::CONFLICT);
+    let remove = owner
+        .post(&format!("/o/acme/members/{membership}/remove"), &[])
+        .await;
+    assert_eq!(remove.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.count("SELECT 1 FROM memberships WHERE role = 'owner'"),
+        1
+    );
+
+    // An admin cannot touch owners; a membership of another organization is not found.
+    let admin = app.member("acme", Role::Admin).await;
+    admin.get("/o/acme/members").await;
+    let page = admin
+        .post(&format!("/o/acme/members/{membership}/remove"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    app.create_org("bravo", "Bravo");
+    let other = app.member("bravo", Role::Manager).await;
+    let _ = other;
+    let foreign = harness::text(&mut app.conn(), "SELECT m.id::text AS value FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE o.slug = 'bravo'");
+    let page = owner
+        .post(&format!("/o/acme/members/{foreign}/remove"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.count(&format!("SELECT 1 FROM memberships WHERE id = '{foreign}'")),
+        1
+    );
+}
+
+fn actor(i: usize) -> Actor {
+    Actor {
+        account_id: uuid::Uuid::new_v4(),
+        email: format!("writer{i}@example.com"),
+        display_name: format!("Writer {i}"),
+        meta: RequestMeta {
+            ip: "127.0.0.1".into(),
+            user_agent: "test".into(),
+            request_id: format!("r{i}"),
+        },
+    }
+}
+
+#[actix_web::test]
+async fn the_audit_chain_never_forks_and_tampering_is_named() {
+    let app = TestApp::with_pool_size(12).await;
+    app.create_org("acme", "Acme Lifts");
+    std::thread::scope(|scope| {
+        for i in 0..50 {
+            let db = app.db.clone();
+            scope.spawn(move || {
+                let mut conn = db.get().expect("connection");
+                tenancy::in_org(
+                    &mut conn,
+                    "acme",
+                    |conn, _| -> Result<i64, tenancy::TenancyError> {
+                        Ok(audit::record(
+                            conn,
+                            &actor(i),
+                            AuditEvent::new("site_updated", "site", i)
+                                .data(serde_json::json!({ "n": i, "note": "Lift 2 \u{2014} ok" })),
+                        )?)
+                    },
+                )
+                .expect("audited change");
+            });
+        }
+    });
+    let status = tenancy::in_org(
+        &mut app.conn(),
+        "acme",
+        |conn, _| -> Result<_, tenancy::TenancyError> { Ok(chain::verify(conn)?) },
+    )
+    .expect("verify");
+    assert_eq!(status, chain::ChainStatus::Intact { events: 50 });
+
+    // The org's own role cannot rewrite history.
+    let refused = tenancy::in_org(
+        &mut app.conn(),
+        "acme",
+        |conn, _| -> Result<usize, tenancy::TenancyError> {
+            Ok(
+                diesel::sql_query("UPDATE audit_events SET event_type = 'x' WHERE seq = 1")
+                    .execute(conn)?,
+            )
+        },
+    );
+    assert!(refused
+        .unwrap_err()
+        .to_string()
+        .contains("permission denied"));
+
+    diesel::sql_query(
+        "UPDATE org_acme.audit_events SET event_data = '{\"n\": 999}' WHERE seq = 17",
+    )
+    .execute(&mut app.conn())
+    .expect("tamper as the owner");
+    let output = Command::new(env!("CARGO_BIN_EXE_sitesync"))
+        .args(["audit", "verify", "--org", "acme"])
+        .env("DATABASE_URL", &app.url)
+        .env("SITESYNC_DATA_DIR", harness::temp_dir("cli"))
+        .output()
+        .expect("run audit verify");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("#17"), "{stderr}");
+}
