@@ -9,9 +9,11 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod members;
+pub mod notifications;
 pub mod orgs;
 pub mod routes;
 pub mod sites;
+pub mod storage;
 pub mod web;
 
 use std::sync::Arc;
@@ -33,6 +35,20 @@ use db::Db;
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// Uploaded files.
+    pub files: Arc<dyn storage::FileStore>,
+}
+
+impl AppState {
+    /// The state for `config`, with files kept under the data directory.
+    pub fn new(db: Db, config: Config) -> AppState {
+        let files = Arc::new(storage::LocalStore::new(&config.data_dir.join("files")));
+        AppState {
+            db,
+            config: Arc::new(config),
+            files,
+        }
+    }
 }
 
 fn sessions(state: &AppState) -> SessionMiddleware<PgSessionStore> {

@@ -1,7 +1,6 @@
 //! The `sitesync` command: serve the web application (default) and administer organizations.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use actix_web::{web, HttpServer};
 use clap::{Parser, Subcommand};
@@ -280,10 +279,7 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
         }
     }
     let bind = config.bind.clone();
-    let state = web::Data::new(AppState {
-        db: database.db.clone(),
-        config: Arc::new(config),
-    });
+    let state = web::Data::new(AppState::new(database.db.clone(), config));
     let state_for_housekeeping = state.clone();
     let served = actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || app(state.clone()))

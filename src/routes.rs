@@ -3,7 +3,7 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::web::AppError;
-use crate::{admin, audit, auth, members, orgs, web as pages};
+use crate::{admin, audit, auth, members, notifications, orgs, web as pages};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/", web::get().to(pages::pages::home))
@@ -49,6 +49,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
             "/invitations/{token}/accept",
             web::post().to(members::routes::accept),
         )
+        .route("/notifications", web::get().to(notifications::routes::list))
+        .route(
+            "/notifications/bell",
+            web::get().to(notifications::routes::bell),
+        )
+        .route(
+            "/notifications/read-all",
+            web::post().to(notifications::routes::mark_all_read),
+        )
+        .route(
+            "/notifications/{id}/open",
+            web::post().to(notifications::routes::open),
+        )
         // Platform administration
         .route(
             "/admin/organizations",
@@ -66,6 +79,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             web::scope("/o/{slug}")
                 .route("", web::get().to(orgs::routes::home))
+                .route("/settings", web::get().to(orgs::settings::show))
+                .route("/settings", web::post().to(orgs::settings::update))
                 .route("/members", web::get().to(members::routes::list))
                 .route(
                     "/members/invitations",

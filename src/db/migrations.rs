@@ -28,6 +28,10 @@ const ORG_GROUP_GRANTS: &[&str] = &[
     "GRANT SELECT, INSERT, UPDATE ON invitations TO sitesync_org_member",
     "GRANT SELECT (id, email, first_name, last_name, display_name, is_active) ON accounts \
      TO sitesync_org_member",
+    "GRANT INSERT ON notifications TO sitesync_org_member",
+    "GRANT UPDATE (name, organization_type, contact_email, contact_phone, website_url, \
+     address_line1, address_line2, city, state, postal_code, country, settings, updated_at) \
+     ON organizations TO sitesync_org_member",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -128,6 +128,26 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    notifications (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        organization_id -> Nullable<Uuid>,
+        #[max_length = 40]
+        kind -> Varchar,
+        #[max_length = 255]
+        title -> Varchar,
+        body -> Text,
+        #[max_length = 500]
+        link -> Varchar,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     organizations (id) {
         id -> Uuid,
         #[max_length = 255]
@@ -258,6 +278,8 @@ diesel::table! {
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(memberships -> organizations (organization_id));
+diesel::joinable!(notifications -> accounts (account_id));
+diesel::joinable!(notifications -> organizations (organization_id));
 diesel::joinable!(security_events -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 
@@ -268,6 +290,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     login_attempts,
     memberships,
+    notifications,
     organizations,
     security_events,
     sessions,

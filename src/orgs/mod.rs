@@ -5,6 +5,7 @@ pub mod naming;
 pub mod provision;
 pub mod queries;
 pub mod routes;
+pub mod settings;
 pub mod tenancy;
 
 pub use context::OrgScope;

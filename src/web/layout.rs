@@ -21,6 +21,15 @@ impl OrgNav {
     pub fn can_view_audit(&self) -> bool {
         self.role.can(Permission::ViewAudit)
     }
+
+    pub fn can_manage_settings(&self) -> bool {
+        self.role.can(Permission::ManageSettings)
+    }
+
+    /// Any permission, for navigation entries of features.
+    pub fn can(&self, permission: Permission) -> bool {
+        self.role.can(permission)
+    }
 }
 
 #[derive(Debug, Clone)]

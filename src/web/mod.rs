@@ -5,8 +5,10 @@ pub mod errors;
 pub mod forms;
 pub mod htmx;
 pub mod layout;
+pub mod markdown;
 pub mod middleware;
 pub mod pages;
+pub mod pagination;
 pub mod request_meta;
 
 use actix_web::http::header::{self, HeaderValue};

@@ -634,3 +634,117 @@ async fn the_audit_chain_never_forks_and_tampering_is_named() {
     assert!(!output.status.success());
     assert!(stderr.contains("#17"), "{stderr}");
 }
+
+#[actix_web::test]
+async fn settings_changes_are_validated_and_audited() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let admin = app.member("acme", Role::Admin).await;
+    let page = admin.get("/o/acme/settings").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let fields = |name: &'static str, tz: &'static str| {
+        vec![
+            ("name", name),
+            ("organization_type", "building_owner"),
+            ("contact_email", "office@acme.example"),
+            ("country", "Australia"),
+            ("timezone", tz),
+            ("currency", "AUD"),
+            ("date_format", "DD/MM/YYYY"),
+        ]
+    };
+    let bad = admin
+        .post("/o/acme/settings", &fields("Acme Towers", "Mars/Olympus"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("value=\"Acme Towers\""));
+    assert_eq!(
+        app.count("SELECT 1 FROM organizations WHERE name = 'Acme Towers'"),
+        0
+    );
+    let ok = admin
+        .post(
+            "/o/acme/settings",
+            &fields("Acme Towers", "Australia/Perth"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(
+        app.count("SELECT 1 FROM organizations WHERE name = 'Acme Towers' AND settings->>'timezone' = 'Australia/Perth'"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.audit_events WHERE event_type = 'organization_settings_updated'"),
+        1
+    );
+    let manager = app.member("acme", Role::Manager).await;
+    assert_eq!(
+        manager.get("/o/acme/settings").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = manager
+        .post("/o/acme/settings", &fields("Hijacked", "Australia/Perth"))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.count("SELECT 1 FROM organizations WHERE name = 'Hijacked'"),
+        0
+    );
+}
+
+#[actix_web::test]
+async fn notifications_reach_only_their_recipient() {
+    use sitesync::notifications::{notify, NewNotification};
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let ann = app.create_account("ann@example.com");
+    app.create_account("bob@example.com");
+    notify(
+        &mut app.conn(),
+        &[ann],
+        &NewNotification {
+            kind: "test",
+            title: "<b>Lift 2</b> reported",
+            body: "",
+            link: "/account",
+            organization_id: None,
+        },
+    )
+    .expect("notify");
+    let browser = Browser::new(&app);
+    browser.sign_in("ann@example.com", PASSWORD).await;
+    let bell = browser.get_htmx("/notifications/bell").await;
+    assert!(bell.body.contains(">1<"), "{}", bell.body);
+    let list = browser.get("/notifications").await;
+    assert!(
+        list.body.contains("&#60;b&#62;Lift 2&#60;/b&#62; reported")
+            || list.body.contains("&lt;b&gt;Lift 2"),
+        "escaped: {}",
+        list.body
+    );
+    assert!(!list.body.contains("<b>Lift 2"));
+    let id = harness::text(
+        &mut app.conn(),
+        "SELECT id::text AS value FROM notifications",
+    );
+
+    let bob = Browser::new(&app);
+    bob.sign_in("bob@example.com", PASSWORD).await;
+    bob.get("/notifications").await;
+    assert_eq!(
+        bob.post(&format!("/notifications/{id}/open"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let opened = browser
+        .post(&format!("/notifications/{id}/open"), &[])
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    assert_eq!(opened.header("location"), Some("/account"));
+    assert_eq!(
+        app.count("SELECT 1 FROM notifications WHERE read_at IS NULL"),
+        0
+    );
+}

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use actix_web::web;
@@ -166,10 +166,7 @@ impl TestApp {
         let config = test_config(&url, pool_size);
         let db =
             Db::connect(&url, PoolOptions::from_config(&config, "sitesync test")).expect("pool");
-        let state = web::Data::new(AppState {
-            db: db.clone(),
-            config: Arc::new(config),
-        });
+        let state = web::Data::new(AppState::new(db.clone(), config));
         let server = actix_test::start(move || sitesync::app(state.clone()));
         let client = awc::Client::builder()
             .disable_redirects()
