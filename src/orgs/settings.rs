@@ -67,7 +67,7 @@ impl SettingsForm {
         check_line(&mut errors, "contact_phone", &self.contact_phone, 50, false);
         if check_line(&mut errors, "website_url", &self.website_url, 500, false) {
             let url = self.website_url.trim();
-            if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+            if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
                 errors.add(
                     "website_url",
                     "Enter a full web address starting with https://.",
