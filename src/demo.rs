@@ -16,12 +16,25 @@ use crate::web::request_meta::RequestMeta;
 
 pub const DEMO_SLUG: &str = "demo";
 
+/// Other organizations of the demo platform (marketplace sellers, employers): slug, name, owner.
+pub const OTHER_ORGS: &[(&str, &str, &str)] = &[
+    (
+        "coastal",
+        "Coastal Lift Services",
+        "owner@coastal.sitesync.test",
+    ),
+    ("summit", "Summit Elevators", "owner@summit.sitesync.test"),
+];
+
 /// A demo sign-in: (email, password, what it is).
 pub struct DemoLogin {
     pub email: &'static str,
     pub password: &'static str,
     pub what: &'static str,
 }
+
+/// The password of the other demo organizations' owners.
+pub const OTHER_ORG_PASSWORD: &str = "harbour-partner-owner-2026";
 
 /// Someone to sign in as in the demo.
 struct DemoPerson {
@@ -138,6 +151,34 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
             if person.role == Some(Role::Owner) {
                 owner = Some(account);
             }
+        }
+        for (slug, name, email) in OTHER_ORGS {
+            if orgs::find_by_slug(conn, slug)?.is_some() {
+                continue;
+            }
+            let other = provision::create_in_transaction(
+                conn,
+                &NewOrganization {
+                    name,
+                    slug,
+                    organization_type: "service_company",
+                },
+            )?;
+            let hash =
+                password::hash(OTHER_ORG_PASSWORD).map_err(|e| DemoError::Other(e.to_string()))?;
+            let account = accounts::insert(
+                conn,
+                &AccountInsertForm {
+                    email,
+                    password_hash: &hash,
+                    first_name: "Demo",
+                    last_name: "Owner",
+                    display_name: &format!("{name} owner"),
+                    timezone: "Australia/Sydney",
+                },
+            )
+            .map_err(|e| DemoError::Other(e.to_string()))?;
+            memberships::upsert(conn, account.id, other.id, Role::Owner)?;
         }
         if let Some(owner) = owner {
             tenancy::enter(conn, &org.schema_name, &org.role_name)?;
