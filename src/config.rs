@@ -155,3 +155,15 @@ fn load_or_create_key(path: &Path) -> std::io::Result<SecretKey> {
     file.write_all(&key)?;
     Ok(SecretKey(key))
 }
+
+impl SecretKey {
+    /// A 32-byte key for one purpose, derived with HKDF-SHA256, so one secret serves cookies,
+    /// encryption and anything else without the keys being related.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let mut key = [0u8; 32];
+        let hkdf = hkdf::Hkdf::<sha2::Sha256>::new(Some(b"sitesync"), &self.0);
+        // 32 bytes is far below HKDF's limit of 255 × 32, so expand cannot fail.
+        let _ = hkdf.expand(purpose.as_bytes(), &mut key);
+        key
+    }
+}

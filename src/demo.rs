@@ -185,17 +185,17 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
             let seeded: i64 = crate::db::schema_org::audit_events::table
                 .count()
                 .get_result(conn)?;
+            let actor = Actor {
+                account_id: owner.id,
+                email: owner.email.clone(),
+                display_name: owner.display_name.clone(),
+                meta: RequestMeta {
+                    ip: "127.0.0.1".into(),
+                    user_agent: "sitesync --demo".into(),
+                    request_id: "demo".into(),
+                },
+            };
             if seeded == 0 {
-                let actor = Actor {
-                    account_id: owner.id,
-                    email: owner.email.clone(),
-                    display_name: owner.display_name.clone(),
-                    meta: RequestMeta {
-                        ip: "127.0.0.1".into(),
-                        user_agent: "sitesync --demo".into(),
-                        request_id: "demo".into(),
-                    },
-                };
                 audit::record(
                     conn,
                     &actor,
@@ -203,6 +203,7 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
                         .data(json!({ "name": org.name, "slug": org.slug })),
                 )?;
             }
+            crate::sites::demo::seed(conn, &actor).map_err(|e| DemoError::Other(e.to_string()))?;
         }
         Ok(PEOPLE
             .iter()

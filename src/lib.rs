@@ -8,6 +8,8 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod elevators;
+pub mod imports;
 pub mod members;
 pub mod notifications;
 pub mod orgs;

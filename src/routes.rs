@@ -3,7 +3,9 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::web::AppError;
-use crate::{admin, audit, auth, members, notifications, orgs, web as pages};
+use crate::{
+    admin, audit, auth, elevators, imports, members, notifications, orgs, sites, web as pages,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/", web::get().to(pages::pages::home))
@@ -101,6 +103,85 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .route(
                     "/invitations/{id}/revoke",
                     web::post().to(members::routes::revoke_invitation),
+                )
+                // Sites
+                .route("/sites", web::get().to(sites::routes::list))
+                .route("/sites", web::post().to(sites::routes::create))
+                .route("/sites/new", web::get().to(sites::routes::new_form))
+                .route("/sites/export.csv", web::get().to(sites::routes::export))
+                .route("/sites/{id}", web::get().to(sites::routes::detail))
+                .route("/sites/{id}", web::post().to(sites::routes::update))
+                .route("/sites/{id}/edit", web::get().to(sites::routes::edit_form))
+                .route(
+                    "/sites/{id}/archive",
+                    web::get().to(sites::routes::archive_page),
+                )
+                .route(
+                    "/sites/{id}/archive",
+                    web::post().to(sites::routes::archive),
+                )
+                .route(
+                    "/sites/{id}/restore",
+                    web::post().to(sites::routes::restore),
+                )
+                .route(
+                    "/sites/{id}/access-codes",
+                    web::get().to(sites::routes::show_access_codes),
+                )
+                .route(
+                    "/sites/{id}/elevators/new",
+                    web::get().to(elevators::routes::new_form),
+                )
+                // Lifts
+                .route("/elevators", web::get().to(elevators::routes::list))
+                .route("/elevators", web::post().to(elevators::routes::create))
+                .route(
+                    "/elevators/export.csv",
+                    web::get().to(elevators::routes::export),
+                )
+                .route(
+                    "/elevators/options",
+                    web::get().to(elevators::routes::options),
+                )
+                .route(
+                    "/elevators/spec-row",
+                    web::get().to(elevators::routes::spec_row),
+                )
+                .route("/elevators/{id}", web::get().to(elevators::routes::detail))
+                .route("/elevators/{id}", web::post().to(elevators::routes::update))
+                .route(
+                    "/elevators/{id}/edit",
+                    web::get().to(elevators::routes::edit_form),
+                )
+                .route(
+                    "/elevators/{id}/status",
+                    web::post().to(elevators::routes::change_status),
+                )
+                .route(
+                    "/elevators/{id}/archive",
+                    web::get().to(elevators::routes::archive_page),
+                )
+                .route(
+                    "/elevators/{id}/archive",
+                    web::post().to(elevators::routes::archive),
+                )
+                // CSV imports
+                .route(
+                    "/imports/{kind}",
+                    web::get().to(imports::routes::upload_form),
+                )
+                .route("/imports/{kind}", web::post().to(imports::routes::upload))
+                .route(
+                    "/imports/{kind}/template.csv",
+                    web::get().to(imports::routes::template),
+                )
+                .route(
+                    "/imports/{kind}/{id}",
+                    web::get().to(imports::routes::preview),
+                )
+                .route(
+                    "/imports/{kind}/{id}/confirm",
+                    web::post().to(imports::routes::confirm),
                 )
                 .route("/audit", web::get().to(audit::routes::list))
                 .route("/audit/verify", web::get().to(audit::routes::verify)),

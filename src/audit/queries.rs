@@ -96,15 +96,16 @@ pub fn page(conn: &mut PgConnection, filter: &AuditFilter) -> QueryResult<(Vec<A
     Ok((rows, more))
 }
 
-/// The latest events about any of `entities` (type, id), newest first, for activity panels.
+/// The latest events about any of `entity_ids` (of these types), newest first, for activity
+/// panels.
 pub fn recent_for(
     conn: &mut PgConnection,
-    entity_type: &str,
+    entity_types: &[&str],
     entity_ids: &[String],
     limit: i64,
 ) -> QueryResult<Vec<AuditRow>> {
     audit_events::table
-        .filter(audit_events::entity_type.eq(entity_type))
+        .filter(audit_events::entity_type.eq_any(entity_types))
         .filter(audit_events::entity_id.eq_any(entity_ids))
         .order(audit_events::seq.desc())
         .limit(limit)

@@ -48,6 +48,99 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    csv_imports (id) {
+        id -> Uuid,
+        #[max_length = 20]
+        kind -> Varchar,
+        #[max_length = 255]
+        filename -> Varchar,
+        content -> Text,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        applied_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    elevator_status_history (id) {
+        id -> Int8,
+        elevator_id -> Uuid,
+        from_status -> Nullable<ElevatorStatus>,
+        to_status -> ElevatorStatus,
+        reason -> Nullable<Text>,
+        changed_by -> Nullable<Uuid>,
+        #[max_length = 255]
+        changed_by_name -> Nullable<Varchar>,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    elevators (id) {
+        id -> Uuid,
+        site_id -> Uuid,
+        #[max_length = 50]
+        unit_number -> Varchar,
+        #[max_length = 100]
+        serial_number -> Nullable<Varchar>,
+        #[max_length = 100]
+        registration_number -> Nullable<Varchar>,
+        #[max_length = 100]
+        asset_tag -> Nullable<Varchar>,
+        #[max_length = 100]
+        manufacturer -> Nullable<Varchar>,
+        #[max_length = 100]
+        model -> Nullable<Varchar>,
+        #[max_length = 100]
+        controller_type -> Nullable<Varchar>,
+        #[max_length = 20]
+        drive_type -> Nullable<Varchar>,
+        #[max_length = 100]
+        machine_type -> Nullable<Varchar>,
+        capacity_kg -> Nullable<Int4>,
+        capacity_persons -> Nullable<Int4>,
+        speed_mps -> Nullable<Numeric>,
+        floors_served -> Nullable<Int4>,
+        stops -> Nullable<Int4>,
+        travel_height_m -> Nullable<Numeric>,
+        #[max_length = 50]
+        door_type -> Nullable<Varchar>,
+        door_width_mm -> Nullable<Int4>,
+        car_width_mm -> Nullable<Int4>,
+        car_depth_mm -> Nullable<Int4>,
+        car_height_mm -> Nullable<Int4>,
+        installation_date -> Nullable<Date>,
+        modernization_date -> Nullable<Date>,
+        last_major_service -> Nullable<Date>,
+        status -> ElevatorStatus,
+        status_changed_at -> Timestamptz,
+        status_reason -> Nullable<Text>,
+        last_inspection_date -> Nullable<Date>,
+        #[max_length = 50]
+        last_inspection_result -> Nullable<Varchar>,
+        next_inspection_due -> Nullable<Date>,
+        #[max_length = 100]
+        inspection_certificate_number -> Nullable<Varchar>,
+        health_score -> Nullable<Int4>,
+        health_score_updated_at -> Nullable<Timestamptz>,
+        known_quirks -> Array<Nullable<Text>>,
+        specifications -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     sites (id) {
         id -> Uuid,
         #[max_length = 255]
@@ -97,7 +190,20 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        lift_count -> Int4,
+        lifts_not_operational -> Int4,
+        next_inspection_due -> Nullable<Date>,
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(audit_chain_head, audit_events, sites,);
+diesel::joinable!(elevator_status_history -> elevators (elevator_id));
+diesel::joinable!(elevators -> sites (site_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_chain_head,
+    audit_events,
+    csv_imports,
+    elevator_status_history,
+    elevators,
+    sites,
+);

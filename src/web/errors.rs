@@ -28,6 +28,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("too large: {0}")]
+    PayloadTooLarge(String),
     /// Input refused with field errors. Returned from inside a transaction it rolls the
     /// transaction back; handlers turn it into their form re-rendered with status 422.
     #[error("rejected input")]
@@ -55,7 +57,8 @@ impl AppError {
             AppError::Suspended => "Organization suspended",
             AppError::Forbidden(_) => "Not allowed",
             AppError::BadRequest(_) => "That request could not be read",
-            AppError::Conflict(_) => "Changed by someone else",
+            AppError::Conflict(_) => "That could not be done",
+            AppError::PayloadTooLarge(_) => "The file is too large",
             AppError::Rejected(_) => "Please check what you entered",
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::Unavailable(_) => "Temporarily unavailable",
@@ -73,7 +76,10 @@ impl AppError {
             AppError::Suspended => {
                 "This organization has been suspended by the platform administrators. Its pages are unavailable until it is reinstated; please contact support.".into()
             }
-            AppError::Forbidden(why) | AppError::BadRequest(why) | AppError::Conflict(why) => {
+            AppError::Forbidden(why)
+            | AppError::BadRequest(why)
+            | AppError::Conflict(why)
+            | AppError::PayloadTooLarge(why) => {
                 why.clone()
             }
             AppError::TooManyRequests { message, .. } => message.clone(),
@@ -147,6 +153,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) | AppError::Suspended => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

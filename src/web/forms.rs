@@ -2,6 +2,9 @@
 //! applies (length limits, no control characters) so bad input gets a message, never a 500.
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use bigdecimal::BigDecimal;
 
 /// Messages keyed by field name, shown next to the fields of a re-rendered form.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +35,15 @@ impl FieldErrors {
 
     pub fn messages(&self) -> impl Iterator<Item = (&String, &String)> {
         self.0.iter()
+    }
+
+    /// Every message on one line: "field: message; field: message".
+    pub fn summary(&self) -> String {
+        self.0
+            .iter()
+            .map(|(field, message)| format!("{}: {message}", field.replace('_', " ")))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -128,6 +140,68 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
         .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
         .filter(|n| !n.chars().any(char::is_control))
         .map(str::to_string)
+}
+
+/// The trimmed text, or `None` when blank.
+pub fn blank(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// A whole number in `range`, or `None` when blank.
+pub fn whole(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    range: std::ops::RangeInclusive<i32>,
+) -> Option<i32> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match value.parse::<i32>() {
+        Ok(n) if range.contains(&n) => Some(n),
+        _ => {
+            errors.add(
+                field,
+                format!(
+                    "Enter a whole number from {} to {}.",
+                    range.start(),
+                    range.end()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A decimal number in `[min, max]` with at most `scale` decimals, or `None` when blank.
+pub fn decimal(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    min: i64,
+    max: i64,
+    scale: i64,
+) -> Option<BigDecimal> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match BigDecimal::from_str(value) {
+        Ok(n)
+            if value.len() <= 30 && n >= min && n <= max && n.fractional_digit_count() <= scale =>
+        {
+            Some(n)
+        }
+        _ => {
+            errors.add(
+                field,
+                format!("Enter a number from {min} to {max} (at most {scale} decimals)."),
+            );
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,11 +5,13 @@ pub mod errors;
 pub mod forms;
 pub mod htmx;
 pub mod layout;
+pub mod listing;
 pub mod markdown;
 pub mod middleware;
 pub mod pages;
 pub mod pagination;
 pub mod request_meta;
+pub mod uploads;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;

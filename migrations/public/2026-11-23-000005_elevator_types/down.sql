@@ -1,0 +1,2 @@
+DROP FUNCTION refresh_site_lift_summary();
+DROP TYPE elevator_status;

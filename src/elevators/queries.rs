@@ -1,0 +1,418 @@
+//! Queries over an organization's `elevators` and their status history.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sql_types::Text;
+use uuid::Uuid;
+
+use super::forms::{ElevatorListQuery, ElevatorValues};
+use super::status::ElevatorStatus;
+use crate::db::schema_org::{elevator_status_history, elevators, sites};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = elevators)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct Elevator {
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub unit_number: String,
+    pub serial_number: Option<String>,
+    pub registration_number: Option<String>,
+    pub asset_tag: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub controller_type: Option<String>,
+    pub drive_type: Option<String>,
+    pub machine_type: Option<String>,
+    pub capacity_kg: Option<i32>,
+    pub capacity_persons: Option<i32>,
+    pub speed_mps: Option<bigdecimal::BigDecimal>,
+    pub floors_served: Option<i32>,
+    pub stops: Option<i32>,
+    pub travel_height_m: Option<bigdecimal::BigDecimal>,
+    pub door_type: Option<String>,
+    pub door_width_mm: Option<i32>,
+    pub car_width_mm: Option<i32>,
+    pub car_depth_mm: Option<i32>,
+    pub car_height_mm: Option<i32>,
+    pub installation_date: Option<NaiveDate>,
+    pub modernization_date: Option<NaiveDate>,
+    pub last_major_service: Option<NaiveDate>,
+    pub status: ElevatorStatus,
+    pub status_changed_at: DateTime<Utc>,
+    pub status_reason: Option<String>,
+    pub last_inspection_date: Option<NaiveDate>,
+    pub last_inspection_result: Option<String>,
+    pub next_inspection_due: Option<NaiveDate>,
+    pub inspection_certificate_number: Option<String>,
+    pub health_score: Option<i32>,
+    /// PostgreSQL arrays may hold NULLs, so Diesel reads them as options; see [`Elevator::quirks`].
+    pub known_quirks: Vec<Option<String>>,
+    pub specifications: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl Elevator {
+    pub fn quirks(&self) -> Vec<String> {
+        self.known_quirks.iter().flatten().cloned().collect()
+    }
+
+    pub fn specification_pairs(&self) -> Vec<(String, String)> {
+        self.specifications
+            .as_object()
+            .map(|map| {
+                map.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string()),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A lift with the site it stands in, for lists.
+#[derive(Debug, Clone, Queryable)]
+pub struct ElevatorRow {
+    pub id: Uuid,
+    pub unit_number: String,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub drive_type: Option<String>,
+    pub status: ElevatorStatus,
+    pub next_inspection_due: Option<NaiveDate>,
+    pub site_id: Uuid,
+    pub site_name: String,
+    pub site_code: Option<String>,
+}
+
+type RowColumns = (
+    elevators::id,
+    elevators::unit_number,
+    elevators::manufacturer,
+    elevators::model,
+    elevators::drive_type,
+    elevators::status,
+    elevators::next_inspection_due,
+    sites::id,
+    sites::name,
+    sites::code,
+);
+
+const ROW_COLUMNS: RowColumns = (
+    elevators::id,
+    elevators::unit_number,
+    elevators::manufacturer,
+    elevators::model,
+    elevators::drive_type,
+    elevators::status,
+    elevators::next_inspection_due,
+    sites::id,
+    sites::name,
+    sites::code,
+);
+
+/// The search box text for lifts; the same expression as their trigram index.
+const SEARCH_TEXT: &str = "(coalesce(elevators.unit_number, '') || ' ' || \
+     coalesce(elevators.manufacturer, '') || ' ' || coalesce(elevators.model, '') || ' ' || \
+     coalesce(elevators.serial_number, ''))";
+
+type Boxed<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<elevators::table, sites::table>,
+    diesel::pg::Pg,
+>;
+
+fn filtered<'a>(query: &'a ElevatorListQuery, today: NaiveDate) -> Boxed<'a> {
+    let mut q = elevators::table
+        .inner_join(sites::table)
+        .filter(elevators::deleted_at.is_null())
+        .filter(sites::deleted_at.is_null())
+        .into_boxed();
+    let search = query.q.trim();
+    if !search.is_empty() {
+        let pattern = crate::db::contains_pattern(search);
+        q = q.filter(
+            sql::<Text>(SEARCH_TEXT)
+                .ilike(pattern.clone())
+                .or(sites::name.ilike(pattern)),
+        );
+    }
+    if let Some(status) = ElevatorStatus::parse(&query.status) {
+        q = q.filter(elevators::status.eq(status));
+    }
+    if !query.manufacturer.trim().is_empty() {
+        q = q.filter(
+            sql::<Text>("lower(elevators.manufacturer)")
+                .eq(query.manufacturer.trim().to_lowercase()),
+        );
+    }
+    if !query.drive_type.is_empty() {
+        q = q.filter(elevators::drive_type.eq(&query.drive_type));
+    }
+    if let Some(site_id) = query.site_id() {
+        q = q.filter(elevators::site_id.eq(site_id));
+    }
+    let active = elevators::status.ne(ElevatorStatus::Decommissioned);
+    match query.inspection.as_str() {
+        "overdue" => {
+            q = q
+                .filter(elevators::next_inspection_due.lt(today))
+                .filter(active)
+        }
+        window @ ("30" | "60" | "90") => {
+            let days: i64 = window.parse().unwrap_or(30);
+            q = q
+                .filter(elevators::next_inspection_due.ge(today))
+                .filter(elevators::next_inspection_due.le(today + Duration::days(days)))
+                .filter(active);
+        }
+        _ => {}
+    }
+    q
+}
+
+fn sorted<'a>(q: Boxed<'a>, query: &ElevatorListQuery) -> Boxed<'a> {
+    let unit = sql::<Text>("lower(elevators.unit_number)");
+    let site = sql::<Text>("lower(sites.name)");
+    match (query.sort_column(), query.descending()) {
+        ("unit", false) => q.order((unit.asc(), elevators::id)),
+        ("unit", true) => q.order((unit.desc(), elevators::id)),
+        ("manufacturer", false) => {
+            q.order((elevators::manufacturer.asc().nulls_last(), elevators::id))
+        }
+        ("manufacturer", true) => {
+            q.order((elevators::manufacturer.desc().nulls_last(), elevators::id))
+        }
+        ("status", false) => q.order((elevators::status.desc(), elevators::id)),
+        ("status", true) => q.order((elevators::status.asc(), elevators::id)),
+        ("next_inspection", false) => q.order((
+            elevators::next_inspection_due.asc().nulls_last(),
+            elevators::id,
+        )),
+        ("next_inspection", true) => q.order((
+            elevators::next_inspection_due.desc().nulls_last(),
+            elevators::id,
+        )),
+        (_, true) => q.order((site.desc(), unit.asc(), elevators::id)),
+        (_, false) => q.order((site.asc(), unit.asc(), elevators::id)),
+    }
+}
+
+pub fn count(
+    conn: &mut PgConnection,
+    query: &ElevatorListQuery,
+    today: NaiveDate,
+) -> QueryResult<i64> {
+    filtered(query, today).count().get_result(conn)
+}
+
+pub fn page(
+    conn: &mut PgConnection,
+    query: &ElevatorListQuery,
+    today: NaiveDate,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<ElevatorRow>> {
+    sorted(filtered(query, today), query)
+        .offset(offset)
+        .limit(limit)
+        .select(ROW_COLUMNS)
+        .load(conn)
+}
+
+/// Every matching lift in list order with its site, for CSV export.
+pub fn all_matching(
+    conn: &mut PgConnection,
+    query: &ElevatorListQuery,
+    today: NaiveDate,
+) -> QueryResult<Vec<(Elevator, String, Option<String>)>> {
+    sorted(filtered(query, today), query)
+        .limit(crate::imports::MAX_ROWS as i64)
+        .select((Elevator::as_select(), sites::name, sites::code))
+        .load(conn)
+}
+
+pub fn for_site(conn: &mut PgConnection, site_id: Uuid) -> QueryResult<Vec<Elevator>> {
+    elevators::table
+        .filter(elevators::site_id.eq(site_id))
+        .filter(elevators::deleted_at.is_null())
+        .order((sql::<Text>("lower(unit_number)"), elevators::id))
+        .select(Elevator::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Elevator> {
+    elevators::table
+        .find(id)
+        .filter(elevators::deleted_at.is_null())
+        .select(Elevator::as_select())
+        .first(conn)
+}
+
+/// Manufacturers this organization already uses, for suggestions and filters.
+pub fn manufacturers(conn: &mut PgConnection) -> QueryResult<Vec<String>> {
+    elevators::table
+        .filter(elevators::deleted_at.is_null())
+        .filter(elevators::manufacturer.is_not_null())
+        .select(elevators::manufacturer.assume_not_null())
+        .distinct()
+        .order(elevators::manufacturer.assume_not_null())
+        .load(conn)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the unit number is already used by another lift at this site")]
+    DuplicateUnit,
+    #[error(transparent)]
+    Database(#[from] DieselError),
+}
+
+fn map_unique(e: DieselError) -> WriteError {
+    match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            WriteError::DuplicateUnit
+        }
+        other => WriteError::Database(other),
+    }
+}
+
+pub fn insert(conn: &mut PgConnection, values: &ElevatorValues) -> Result<Elevator, WriteError> {
+    diesel::insert_into(elevators::table)
+        .values(values)
+        .returning(Elevator::as_returning())
+        .get_result(conn)
+        .map_err(map_unique)
+}
+
+pub fn update(
+    conn: &mut PgConnection,
+    id: Uuid,
+    values: &ElevatorValues,
+) -> Result<Elevator, WriteError> {
+    diesel::update(
+        elevators::table
+            .find(id)
+            .filter(elevators::deleted_at.is_null()),
+    )
+    .set((values, elevators::updated_at.eq(Utc::now())))
+    .returning(Elevator::as_returning())
+    .get_result(conn)
+    .map_err(map_unique)
+}
+
+/// Who changed a status, as the history shows it.
+pub struct ChangedBy<'a> {
+    pub account_id: Option<Uuid>,
+    pub name: &'a str,
+}
+
+/// Sets a lift's status and records the change in its history, in the caller's transaction.
+/// Every status change in the product goes through here (by hand, work orders, entrapments).
+pub fn set_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: ElevatorStatus,
+    reason: Option<&str>,
+    by: &ChangedBy,
+) -> QueryResult<ElevatorStatus> {
+    let previous: ElevatorStatus = elevators::table
+        .find(id)
+        .select(elevators::status)
+        .for_update()
+        .first(conn)?;
+    diesel::update(elevators::table.find(id))
+        .set((
+            elevators::status.eq(status),
+            elevators::status_reason.eq(reason),
+            elevators::status_changed_at.eq(Utc::now()),
+            elevators::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(elevator_status_history::table)
+        .values((
+            elevator_status_history::elevator_id.eq(id),
+            elevator_status_history::from_status.eq(Some(previous)),
+            elevator_status_history::to_status.eq(status),
+            elevator_status_history::reason.eq(reason),
+            elevator_status_history::changed_by.eq(by.account_id),
+            elevator_status_history::changed_by_name.eq(by.name),
+        ))
+        .execute(conn)?;
+    Ok(previous)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct StatusChange {
+    pub from_status: Option<ElevatorStatus>,
+    pub to_status: ElevatorStatus,
+    pub reason: Option<String>,
+    pub changed_by_name: Option<String>,
+    pub changed_at: DateTime<Utc>,
+}
+
+pub fn history(
+    conn: &mut PgConnection,
+    elevator_id: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<StatusChange>> {
+    elevator_status_history::table
+        .filter(elevator_status_history::elevator_id.eq(elevator_id))
+        .order(elevator_status_history::changed_at.desc())
+        .limit(limit)
+        .select((
+            elevator_status_history::from_status,
+            elevator_status_history::to_status,
+            elevator_status_history::reason,
+            elevator_status_history::changed_by_name,
+            elevator_status_history::changed_at,
+        ))
+        .load(conn)
+}
+
+/// Existing lifts matched by (site id, lower-cased unit number), for CSV imports.
+pub fn find_units(
+    conn: &mut PgConnection,
+    site_ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, Uuid, String)>> {
+    elevators::table
+        .filter(elevators::site_id.eq_any(site_ids))
+        .filter(elevators::deleted_at.is_null())
+        .select((elevators::id, elevators::site_id, elevators::unit_number))
+        .load(conn)
+}
+
+/// Lifts matching a search, for pickers: (id, unit, site name).
+pub fn search_options(
+    conn: &mut PgConnection,
+    search: &str,
+    limit: i64,
+) -> QueryResult<Vec<(Uuid, String, String)>> {
+    let pattern = crate::db::contains_pattern(search.trim());
+    elevators::table
+        .inner_join(sites::table)
+        .filter(elevators::deleted_at.is_null())
+        .filter(sites::deleted_at.is_null())
+        .filter(
+            sql::<Text>(SEARCH_TEXT)
+                .ilike(pattern.clone())
+                .or(sites::name.ilike(pattern)),
+        )
+        .order((
+            sql::<Text>("lower(sites.name)"),
+            sql::<Text>("lower(elevators.unit_number)"),
+        ))
+        .limit(limit)
+        .select((elevators::id, elevators::unit_number, sites::name))
+        .load(conn)
+}
