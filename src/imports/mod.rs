@@ -91,7 +91,8 @@ pub fn parse(bytes: &[u8]) -> Result<Table, String> {
                 "The file has more than {MAX_ROWS} rows; split it into smaller files."
             ));
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        // The reader counts lines from the header as 0; people count the header as line 1.
+        let line = record.position().map(|p| p.line() + 1).unwrap_or(0);
         let cells = headers
             .iter()
             .zip(record.iter())
@@ -246,7 +247,7 @@ mod tests {
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0].get("name"), "Harbour Tower, North");
         assert_eq!(table.rows[1].get("name"), "Queen\nVictoria");
-        assert_eq!(table.rows[1].line, 3);
+        assert_eq!((table.rows[0].line, table.rows[1].line), (2, 3));
     }
 
     #[test]
