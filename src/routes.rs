@@ -79,7 +79,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/forum", web::get().to(forum::routes::index))
         .route("/forum/search", web::get().to(forum::routes::search))
         .route("/forum/similar", web::get().to(forum::routes::similar))
-        .route("/forum/moderation", web::get().to(forum::routes::moderation))
+        .route(
+            "/forum/moderation",
+            web::get().to(forum::routes::moderation),
+        )
         .route(
             "/forum/categories/new",
             web::get().to(forum::routes::new_category),

@@ -45,7 +45,9 @@ pub const FLAG_REASONS: &[(&str, &str)] = &[
 ];
 
 fn checked(value: &Option<String>) -> bool {
-    value.as_deref().is_some_and(|v| !v.is_empty() && v != "false")
+    value
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "false")
 }
 
 /// Tags typed as "a, b, c": trimmed, lower-cased, de-duplicated.
@@ -94,7 +96,13 @@ impl ThreadFields {
         {
             errors.add("title", "Use at least 8 characters, so others can find it.");
         }
-        check_line(errors, "equipment_manufacturer", &self.equipment_manufacturer, 100, false);
+        check_line(
+            errors,
+            "equipment_manufacturer",
+            &self.equipment_manufacturer,
+            100,
+            false,
+        );
         check_line(errors, "equipment_model", &self.equipment_model, 100, false);
         check_line(errors, "fault_code", &self.fault_code, 50, false);
         let tags = check_tags(errors, &self.tags);
@@ -302,10 +310,15 @@ impl CategoryForm {
         check_line(&mut errors, "name", &self.name, 100, true);
         let slug = self.slug.trim().to_lowercase();
         if check_line(&mut errors, "slug", &slug, 100, true)
-            && !(slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !(slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && !slug.starts_with('-'))
         {
-            errors.add("slug", "Use lower-case letters, digits and hyphens, like “door-operators”.");
+            errors.add(
+                "slug",
+                "Use lower-case letters, digits and hyphens, like “door-operators”.",
+            );
         }
         check_text(&mut errors, "description", &self.description, 2000, false);
         let parent_id = match optional(&Some(self.parent_id.clone())) {
@@ -336,7 +349,10 @@ impl CategoryForm {
         let needs_org =
             scope == Some(Scope::Organization) || visibility == Some(Visibility::Organization);
         if !self.organization.trim().is_empty() && organization_id.is_none() {
-            errors.add("organization", "There is no organization with this address name.");
+            errors.add(
+                "organization",
+                "There is no organization with this address name.",
+            );
         } else if needs_org && organization_id.is_none() {
             errors.add(
                 "organization",

@@ -191,7 +191,11 @@ pub fn insert_category(conn: &mut PgConnection, write: &CategoryWrite) -> QueryR
         .get_result(conn)
 }
 
-pub fn update_category(conn: &mut PgConnection, id: Uuid, write: &CategoryWrite) -> QueryResult<usize> {
+pub fn update_category(
+    conn: &mut PgConnection,
+    id: Uuid,
+    write: &CategoryWrite,
+) -> QueryResult<usize> {
     diesel::update(forum_categories::table.find(id))
         .set((write, forum_categories::updated_at.eq(Utc::now())))
         .execute(conn)
@@ -242,7 +246,11 @@ pub fn moderators(conn: &mut PgConnection, category_id: Uuid) -> QueryResult<Vec
         .load(conn)
 }
 
-pub fn add_moderator(conn: &mut PgConnection, category_id: Uuid, account_id: Uuid) -> QueryResult<usize> {
+pub fn add_moderator(
+    conn: &mut PgConnection,
+    category_id: Uuid,
+    account_id: Uuid,
+) -> QueryResult<usize> {
     diesel::insert_into(forum_category_moderators::table)
         .values((
             forum_category_moderators::category_id.eq(category_id),
@@ -252,7 +260,11 @@ pub fn add_moderator(conn: &mut PgConnection, category_id: Uuid, account_id: Uui
         .execute(conn)
 }
 
-pub fn remove_moderator(conn: &mut PgConnection, category_id: Uuid, account_id: Uuid) -> QueryResult<usize> {
+pub fn remove_moderator(
+    conn: &mut PgConnection,
+    category_id: Uuid,
+    account_id: Uuid,
+) -> QueryResult<usize> {
     diesel::delete(
         forum_category_moderators::table
             .filter(forum_category_moderators::category_id.eq(category_id))
@@ -355,7 +367,11 @@ pub fn count_threads(
     sort: Sort,
     answered: Option<bool>,
 ) -> QueryResult<i64> {
-    let answered = if sort == Sort::Unanswered { Some(false) } else { answered };
+    let answered = if sort == Sort::Unanswered {
+        Some(false)
+    } else {
+        answered
+    };
     with_answered(listable(access, category), answered)
         .count()
         .get_result(conn)
@@ -370,7 +386,11 @@ pub fn list_threads(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<ThreadItem>> {
-    let answered = if sort == Sort::Unanswered { Some(false) } else { answered };
+    let answered = if sort == Sort::Unanswered {
+        Some(false)
+    } else {
+        answered
+    };
     let query = with_answered(listable(access, category), answered);
     let query = match sort {
         Sort::Latest | Sort::Unanswered => query.order((
@@ -532,7 +552,11 @@ pub fn thread_posts(
 }
 
 /// Which of `post_ids` this account has voted for.
-pub fn my_votes(conn: &mut PgConnection, account_id: Option<Uuid>, post_ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+pub fn my_votes(
+    conn: &mut PgConnection,
+    account_id: Option<Uuid>,
+    post_ids: &[Uuid],
+) -> QueryResult<Vec<Uuid>> {
     let Some(account_id) = account_id else {
         return Ok(Vec::new());
     };
@@ -543,7 +567,11 @@ pub fn my_votes(conn: &mut PgConnection, account_id: Option<Uuid>, post_ids: &[U
         .load(conn)
 }
 
-pub fn my_flags(conn: &mut PgConnection, account_id: Option<Uuid>, post_ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+pub fn my_flags(
+    conn: &mut PgConnection,
+    account_id: Option<Uuid>,
+    post_ids: &[Uuid],
+) -> QueryResult<Vec<Uuid>> {
     let Some(account_id) = account_id else {
         return Ok(Vec::new());
     };
@@ -561,7 +589,10 @@ pub fn mark_read(conn: &mut PgConnection, account_id: Uuid, thread_id: Uuid) -> 
             forum_thread_reads::thread_id.eq(thread_id),
             forum_thread_reads::read_at.eq(Utc::now()),
         ))
-        .on_conflict((forum_thread_reads::account_id, forum_thread_reads::thread_id))
+        .on_conflict((
+            forum_thread_reads::account_id,
+            forum_thread_reads::thread_id,
+        ))
         .do_update()
         .set(forum_thread_reads::read_at.eq(Utc::now()))
         .execute(conn)
@@ -613,7 +644,11 @@ pub fn create_thread(conn: &mut PgConnection, new: &NewThread) -> QueryResult<(U
                 forum_threads::equipment_manufacturer.eq(&new.equipment_manufacturer),
                 forum_threads::equipment_model.eq(&new.equipment_model),
                 forum_threads::fault_code.eq(&new.fault_code),
-                forum_threads::tags.eq(new.tags.iter().map(|t| Some(t.clone())).collect::<Vec<_>>()),
+                forum_threads::tags.eq(new
+                    .tags
+                    .iter()
+                    .map(|t| Some(t.clone()))
+                    .collect::<Vec<_>>()),
                 forum_threads::is_approved.eq(new.approved),
             ))
             .returning(forum_threads::id)
@@ -760,7 +795,11 @@ fn category_watchers(conn: &mut PgConnection, category_id: Uuid) -> QueryResult<
 }
 
 /// Those of `accounts` who may still read the category (members leave organizations).
-fn may_read(conn: &mut PgConnection, category: &Category, ids: Vec<Uuid>) -> QueryResult<Vec<Uuid>> {
+fn may_read(
+    conn: &mut PgConnection,
+    category: &Category,
+    ids: Vec<Uuid>,
+) -> QueryResult<Vec<Uuid>> {
     match (category.visibility, category.organization_id) {
         (Visibility::Organization, Some(org)) => {
             let members: Vec<Uuid> = memberships::table
@@ -857,8 +896,11 @@ pub fn edit_post(conn: &mut PgConnection, post: &Post, edit: &PostEdit) -> Query
                     forum_threads::equipment_manufacturer.eq(&thread.equipment_manufacturer),
                     forum_threads::equipment_model.eq(&thread.equipment_model),
                     forum_threads::fault_code.eq(&thread.fault_code),
-                    forum_threads::tags
-                        .eq(thread.tags.iter().map(|t| Some(t.clone())).collect::<Vec<_>>()),
+                    forum_threads::tags.eq(thread
+                        .tags
+                        .iter()
+                        .map(|t| Some(t.clone()))
+                        .collect::<Vec<_>>()),
                     forum_threads::updated_at.eq(Utc::now()),
                 ))
                 .execute(conn)?;
@@ -868,7 +910,12 @@ pub fn edit_post(conn: &mut PgConnection, post: &Post, edit: &PostEdit) -> Query
 }
 
 /// Soft deletion: the post stays as a "[deleted]" placeholder so the thread reads on.
-pub fn delete_post(conn: &mut PgConnection, post: &Post, category_id: Uuid, by: Uuid) -> QueryResult<()> {
+pub fn delete_post(
+    conn: &mut PgConnection,
+    post: &Post,
+    category_id: Uuid,
+    by: Uuid,
+) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::update(forum_posts::table.find(post.id))
             .set((
@@ -891,7 +938,12 @@ pub fn delete_post(conn: &mut PgConnection, post: &Post, category_id: Uuid, by: 
 
 /// Records or withdraws this account's up-vote; returns the post's new count. The primary key
 /// makes a second vote by the same account a no-op, and the count only moves when a row did.
-pub fn set_vote(conn: &mut PgConnection, post_id: Uuid, account_id: Uuid, up: bool) -> QueryResult<i32> {
+pub fn set_vote(
+    conn: &mut PgConnection,
+    post_id: Uuid,
+    account_id: Uuid,
+    up: bool,
+) -> QueryResult<i32> {
     conn.transaction(|conn| {
         let changed = if up {
             diesel::insert_into(forum_votes::table)
@@ -933,7 +985,12 @@ pub fn set_vote(conn: &mut PgConnection, post_id: Uuid, account_id: Uuid, up: bo
 }
 
 /// Records a flag (once per account); the post is hidden once enough accounts flagged it.
-pub fn flag_post(conn: &mut PgConnection, post: &Post, account_id: Uuid, reason: &str) -> QueryResult<bool> {
+pub fn flag_post(
+    conn: &mut PgConnection,
+    post: &Post,
+    account_id: Uuid,
+    reason: &str,
+) -> QueryResult<bool> {
     conn.transaction(|conn| {
         let added = diesel::insert_into(forum_flags::table)
             .values((
@@ -965,7 +1022,8 @@ pub fn flag_post(conn: &mut PgConnection, post: &Post, account_id: Uuid, reason:
 /// A moderator keeps a flagged post: flags cleared, shown again.
 pub fn restore_post(conn: &mut PgConnection, post: &Post, by: Uuid) -> QueryResult<()> {
     conn.transaction(|conn| {
-        diesel::delete(forum_flags::table.filter(forum_flags::post_id.eq(post.id))).execute(conn)?;
+        diesel::delete(forum_flags::table.filter(forum_flags::post_id.eq(post.id)))
+            .execute(conn)?;
         diesel::update(forum_posts::table.find(post.id))
             .set((
                 forum_posts::flag_count.eq(0),
@@ -1006,7 +1064,11 @@ pub fn approve_post(conn: &mut PgConnection, post: &Post, by: Uuid) -> QueryResu
     })
 }
 
-pub fn set_accepted(conn: &mut PgConnection, thread_id: Uuid, post_id: Option<Uuid>) -> QueryResult<usize> {
+pub fn set_accepted(
+    conn: &mut PgConnection,
+    thread_id: Uuid,
+    post_id: Option<Uuid>,
+) -> QueryResult<usize> {
     diesel::update(forum_threads::table.find(thread_id))
         .set(forum_threads::accepted_post_id.eq(post_id))
         .execute(conn)
@@ -1047,19 +1109,32 @@ impl ThreadAction {
     }
 }
 
-pub fn moderate_thread(conn: &mut PgConnection, thread: &Thread, action: ThreadAction) -> QueryResult<()> {
+pub fn moderate_thread(
+    conn: &mut PgConnection,
+    thread: &Thread,
+    action: ThreadAction,
+) -> QueryResult<()> {
     conn.transaction(|conn| {
         let target = forum_threads::table.find(thread.id);
         let now = Utc::now();
         match action {
             ThreadAction::Pin(on) => diesel::update(target)
-                .set((forum_threads::is_pinned.eq(on), forum_threads::updated_at.eq(now)))
+                .set((
+                    forum_threads::is_pinned.eq(on),
+                    forum_threads::updated_at.eq(now),
+                ))
                 .execute(conn)?,
             ThreadAction::Lock(on) => diesel::update(target)
-                .set((forum_threads::is_locked.eq(on), forum_threads::updated_at.eq(now)))
+                .set((
+                    forum_threads::is_locked.eq(on),
+                    forum_threads::updated_at.eq(now),
+                ))
                 .execute(conn)?,
             ThreadAction::Feature(on) => diesel::update(target)
-                .set((forum_threads::is_featured.eq(on), forum_threads::updated_at.eq(now)))
+                .set((
+                    forum_threads::is_featured.eq(on),
+                    forum_threads::updated_at.eq(now),
+                ))
                 .execute(conn)?,
             ThreadAction::Delete => {
                 diesel::update(target)
@@ -1097,7 +1172,12 @@ pub fn move_thread(conn: &mut PgConnection, thread: &Thread, to: Uuid) -> QueryR
 // ---------------------------------------------------------------------------------------------
 // Subscriptions
 
-pub fn watch_thread(conn: &mut PgConnection, account_id: Uuid, thread_id: Uuid, on: bool) -> QueryResult<()> {
+pub fn watch_thread(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    thread_id: Uuid,
+    on: bool,
+) -> QueryResult<()> {
     if on {
         diesel::sql_query(
             "INSERT INTO forum_subscriptions (account_id, thread_id) VALUES ($1, $2) \
@@ -1117,7 +1197,12 @@ pub fn watch_thread(conn: &mut PgConnection, account_id: Uuid, thread_id: Uuid, 
     Ok(())
 }
 
-pub fn watch_category(conn: &mut PgConnection, account_id: Uuid, category_id: Uuid, on: bool) -> QueryResult<()> {
+pub fn watch_category(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    category_id: Uuid,
+    on: bool,
+) -> QueryResult<()> {
     if on {
         diesel::sql_query(
             "INSERT INTO forum_subscriptions (account_id, category_id) VALUES ($1, $2) \
@@ -1137,7 +1222,11 @@ pub fn watch_category(conn: &mut PgConnection, account_id: Uuid, category_id: Uu
     Ok(())
 }
 
-pub fn watches_thread(conn: &mut PgConnection, account_id: Option<Uuid>, thread_id: Uuid) -> QueryResult<bool> {
+pub fn watches_thread(
+    conn: &mut PgConnection,
+    account_id: Option<Uuid>,
+    thread_id: Uuid,
+) -> QueryResult<bool> {
     let Some(account_id) = account_id else {
         return Ok(false);
     };
@@ -1149,7 +1238,11 @@ pub fn watches_thread(conn: &mut PgConnection, account_id: Option<Uuid>, thread_
     .get_result(conn)
 }
 
-pub fn watches_category(conn: &mut PgConnection, account_id: Option<Uuid>, category_id: Uuid) -> QueryResult<bool> {
+pub fn watches_category(
+    conn: &mut PgConnection,
+    account_id: Option<Uuid>,
+    category_id: Uuid,
+) -> QueryResult<bool> {
     let Some(account_id) = account_id else {
         return Ok(false);
     };
@@ -1174,7 +1267,11 @@ pub struct ReviewItem {
     pub reasons: Vec<String>,
 }
 
-pub fn review_queue(conn: &mut PgConnection, access: &Access, categories: &[Category]) -> QueryResult<Vec<ReviewItem>> {
+pub fn review_queue(
+    conn: &mut PgConnection,
+    access: &Access,
+    categories: &[Category],
+) -> QueryResult<Vec<ReviewItem>> {
     let mine: Vec<Uuid> = categories
         .iter()
         .filter(|c| access.moderates(c.id))
@@ -1213,12 +1310,17 @@ pub fn review_queue(conn: &mut PgConnection, access: &Access, categories: &[Cate
     let names: HashMap<Uuid, &str> = categories.iter().map(|c| (c.id, c.name.as_str())).collect();
     Ok(rows
         .into_iter()
-        .map(|(post, author_name, thread_title, category_id)| ReviewItem {
-            reasons: reasons.remove(&post.id).unwrap_or_default(),
-            category_name: names.get(&category_id).map(|n| n.to_string()).unwrap_or_default(),
-            post,
-            author_name,
-            thread_title,
-        })
+        .map(
+            |(post, author_name, thread_title, category_id)| ReviewItem {
+                reasons: reasons.remove(&post.id).unwrap_or_default(),
+                category_name: names
+                    .get(&category_id)
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                post,
+                author_name,
+                thread_title,
+            },
+        )
         .collect())
 }

@@ -7,15 +7,14 @@ use uuid::Uuid;
 
 use super::access::Access;
 use super::forms::{
-    AcceptForm, ActionForm, CategoryForm, EditForm, FlagForm, ModeratorForm, MoveForm,
-    ReorderForm, ReplyForm, ThreadFields, ThreadForm, VoteForm, WatchForm, COLOURS, FLAG_REASONS,
-    ICONS,
+    AcceptForm, ActionForm, CategoryForm, EditForm, FlagForm, ModeratorForm, MoveForm, ReorderForm,
+    ReplyForm, ThreadFields, ThreadForm, VoteForm, WatchForm, COLOURS, FLAG_REASONS, ICONS,
 };
 use super::queries::{self, Category, NewReply, NewThread, PostEdit, Sort, ThreadAction};
 use super::search::{self, SearchFilter};
 use super::views::{
-    post_views, CategoryCard, CategoryFormPage, CategoryGroup, CategoryPage, EditPostPage,
-    HitView, IndexPage, ReplyRef, ModerationPage, NewThreadPage, SearchPage, SearchQuery, SearchResults,
+    post_views, CategoryCard, CategoryFormPage, CategoryGroup, CategoryPage, EditPostPage, HitView,
+    IndexPage, ModerationPage, NewThreadPage, ReplyRef, SearchPage, SearchQuery, SearchResults,
     SimilarFragment, ThreadPage, VoteFragment, VoteState,
 };
 use super::{Scope, Visibility};
@@ -143,7 +142,9 @@ pub async fn category(
             .cloned()
             .collect();
         let moderator = access.moderates(category.id);
-        Ok((category, parent, children, threads, pagination, watching, moderator))
+        Ok((
+            category, parent, children, threads, pagination, watching, moderator,
+        ))
     })
     .await?;
     let (category, parent, children, threads, pagination, watching, moderator) = loaded;
@@ -656,7 +657,9 @@ fn own_post(
 ) -> Result<(queries::Post, queries::Thread), AppError> {
     let (post, thread, _) = queries::readable_post(conn, access, id)?;
     if !access.is(post.author_id) {
-        return Err(AppError::Forbidden("You can edit your own posts only.".into()));
+        return Err(AppError::Forbidden(
+            "You can edit your own posts only.".into(),
+        ));
     }
     if post.deleted_at.is_some() {
         return Err(AppError::NotFound);
@@ -671,8 +674,10 @@ pub async fn edit_post_page(
 ) -> Result<HttpResponse, AppError> {
     viewer.require_account()?;
     let id = path.into_inner();
-    let (post, thread) =
-        with_access(&state, &viewer, move |conn, access| own_post(conn, access, id)).await?;
+    let (post, thread) = with_access(&state, &viewer, move |conn, access| {
+        own_post(conn, access, id)
+    })
+    .await?;
     let form = EditForm {
         fields: ThreadFields {
             title: thread.title.clone(),
@@ -769,7 +774,9 @@ pub async fn vote(
     let (count, thread_id) = with_access(&state, &viewer, move |conn, access| {
         let (post, thread, _) = queries::readable_post(conn, access, id)?;
         if post.author_id == me {
-            return Err(AppError::Forbidden("You cannot vote for your own post.".into()));
+            return Err(AppError::Forbidden(
+                "You cannot vote for your own post.".into(),
+            ));
         }
         if post.deleted_at.is_some() || !post.is_approved {
             return Err(AppError::Conflict("This post takes no votes.".into()));
@@ -1022,7 +1029,10 @@ fn form_of(category: &Category, organization_slug: Option<String>) -> CategoryFo
         name: category.name.clone(),
         slug: category.slug.clone(),
         description: category.description.clone(),
-        parent_id: category.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        parent_id: category
+            .parent_id
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
         icon: category.icon.clone(),
         colour: category.colour.clone(),
         scope: category.scope.as_str().into(),
@@ -1100,7 +1110,10 @@ async fn save_category(
                 let has_children = id.is_some_and(|id| all.iter().any(|c| c.parent_id == Some(id)));
                 let mut errors = FieldErrors::default();
                 if w.parent_id.is_some() && has_children {
-                    errors.add("parent_id", "This category has sub-categories, so it stays at the top level.");
+                    errors.add(
+                        "parent_id",
+                        "This category has sub-categories, so it stays at the top level.",
+                    );
                 }
                 if queries::slug_taken(conn, &w.slug, id)? {
                     errors.add("slug", "Another category already uses this address.");
@@ -1168,9 +1181,7 @@ pub async fn reorder_category(
     let up = form.direction == "up";
     state
         .db
-        .run(move |conn| -> Result<(), AppError> {
-            Ok(queries::reorder_category(conn, id, up)?)
-        })
+        .run(move |conn| -> Result<(), AppError> { Ok(queries::reorder_category(conn, id, up)?) })
         .await?;
     Ok(see_other("/forum"))
 }

@@ -70,7 +70,11 @@ impl CategoryPage {
     }
 
     pub fn answered_href(&self, answered: &str) -> String {
-        let mut href = format!("/forum/c/{}?sort={}", self.category.slug, self.sort.as_str());
+        let mut href = format!(
+            "/forum/c/{}?sort={}",
+            self.category.slug,
+            self.sort.as_str()
+        );
         if !answered.is_empty() {
             href.push_str("&answered=");
             href.push_str(answered);
@@ -196,15 +200,11 @@ pub fn post_views(
             },
             can_edit: own && !deleted,
             can_delete: (own || moderator) && !deleted,
-            can_accept: (thread_author || moderator)
-                && !post.is_opening
-                && live
-                && !post.is_hidden,
-            can_flag: access.signed_in()
-                && !own
-                && live
-                && !flagged.contains(&post.id),
-            can_review: moderator && !deleted && (post.is_hidden || post.flag_count > 0 || !post.is_approved),
+            can_accept: (thread_author || moderator) && !post.is_opening && live && !post.is_hidden,
+            can_flag: access.signed_in() && !own && live && !flagged.contains(&post.id),
+            can_review: moderator
+                && !deleted
+                && (post.is_hidden || post.flag_count > 0 || !post.is_approved),
             author,
         });
     }

@@ -5,4 +5,5 @@ mod harness;
 
 mod accounts;
 mod cluster;
+mod forum;
 mod foundation;
