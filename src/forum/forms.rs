@@ -309,12 +309,11 @@ impl CategoryForm {
         let mut errors = FieldErrors::default();
         check_line(&mut errors, "name", &self.name, 100, true);
         let slug = self.slug.trim().to_lowercase();
-        if check_line(&mut errors, "slug", &slug, 100, true)
-            && !(slug
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !slug.starts_with('-'))
-        {
+        let slug_shape = slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !slug.starts_with('-');
+        if check_line(&mut errors, "slug", &slug, 100, true) && !slug_shape {
             errors.add(
                 "slug",
                 "Use lower-case letters, digits and hyphens, like “door-operators”.",

@@ -1188,3 +1188,42 @@ async fn platform_admins_manage_categories_and_moderators_move_threads() {
         1
     );
 }
+
+#[actix_web::test]
+async fn demo_forum_is_seeded_once_with_consistent_counters() {
+    let app = TestApp::new().await;
+    sitesync::demo::ensure(&mut app.conn()).unwrap();
+    let threads = app.count("SELECT 1 FROM forum_threads");
+    assert!(threads >= 40, "{threads} threads");
+    sitesync::demo::ensure(&mut app.conn()).unwrap();
+    assert_eq!(app.count("SELECT 1 FROM forum_threads"), threads);
+    assert!(app.count("SELECT 1 FROM forum_threads WHERE accepted_post_id IS NOT NULL") >= 20);
+    assert!(app.count("SELECT 1 FROM forum_votes") > 100);
+    assert_eq!(
+        app.count("SELECT 1 FROM forum_categories c WHERE thread_count <> (SELECT count(*) FROM forum_threads t WHERE t.category_id = c.id AND t.deleted_at IS NULL AND t.is_approved)"),
+        0
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM forum_threads t WHERE reply_count <> (SELECT count(*) FROM forum_posts p WHERE p.thread_id = t.id AND NOT p.is_opening AND p.deleted_at IS NULL)"),
+        0
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM forum_posts p WHERE upvote_count <> (SELECT count(*) FROM forum_votes v WHERE v.post_id = p.id)"),
+        0
+    );
+    let page = app.get("/forum").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("KONE MonoSpace 0071") || page.body.contains("Lift music"));
+    assert!(
+        !page.body.contains("team room"),
+        "organization room hidden from visitors"
+    );
+    let page = app.get("/forum/search?q=0071").await;
+    assert!(
+        page.body.contains("KONE MonoSpace <mark>0071</mark>"),
+        "{}",
+        page.body
+    );
+    let page = app.get("/forum/c/kone?sort=top").await;
+    assert!(page.body.contains("✓ Answered"));
+}
