@@ -180,6 +180,8 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
             .map_err(|e| DemoError::Other(e.to_string()))?;
             memberships::upsert(conn, account.id, other.id, Role::Owner)?;
         }
+        // Before entering the organization's role below, which cannot write platform tables.
+        crate::forum::demo::ensure(conn, org.id).map_err(|e| DemoError::Other(e.to_string()))?;
         if let Some(owner) = owner {
             tenancy::enter(conn, &org.schema_name, &org.role_name)?;
             let seeded: i64 = crate::db::schema_org::audit_events::table

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod elevators;
+pub mod forum;
 pub mod imports;
 pub mod members;
 pub mod notifications;

@@ -4,7 +4,8 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::web::AppError;
 use crate::{
-    admin, audit, auth, elevators, imports, members, notifications, orgs, sites, web as pages,
+    admin, audit, auth, elevators, forum, imports, members, notifications, orgs, sites,
+    web as pages,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -76,6 +77,100 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route(
             "/admin/organizations/{id}/unsuspend",
             web::post().to(admin::routes::unsuspend),
+        )
+        // Forum
+        .route("/forum", web::get().to(forum::routes::index))
+        .route("/forum/search", web::get().to(forum::routes::search))
+        .route("/forum/similar", web::get().to(forum::routes::similar))
+        .route(
+            "/forum/moderation",
+            web::get().to(forum::routes::moderation),
+        )
+        .route(
+            "/forum/categories/new",
+            web::get().to(forum::routes::new_category),
+        )
+        .route(
+            "/forum/categories",
+            web::post().to(forum::routes::create_category),
+        )
+        .route(
+            "/forum/categories/{id}/edit",
+            web::get().to(forum::routes::edit_category),
+        )
+        .route(
+            "/forum/categories/{id}/edit",
+            web::post().to(forum::routes::update_category),
+        )
+        .route(
+            "/forum/categories/{id}/reorder",
+            web::post().to(forum::routes::reorder_category),
+        )
+        .route(
+            "/forum/categories/{id}/moderators",
+            web::post().to(forum::routes::add_moderator),
+        )
+        .route(
+            "/forum/categories/{id}/moderators/{account_id}/remove",
+            web::post().to(forum::routes::remove_moderator),
+        )
+        .route("/forum/c/{slug}", web::get().to(forum::routes::category))
+        .route(
+            "/forum/c/{slug}/watch",
+            web::post().to(forum::routes::watch_category),
+        )
+        .route(
+            "/forum/c/{slug}/new",
+            web::get().to(forum::routes::new_thread),
+        )
+        .route(
+            "/forum/c/{slug}/threads",
+            web::post().to(forum::routes::create_thread),
+        )
+        .route("/forum/t/{id}", web::get().to(forum::routes::thread))
+        .route(
+            "/forum/t/{id}/replies",
+            web::post().to(forum::routes::reply),
+        )
+        .route(
+            "/forum/t/{id}/watch",
+            web::post().to(forum::routes::watch_thread),
+        )
+        .route(
+            "/forum/t/{id}/accept",
+            web::post().to(forum::routes::accept),
+        )
+        .route(
+            "/forum/t/{id}/moderate",
+            web::post().to(forum::routes::moderate_thread),
+        )
+        .route(
+            "/forum/t/{id}/move",
+            web::post().to(forum::routes::move_thread),
+        )
+        .route(
+            "/forum/posts/{id}/edit",
+            web::get().to(forum::routes::edit_post_page),
+        )
+        .route(
+            "/forum/posts/{id}/edit",
+            web::post().to(forum::routes::edit_post),
+        )
+        .route(
+            "/forum/posts/{id}/delete",
+            web::post().to(forum::routes::delete_post),
+        )
+        .route(
+            "/forum/posts/{id}/vote",
+            web::post().to(forum::routes::vote),
+        )
+        .route(
+            "/forum/posts/{id}/flag",
+            web::post().to(forum::routes::flag),
+        )
+        .route(
+            "/forum/posts/{id}/review",
+            web::post().to(forum::routes::review),
         )
         // Inside an organization
         .service(

@@ -170,6 +170,157 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    forum_categories (id) {
+        id -> Uuid,
+        parent_id -> Nullable<Uuid>,
+        #[max_length = 100]
+        name -> Varchar,
+        #[max_length = 100]
+        slug -> Varchar,
+        description -> Text,
+        #[max_length = 50]
+        icon -> Varchar,
+        #[max_length = 20]
+        colour -> Varchar,
+        scope -> ForumScope,
+        #[max_length = 100]
+        scope_value -> Nullable<Varchar>,
+        organization_id -> Nullable<Uuid>,
+        visibility -> ForumVisibility,
+        is_active -> Bool,
+        requires_moderation -> Bool,
+        allow_anonymous -> Bool,
+        display_order -> Int4,
+        thread_count -> Int4,
+        post_count -> Int4,
+        last_post_at -> Nullable<Timestamptz>,
+        last_thread_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    forum_category_moderators (category_id, account_id) {
+        category_id -> Uuid,
+        account_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    forum_flags (id) {
+        id -> Uuid,
+        post_id -> Uuid,
+        account_id -> Uuid,
+        #[max_length = 500]
+        reason -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    forum_posts (id) {
+        id -> Uuid,
+        thread_id -> Uuid,
+        author_id -> Uuid,
+        is_anonymous -> Bool,
+        is_opening -> Bool,
+        body -> Text,
+        reply_to_post_id -> Nullable<Uuid>,
+        is_approved -> Bool,
+        is_hidden -> Bool,
+        flag_count -> Int4,
+        upvote_count -> Int4,
+        moderated_at -> Nullable<Timestamptz>,
+        moderated_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        edited_at -> Nullable<Timestamptz>,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    forum_subscriptions (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        category_id -> Nullable<Uuid>,
+        thread_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    forum_thread_reads (account_id, thread_id) {
+        account_id -> Uuid,
+        thread_id -> Uuid,
+        read_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    forum_threads (id) {
+        id -> Uuid,
+        category_id -> Uuid,
+        author_id -> Uuid,
+        is_anonymous -> Bool,
+        #[max_length = 200]
+        title -> Varchar,
+        #[max_length = 100]
+        equipment_manufacturer -> Nullable<Varchar>,
+        #[max_length = 100]
+        equipment_model -> Nullable<Varchar>,
+        #[max_length = 50]
+        fault_code -> Nullable<Varchar>,
+        tags -> Array<Nullable<Text>>,
+        is_pinned -> Bool,
+        is_featured -> Bool,
+        is_locked -> Bool,
+        is_approved -> Bool,
+        accepted_post_id -> Nullable<Uuid>,
+        upvote_count -> Int4,
+        reply_count -> Int4,
+        last_post_at -> Timestamptz,
+        search_body -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    forum_votes (post_id, account_id) {
+        post_id -> Uuid,
+        account_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     invitations (id) {
         id -> Uuid,
         organization_id -> Uuid,
@@ -373,6 +524,19 @@ diesel::table! {
 
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
+diesel::joinable!(forum_categories -> organizations (organization_id));
+diesel::joinable!(forum_category_moderators -> accounts (account_id));
+diesel::joinable!(forum_category_moderators -> forum_categories (category_id));
+diesel::joinable!(forum_flags -> accounts (account_id));
+diesel::joinable!(forum_flags -> forum_posts (post_id));
+diesel::joinable!(forum_subscriptions -> accounts (account_id));
+diesel::joinable!(forum_subscriptions -> forum_categories (category_id));
+diesel::joinable!(forum_subscriptions -> forum_threads (thread_id));
+diesel::joinable!(forum_thread_reads -> accounts (account_id));
+diesel::joinable!(forum_thread_reads -> forum_threads (thread_id));
+diesel::joinable!(forum_threads -> accounts (author_id));
+diesel::joinable!(forum_votes -> accounts (account_id));
+diesel::joinable!(forum_votes -> forum_posts (post_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(memberships -> organizations (organization_id));
@@ -388,6 +552,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     csv_imports,
     elevator_status_history,
     elevators,
+    forum_categories,
+    forum_category_moderators,
+    forum_flags,
+    forum_posts,
+    forum_subscriptions,
+    forum_thread_reads,
+    forum_threads,
+    forum_votes,
     invitations,
     login_attempts,
     memberships,

@@ -83,4 +83,6 @@ macro_rules! sql_enum_type {
 
 sql_enum_type! {
     ElevatorStatus = "elevator_status",
+    ForumScope = "forum_scope",
+    ForumVisibility = "forum_visibility",
 }

@@ -5,5 +5,6 @@ mod harness;
 
 mod accounts;
 mod cluster;
+mod forum;
 mod foundation;
 mod sites;

@@ -1,0 +1,13 @@
+DROP TABLE IF EXISTS forum_thread_reads;
+DROP TABLE IF EXISTS forum_subscriptions;
+DROP TABLE IF EXISTS forum_flags;
+DROP TABLE IF EXISTS forum_votes;
+ALTER TABLE IF EXISTS forum_categories DROP CONSTRAINT IF EXISTS forum_categories_last_thread_fkey;
+ALTER TABLE IF EXISTS forum_threads DROP CONSTRAINT IF EXISTS forum_threads_accepted_post_fkey;
+DROP TABLE IF EXISTS forum_posts;
+DROP TABLE IF EXISTS forum_threads;
+DROP FUNCTION IF EXISTS forum_thread_document(TEXT, TEXT, TEXT, TEXT, TEXT);
+DROP TABLE IF EXISTS forum_category_moderators;
+DROP TABLE IF EXISTS forum_categories;
+DROP TYPE IF EXISTS forum_visibility;
+DROP TYPE IF EXISTS forum_scope;
