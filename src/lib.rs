@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod marketplace;
 pub mod members;
 pub mod notifications;
 pub mod orgs;

@@ -83,4 +83,7 @@ macro_rules! sql_enum_type {
 
 sql_enum_type! {
     ElevatorStatus = "elevator_status",
+    PartCondition = "part_condition",
+    ListingStatus = "listing_status",
+    MarketplaceTransactionStatus = "marketplace_transaction_status",
 }

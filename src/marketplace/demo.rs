@@ -1,0 +1,1 @@
+//! Demo listings (placeholder, filled below).
