@@ -119,7 +119,9 @@ impl Config {
                 3600 * parse_var("SITESYNC_SESSION_LIFETIME_HOURS", 14 * 24u64)?,
             ),
             trusted_proxies: parse_proxies(var("SITESYNC_TRUSTED_PROXIES").as_deref())?,
-            platform_fee_percent: parse_fee_percent(var("SITESYNC_PLATFORM_FEE_PERCENT").as_deref())?,
+            platform_fee_percent: parse_fee_percent(
+                var("SITESYNC_PLATFORM_FEE_PERCENT").as_deref(),
+            )?,
         })
     }
 
@@ -151,14 +153,12 @@ fn parse_fee_percent(raw: Option<&str>) -> Result<BigDecimal, ConfigError> {
         name: "SITESYNC_PLATFORM_FEE_PERCENT",
         reason: format!("{raw:?}: {reason}"),
     };
-    let value: BigDecimal = raw
-        .trim()
-        .parse()
-        .map_err(|_| invalid("not a number"))?;
-    if value < BigDecimal::from(0) || value > BigDecimal::from(50) {
+    let value: BigDecimal = raw.trim().parse().map_err(|_| invalid("not a number"))?;
+    let (lowest, highest) = (BigDecimal::from(0), BigDecimal::from(50));
+    if !(lowest..=highest).contains(&value) {
         return Err(invalid("use a percentage from 0 to 50"));
     }
-    if value.fractional_digit_count() > 2 {
+    if value.normalized().fractional_digit_count() > 2 {
         return Err(invalid("use at most two decimals"));
     }
     Ok(value)

@@ -82,14 +82,32 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .route("/mine", web::get().to(marketplace::routes::mine))
                 .route("/orders", web::get().to(marketplace::routes::orders))
                 .route("/inquiries", web::get().to(marketplace::routes::inbox))
-                .route("/inquiries/{id}", web::get().to(marketplace::routes::inquiry))
-                .route("/inquiries/{id}", web::post().to(marketplace::routes::reply))
+                .route(
+                    "/inquiries/{id}",
+                    web::get().to(marketplace::routes::inquiry),
+                )
+                .route(
+                    "/inquiries/{id}",
+                    web::post().to(marketplace::routes::reply),
+                )
                 .route("/listings", web::post().to(marketplace::routes::create))
-                .route("/listings/new", web::get().to(marketplace::routes::new_page))
+                .route(
+                    "/listings/new",
+                    web::get().to(marketplace::routes::new_page),
+                )
                 .route("/listings/{id}", web::get().to(marketplace::routes::show))
-                .route("/listings/{id}/edit", web::get().to(marketplace::routes::edit))
-                .route("/listings/{id}/edit", web::post().to(marketplace::routes::update))
-                .route("/listings/{id}/renew", web::post().to(marketplace::routes::renew))
+                .route(
+                    "/listings/{id}/edit",
+                    web::get().to(marketplace::routes::edit),
+                )
+                .route(
+                    "/listings/{id}/edit",
+                    web::post().to(marketplace::routes::update),
+                )
+                .route(
+                    "/listings/{id}/renew",
+                    web::post().to(marketplace::routes::renew),
+                )
                 .route(
                     "/listings/{id}/withdraw",
                     web::post().to(marketplace::routes::withdraw),
@@ -106,7 +124,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     "/listings/{id}/inquiries",
                     web::post().to(marketplace::routes::ask),
                 )
-                .route("/listings/{id}/buy", web::post().to(marketplace::routes::buy))
+                .route(
+                    "/listings/{id}/buy",
+                    web::post().to(marketplace::routes::buy),
+                )
                 .route("/photos/{id}", web::get().to(marketplace::routes::photo))
                 .route(
                     "/photos/{id}/thumbnail",

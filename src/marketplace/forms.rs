@@ -61,7 +61,9 @@ impl BrowseQuery {
             optional(raw).and_then(|p| match money::parse(&p) {
                 Ok(v) => Some(v),
                 Err(_) => {
-                    problems.push(format!("The {label} price “{p}” is not an amount and was ignored."));
+                    problems.push(format!(
+                        "The {label} price “{p}” is not an amount and was ignored."
+                    ));
                     None
                 }
             })
@@ -71,7 +73,8 @@ impl BrowseQuery {
         let condition = optional(&self.condition).and_then(|c| {
             let parsed = PartCondition::parse(&c);
             if parsed.is_none() {
-                problems.push("That condition is not one of the listed ones and was ignored.".into());
+                problems
+                    .push("That condition is not one of the listed ones and was ignored.".into());
             }
             parsed
         });
@@ -168,16 +171,49 @@ impl ListingForm {
         if !self.part_number.trim().is_empty()
             && !self.part_number.chars().any(|c| c.is_ascii_alphanumeric())
         {
-            errors.add("part_number", "A part number needs at least one letter or digit.");
+            errors.add(
+                "part_number",
+                "A part number needs at least one letter or digit.",
+            );
         }
         check_line(&mut errors, "part_name", &self.part_name, 255, true);
         check_line(&mut errors, "manufacturer", &self.manufacturer, 100, false);
-        check_line(&mut errors, "model_compatibility", &self.model_compatibility, 1000, false);
+        check_line(
+            &mut errors,
+            "model_compatibility",
+            &self.model_compatibility,
+            1000,
+            false,
+        );
         check_text(&mut errors, "description", &self.description, 10_000, false);
-        check_text(&mut errors, "condition_notes", &self.condition_notes, 2000, false);
-        check_line(&mut errors, "location_city", &self.location_city, 100, false);
-        check_line(&mut errors, "location_state", &self.location_state, 100, false);
-        check_line(&mut errors, "location_country", &self.location_country, 100, true);
+        check_text(
+            &mut errors,
+            "condition_notes",
+            &self.condition_notes,
+            2000,
+            false,
+        );
+        check_line(
+            &mut errors,
+            "location_city",
+            &self.location_city,
+            100,
+            false,
+        );
+        check_line(
+            &mut errors,
+            "location_state",
+            &self.location_state,
+            100,
+            false,
+        );
+        check_line(
+            &mut errors,
+            "location_country",
+            &self.location_country,
+            100,
+            true,
+        );
         let condition = PartCondition::parse(self.condition.trim());
         if condition.is_none() {
             errors.add("condition", "Choose the part's condition.");
@@ -185,7 +221,10 @@ impl ListingForm {
         let quantity = match self.quantity.trim().parse::<i32>() {
             Ok(q) if (1..=100_000).contains(&q) => Some(q),
             _ => {
-                errors.add("quantity", "Enter how many you have, a whole number from 1.");
+                errors.add(
+                    "quantity",
+                    "Enter how many you have, a whole number from 1.",
+                );
                 None
             }
         };
@@ -204,45 +243,51 @@ impl ListingForm {
         if !CURRENCIES.contains(&currency.as_str()) {
             errors.add("currency", "Choose one of the listed currencies.");
         }
-        let shipping_cost: Option<BigDecimal> = if self.ships() && !self.shipping_cost.trim().is_empty() {
-            match money::parse(&self.shipping_cost) {
-                Ok(cost) => Some(cost),
-                Err(message) => {
-                    errors.add("shipping_cost", message);
-                    None
+        let shipping_cost: Option<BigDecimal> =
+            if self.ships() && !self.shipping_cost.trim().is_empty() {
+                match money::parse(&self.shipping_cost) {
+                    Ok(cost) => Some(cost),
+                    Err(message) => {
+                        errors.add("shipping_cost", message);
+                        None
+                    }
                 }
-            }
-        } else {
-            None
-        };
+            } else {
+                None
+            };
         if !self.ships() && !self.pickup() {
-            errors.add("shipping_available", "Offer shipping, local pickup or both.");
+            errors.add(
+                "shipping_available",
+                "Offer shipping, local pickup or both.",
+            );
         }
         match (condition, quantity, unit_price, errors.is_empty()) {
-            (Some(condition), Some(quantity_available), Some(unit_price), true) => Ok(ListingInput {
-                part_number: self.part_number.trim().to_string(),
-                part_name: self.part_name.trim().to_string(),
-                manufacturer: blank_to_none(&self.manufacturer),
-                model_compatibility: self
-                    .model_compatibility
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|m| !m.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                description: self.description.trim().to_string(),
-                condition,
-                condition_notes: blank_to_none(&self.condition_notes),
-                quantity_available,
-                unit_price,
-                currency,
-                location_city: blank_to_none(&self.location_city),
-                location_state: blank_to_none(&self.location_state),
-                location_country: self.location_country.trim().to_string(),
-                shipping_available: self.ships(),
-                shipping_cost: shipping_cost.or_else(|| self.ships().then(money::zero)),
-                local_pickup: self.pickup(),
-            }),
+            (Some(condition), Some(quantity_available), Some(unit_price), true) => {
+                Ok(ListingInput {
+                    part_number: self.part_number.trim().to_string(),
+                    part_name: self.part_name.trim().to_string(),
+                    manufacturer: blank_to_none(&self.manufacturer),
+                    model_compatibility: self
+                        .model_compatibility
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|m| !m.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    description: self.description.trim().to_string(),
+                    condition,
+                    condition_notes: blank_to_none(&self.condition_notes),
+                    quantity_available,
+                    unit_price,
+                    currency,
+                    location_city: blank_to_none(&self.location_city),
+                    location_state: blank_to_none(&self.location_state),
+                    location_country: self.location_country.trim().to_string(),
+                    shipping_available: self.ships(),
+                    shipping_cost: shipping_cost.or_else(|| self.ships().then(money::zero)),
+                    local_pickup: self.pickup(),
+                })
+            }
             _ => Err(errors),
         }
     }

@@ -15,6 +15,7 @@ const THUMBNAIL_SIZE: u32 = 320;
 const MAX_DIMENSION: u32 = 10_000;
 
 /// An accepted upload, ready to store.
+#[derive(Debug)]
 pub struct Photo {
     pub kind: FileKind,
     pub bytes: Vec<u8>,
@@ -83,8 +84,15 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_photo() {
         assert!(accept("a.jpg", b"<?php system($_GET['c']); ?>".to_vec(), false).is_err());
-        assert!(accept("a.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(), false).is_err());
-        assert!(accept("a.jpg", Vec::new(), false).unwrap_err().contains("empty"));
+        assert!(accept(
+            "a.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(),
+            false
+        )
+        .is_err());
+        assert!(accept("a.jpg", Vec::new(), false)
+            .unwrap_err()
+            .contains("empty"));
         assert!(accept("a.jpg", vec![0xFF, 0xD8, 0xFF, 0, 1, 2], false)
             .unwrap_err()
             .contains("damaged"));

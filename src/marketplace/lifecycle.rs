@@ -121,7 +121,13 @@ impl Action {
     }
 
     /// The states it may start from, the state it leads to, and who may take it.
-    pub fn rule(self) -> (&'static [TransactionStatus], TransactionStatus, &'static [Party]) {
+    pub fn rule(
+        self,
+    ) -> (
+        &'static [TransactionStatus],
+        TransactionStatus,
+        &'static [Party],
+    ) {
         use TransactionStatus as S;
         match self {
             Action::Pay => (&[S::Pending], S::Paid, &[Party::Seller]),
@@ -162,7 +168,10 @@ mod tests {
             Action::available(S::Pending, Party::Seller),
             vec![Action::Pay, Action::Cancel]
         );
-        assert_eq!(Action::available(S::Pending, Party::Buyer), vec![Action::Cancel]);
+        assert_eq!(
+            Action::available(S::Pending, Party::Buyer),
+            vec![Action::Cancel]
+        );
         assert_eq!(
             Action::available(S::Shipped, Party::Buyer),
             vec![Action::Deliver, Action::Dispute]

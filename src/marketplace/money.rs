@@ -49,7 +49,7 @@ pub fn parse(raw: &str) -> Result<BigDecimal, &'static str> {
     if value.normalized().fractional_digit_count() > 2 {
         return Err("Use at most two decimals (whole cents).");
     }
-    if value > BigDecimal::from(MAX_AMOUNT) {
+    if value > MAX_AMOUNT {
         return Err("That amount is too large.");
     }
     Ok(cents(&value))

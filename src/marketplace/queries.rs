@@ -5,7 +5,9 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Int4, Nullable, Numeric, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{
+    BigInt, Bool, Int4, Nullable, Numeric, Text, Timestamptz, Uuid as SqlUuid,
+};
 use uuid::Uuid;
 
 use super::lifecycle::{Action, ListingStatus, PartCondition, TransactionStatus};
@@ -143,12 +145,7 @@ impl ListingInput {
             part_number: &self.part_number,
             part_name: &self.part_name,
             manufacturer: self.manufacturer.as_deref(),
-            model_compatibility: self
-                .model_compatibility
-                .iter()
-                .cloned()
-                .map(Some)
-                .collect(),
+            model_compatibility: self.model_compatibility.iter().cloned().map(Some).collect(),
             description: &self.description,
             condition: self.condition,
             condition_notes: self.condition_notes.as_deref(),
@@ -159,7 +156,10 @@ impl ListingInput {
             location_state: self.location_state.as_deref(),
             location_country: &self.location_country,
             shipping_available: self.shipping_available,
-            shipping_cost: self.shipping_cost.as_ref().filter(|_| self.shipping_available),
+            shipping_cost: self
+                .shipping_cost
+                .as_ref()
+                .filter(|_| self.shipping_available),
             local_pickup: self.local_pickup,
         }
     }
@@ -245,7 +245,8 @@ pub fn withdraw(conn: &mut PgConnection, listing_id: Uuid) -> QueryResult<bool> 
         marketplace_listings::table
             .filter(marketplace_listings::id.eq(listing_id))
             .filter(
-                marketplace_listings::status.ne_all([ListingStatus::Sold, ListingStatus::Withdrawn]),
+                marketplace_listings::status
+                    .ne_all([ListingStatus::Sold, ListingStatus::Withdrawn]),
             ),
     )
     .set((
@@ -274,9 +275,15 @@ pub fn find_listing(
     listing_id: Uuid,
 ) -> QueryResult<(Listing, String, String)> {
     marketplace_listings::table
-        .inner_join(organizations::table.on(organizations::id.eq(marketplace_listings::seller_org_id)))
+        .inner_join(
+            organizations::table.on(organizations::id.eq(marketplace_listings::seller_org_id)),
+        )
         .filter(marketplace_listings::id.eq(listing_id))
-        .select((Listing::as_select(), organizations::name, organizations::slug))
+        .select((
+            Listing::as_select(),
+            organizations::name,
+            organizations::slug,
+        ))
         .first(conn)
 }
 
@@ -308,7 +315,12 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::PriceLow, Sort::PriceHigh, Sort::Newest];
+    pub const ALL: [Sort; 4] = [
+        Sort::Relevance,
+        Sort::PriceLow,
+        Sort::PriceHigh,
+        Sort::Newest,
+    ];
 
     pub fn parse(raw: &str) -> Option<Sort> {
         Sort::ALL.into_iter().find(|s| s.as_str() == raw)
@@ -334,7 +346,9 @@ impl Sort {
 
     fn order_by(self) -> &'static str {
         match self {
-            Sort::Relevance => "tier DESC, closeness DESC, text_rank DESC, created_at DESC, id",
+            Sort::Relevance => {
+                "tier DESC, closeness DESC, distance ASC, text_rank DESC, created_at DESC, id"
+            }
             Sort::PriceLow => "unit_price ASC, created_at DESC, id",
             Sort::PriceHigh => "unit_price DESC, created_at DESC, id",
             Sort::Newest => "created_at DESC, id",
@@ -413,7 +427,8 @@ fn search_clauses(filter: &SearchFilter, statement: &mut Statement) -> (String, 
     } else {
         "l.status = 'active' AND l.expires_at > now() AND l.quantity_available > 0".to_string()
     }];
-    let mut relevance = "0 AS tier, 0::real AS closeness, 0::real AS text_rank".to_string();
+    let mut relevance =
+        "0 AS tier, 0::real AS closeness, 0 AS distance, 0::real AS text_rank".to_string();
     if let Some(text) = &filter.text {
         let normalized = normalize_part_number(text);
         let words = statement.param(Bind::Text(text.clone()));
@@ -430,12 +445,13 @@ fn search_clauses(filter: &SearchFilter, statement: &mut Statement) -> (String, 
                  WHEN l.part_number_normalized % {part} OR l.part_number_normalized LIKE {prefix} THEN 2 \
                  WHEN {TEXT_DOCUMENT} @@ {query} THEN 1 ELSE 0 END AS tier, \
                  similarity(l.part_number_normalized, {part}) AS closeness, \
+                 levenshtein(l.part_number_normalized, {part}) AS distance, \
                  ts_rank({TEXT_DOCUMENT}, {query}) AS text_rank"
             );
         } else {
             conditions.push(format!("{TEXT_DOCUMENT} @@ {query}"));
             relevance = format!(
-                "1 AS tier, 0::real AS closeness, ts_rank({TEXT_DOCUMENT}, {query}) AS text_rank"
+                "1 AS tier, 0::real AS closeness, 0 AS distance, ts_rank({TEXT_DOCUMENT}, {query}) AS text_rank"
             );
         }
     }
@@ -688,7 +704,9 @@ pub fn my_listings(
     limit: i64,
 ) -> QueryResult<Vec<MyListingRow>> {
     let mut query = marketplace_listings::table
-        .inner_join(organizations::table.on(organizations::id.eq(marketplace_listings::seller_org_id)))
+        .inner_join(
+            organizations::table.on(organizations::id.eq(marketplace_listings::seller_org_id)),
+        )
         .filter(marketplace_listings::seller_org_id.eq_any(org_ids))
         .into_boxed();
     if let Some(status) = status {
@@ -803,7 +821,11 @@ pub fn find_image(
         .first(conn)
 }
 
-pub fn delete_image(conn: &mut PgConnection, listing_id: Uuid, image_id: Uuid) -> QueryResult<Option<ListingImage>> {
+pub fn delete_image(
+    conn: &mut PgConnection,
+    listing_id: Uuid,
+    image_id: Uuid,
+) -> QueryResult<Option<ListingImage>> {
     diesel::delete(
         marketplace_listing_images::table
             .filter(marketplace_listing_images::id.eq(image_id))
@@ -885,9 +907,11 @@ pub fn ask(
                 .set(marketplace_inquiries::last_message_at.eq(Utc::now()))
                 .returning(marketplace_inquiries::id)
                 .get_result(conn)?;
-            diesel::update(marketplace_listings::table.filter(marketplace_listings::id.eq(listing.id)))
-                .set(marketplace_listings::inquiry_count.eq(marketplace_listings::inquiry_count + 1))
-                .execute(conn)?;
+            diesel::update(
+                marketplace_listings::table.filter(marketplace_listings::id.eq(listing.id)),
+            )
+            .set(marketplace_listings::inquiry_count.eq(marketplace_listings::inquiry_count + 1))
+            .execute(conn)?;
             (id, true)
         }
     };
@@ -919,7 +943,9 @@ pub fn add_message(
 pub fn find_inquiry(conn: &mut PgConnection, inquiry_id: Uuid) -> QueryResult<Inquiry> {
     marketplace_inquiries::table
         .inner_join(marketplace_listings::table)
-        .inner_join(organizations::table.on(organizations::id.eq(marketplace_inquiries::seller_org_id)))
+        .inner_join(
+            organizations::table.on(organizations::id.eq(marketplace_inquiries::seller_org_id)),
+        )
         .inner_join(accounts::table.on(accounts::id.eq(marketplace_inquiries::buyer_account_id)))
         .filter(marketplace_inquiries::id.eq(inquiry_id))
         .select(inquiry_select())
@@ -962,7 +988,11 @@ fn inbox_query<'a>(
         .into_boxed()
 }
 
-pub fn inbox_count(conn: &mut PgConnection, account_id: Uuid, org_ids: &[Uuid]) -> QueryResult<i64> {
+pub fn inbox_count(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    org_ids: &[Uuid],
+) -> QueryResult<i64> {
     inbox_query(account_id, org_ids).count().get_result(conn)
 }
 
@@ -975,7 +1005,9 @@ pub fn inbox(
 ) -> QueryResult<Vec<Inquiry>> {
     marketplace_inquiries::table
         .inner_join(marketplace_listings::table)
-        .inner_join(organizations::table.on(organizations::id.eq(marketplace_inquiries::seller_org_id)))
+        .inner_join(
+            organizations::table.on(organizations::id.eq(marketplace_inquiries::seller_org_id)),
+        )
         .inner_join(accounts::table.on(accounts::id.eq(marketplace_inquiries::buyer_account_id)))
         .filter(
             marketplace_inquiries::buyer_account_id
@@ -996,9 +1028,9 @@ pub fn inbox(
 pub fn org_managers(conn: &mut PgConnection, org_id: Uuid) -> QueryResult<Vec<Uuid>> {
     memberships::table
         .filter(memberships::organization_id.eq(org_id))
-        .filter(memberships::role.eq_any(
-            [Role::Owner, Role::Admin, Role::Manager].map(Role::as_str),
-        ))
+        .filter(
+            memberships::role.eq_any([Role::Owner, Role::Admin, Role::Manager].map(Role::as_str)),
+        )
         .select(memberships::account_id)
         .load(conn)
 }

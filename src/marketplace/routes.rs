@@ -232,7 +232,10 @@ fn listing_page(
                 .collect()
         })
         .unwrap_or_default();
-    let title = format!("{} {}", extras.listing.part_number, extras.listing.part_name);
+    let title = format!(
+        "{} {}",
+        extras.listing.part_number, extras.listing.part_name
+    );
     ListingPage {
         layout: viewer.layout(title).section("marketplace"),
         status: extras.listing.effective_status(),
@@ -260,7 +263,12 @@ pub async fn show(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let extras = load_listing_page(&state, &viewer, path.into_inner(), true).await?;
-    render(&listing_page(&state, &viewer, extras, ListingForms::default()))
+    render(&listing_page(
+        &state,
+        &viewer,
+        extras,
+        ListingForms::default(),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,7 +317,10 @@ pub async fn create(
     match (validated, org_id) {
         (Ok(input), Some(org_id)) => {
             let account_id = account.id;
-            let id = query(&state, move |conn| queries::insert_listing(conn, org_id, account_id, &input)).await?;
+            let id = query(&state, move |conn| {
+                queries::insert_listing(conn, org_id, account_id, &input)
+            })
+            .await?;
             viewer.flash(
                 "success",
                 "Your part is listed. Add photos below: listings with photos sell faster.",
@@ -412,7 +423,10 @@ pub async fn update(
     let form = form.into_inner();
     match form.validate() {
         Ok(input) => {
-            let updated = query(&state, move |conn| queries::update_listing(conn, listing_id, &input)).await?;
+            let updated = query(&state, move |conn| {
+                queries::update_listing(conn, listing_id, &input)
+            })
+            .await?;
             if !updated {
                 return Err(AppError::Conflict(
                     "This listing was sold or withdrawn, so it can no longer be edited.".into(),
@@ -443,7 +457,10 @@ pub async fn renew(
     }
     viewer.flash(
         "success",
-        format!("The listing is up for another {} days.", queries::LISTING_DAYS),
+        format!(
+            "The listing is up for another {} days.",
+            queries::LISTING_DAYS
+        ),
     );
     Ok(see_other("/marketplace/mine"))
 }
@@ -475,10 +492,7 @@ pub async fn mine(
 ) -> Result<HttpResponse, AppError> {
     let (account, _) = require_seller(&viewer)?;
     let orgs = org_ids(account, Role::Manager);
-    let status = query
-        .status
-        .as_deref()
-        .and_then(ListingStatus::parse);
+    let status = query.status.as_deref().and_then(ListingStatus::parse);
     let page = query.page;
     let (rows, counts, pagination) = state
         .db
@@ -518,7 +532,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<Vec<(String, Vec<u8>, b
     let mut files = Vec::new();
     let mut total = 0usize;
     while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+        let mut field = field
+            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field
             .content_disposition()
@@ -527,7 +542,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<Vec<(String, Vec<u8>, b
         let mut bytes = Vec::new();
         let mut oversized = false;
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+            let chunk = chunk
+                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
             total += chunk.len();
             if total > MAX_UPLOAD_BYTES {
                 return Err(AppError::BadRequest(
@@ -604,7 +620,14 @@ pub async fn upload_photos(
         let form = ListingForm::from_listing(&listing);
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &edit_page(&viewer, &listing, images, form, FieldErrors::default(), Some(problem)),
+            &edit_page(
+                &viewer,
+                &listing,
+                images,
+                form,
+                FieldErrors::default(),
+                Some(problem),
+            ),
         );
     }
     let files = state.files.clone();
@@ -666,7 +689,9 @@ pub async fn upload_photos(
             format!("{count} photos were added.")
         },
     );
-    Ok(see_other(&format!("/marketplace/listings/{listing_id}/edit")))
+    Ok(see_other(&format!(
+        "/marketplace/listings/{listing_id}/edit"
+    )))
 }
 
 pub async fn delete_photo(
@@ -676,12 +701,17 @@ pub async fn delete_photo(
 ) -> Result<HttpResponse, AppError> {
     let (listing_id, image_id) = path.into_inner();
     managed_listing(&state, &viewer, listing_id).await?;
-    let removed = query(&state, move |conn| queries::delete_image(conn, listing_id, image_id)).await?
-        .ok_or(AppError::NotFound)?;
+    let removed = query(&state, move |conn| {
+        queries::delete_image(conn, listing_id, image_id)
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
     let _ = state.files.delete(&removed.storage_key);
     let _ = state.files.delete(&removed.thumbnail_key);
     viewer.flash("success", "The photo was removed.");
-    Ok(see_other(&format!("/marketplace/listings/{listing_id}/edit")))
+    Ok(see_other(&format!(
+        "/marketplace/listings/{listing_id}/edit"
+    )))
 }
 
 async fn serve_photo(
@@ -690,7 +720,8 @@ async fn serve_photo(
     image_id: Uuid,
     thumbnail: bool,
 ) -> Result<HttpResponse, AppError> {
-    let (image, status, seller_org_id) = query(&state, move |conn| queries::find_image(conn, image_id)).await?;
+    let (image, status, seller_org_id) =
+        query(&state, move |conn| queries::find_image(conn, image_id)).await?;
     if status == ListingStatus::Withdrawn && role_in(&viewer, seller_org_id).is_none() {
         return Err(AppError::NotFound);
     }
@@ -820,7 +851,9 @@ pub async fn inbox(
         })
         .await?;
     render(&InboxPage {
-        layout: viewer.layout("Marketplace inquiries").section("marketplace"),
+        layout: viewer
+            .layout("Marketplace inquiries")
+            .section("marketplace"),
         inquiries,
         account_id,
         pagination,
@@ -843,8 +876,7 @@ async fn load_inquiry(
             ))
         })
         .await?;
-    if inquiry.buyer_account_id != account_id && role_in(viewer, inquiry.seller_org_id).is_none()
-    {
+    if inquiry.buyer_account_id != account_id && role_in(viewer, inquiry.seller_org_id).is_none() {
         return Err(AppError::NotFound);
     }
     Ok((inquiry, messages))
@@ -914,13 +946,19 @@ pub async fn reply(
                     (
                         vec![inquiry.buyer_account_id],
                         None,
-                        format!("{} answered about {}", inquiry.seller_name, inquiry.part_number),
+                        format!(
+                            "{} answered about {}",
+                            inquiry.seller_name, inquiry.part_number
+                        ),
                     )
                 } else {
                     (
                         queries::org_managers(conn, inquiry.seller_org_id)?,
                         Some(inquiry.seller_org_id),
-                        format!("{} wrote about {}", account.display_name, inquiry.part_number),
+                        format!(
+                            "{} wrote about {}",
+                            account.display_name, inquiry.part_number
+                        ),
                     )
                 };
                 notify(
@@ -984,7 +1022,10 @@ pub async fn buy(
     let quantity = match form.quantity.trim().parse::<i32>() {
         Ok(q) if q >= 1 => Some(q),
         _ => {
-            errors.add("quantity", "Enter how many you want, a whole number from 1.");
+            errors.add(
+                "quantity",
+                "Enter how many you want, a whole number from 1.",
+            );
             None
         }
     };
@@ -992,7 +1033,10 @@ pub async fn buy(
         "shipping" if extras.listing.shipping_available => Some(true),
         "pickup" if extras.listing.local_pickup => Some(false),
         _ => {
-            errors.add("delivery", "Choose shipping or pickup, as the seller offers.");
+            errors.add(
+                "delivery",
+                "Choose shipping or pickup, as the seller offers.",
+            );
             None
         }
     };
@@ -1051,7 +1095,9 @@ pub async fn buy(
         "success",
         "Your order was placed. The seller will confirm your payment.",
     );
-    Ok(see_other(&format!("/marketplace/transactions/{transaction_id}")))
+    Ok(see_other(&format!(
+        "/marketplace/transactions/{transaction_id}"
+    )))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1062,7 +1108,9 @@ pub async fn buy(
 fn acting_parties(viewer: &Viewer, t: &queries::Transaction) -> Vec<Party> {
     let mut parties = Vec::new();
     let buyer_role = role_in(viewer, t.buyer_org_id);
-    let is_buyer_account = viewer.signed_in().is_some_and(|a| a.id == t.buyer_account_id);
+    let is_buyer_account = viewer
+        .signed_in()
+        .is_some_and(|a| a.id == t.buyer_account_id);
     if buyer_role.is_some_and(|r| r >= Role::Manager) || (buyer_role.is_some() && is_buyer_account)
     {
         parties.push(Party::Buyer);
@@ -1172,13 +1220,31 @@ fn step_details(action: Action, form: &StepForm, ships: bool) -> Result<StepDeta
     let kept = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
     match action {
         Action::Pay => {
-            check_line(&mut errors, "payment_reference", &form.payment_reference, 100, true);
-            check_line(&mut errors, "payment_method", &form.payment_method, 50, false);
+            check_line(
+                &mut errors,
+                "payment_reference",
+                &form.payment_reference,
+                100,
+                true,
+            );
+            check_line(
+                &mut errors,
+                "payment_method",
+                &form.payment_method,
+                50,
+                false,
+            );
             details.payment_reference = kept(&form.payment_reference);
             details.payment_method = kept(&form.payment_method);
         }
         Action::Ship => {
-            check_line(&mut errors, "tracking_number", &form.tracking_number, 100, ships);
+            check_line(
+                &mut errors,
+                "tracking_number",
+                &form.tracking_number,
+                100,
+                ships,
+            );
             details.tracking_number = kept(&form.tracking_number);
         }
         Action::Dispute => {
@@ -1254,7 +1320,10 @@ pub async fn step(
                         }
                         (t.buyer_org_id, r)
                     }
-                    Party::Buyer => (t.seller_org_id, queries::org_managers(conn, t.seller_org_id)?),
+                    Party::Buyer => (
+                        t.seller_org_id,
+                        queries::org_managers(conn, t.seller_org_id)?,
+                    ),
                 };
                 let (_, to, _) = action.rule();
                 notify(
@@ -1273,7 +1342,10 @@ pub async fn step(
         })
         .await?;
     let (_, to, _) = action.rule();
-    viewer.flash("success", format!("The order is now {}.", to.label().to_lowercase()));
+    viewer.flash(
+        "success",
+        format!("The order is now {}.", to.label().to_lowercase()),
+    );
     Ok(see_other(&format!("/marketplace/transactions/{id}")))
 }
 
@@ -1287,7 +1359,10 @@ pub async fn review(
     let data = load_transaction(&state, &viewer, id).await?;
     let t = data.view.transaction.clone();
     let parties = acting_parties(&viewer, &t);
-    let as_buyer = match (parties.contains(&Party::Buyer), parties.contains(&Party::Seller)) {
+    let as_buyer = match (
+        parties.contains(&Party::Buyer),
+        parties.contains(&Party::Seller),
+    ) {
         (true, _) => true,
         (false, true) => false,
         _ => {
@@ -1307,13 +1382,25 @@ pub async fn review(
         Err(errors) => {
             return render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &transaction_page(&viewer, data, StepForm::default(), FieldErrors::default(), form, errors),
+                &transaction_page(
+                    &viewer,
+                    data,
+                    StepForm::default(),
+                    FieldErrors::default(),
+                    form,
+                    errors,
+                ),
             )
         }
     };
-    let saved = query(&state, move |conn| queries::review(conn, id, as_buyer, rating, &text)).await?;
+    let saved = query(&state, move |conn| {
+        queries::review(conn, id, as_buyer, rating, &text)
+    })
+    .await?;
     if !saved {
-        return Err(AppError::Conflict("You have already reviewed this order.".into()));
+        return Err(AppError::Conflict(
+            "You have already reviewed this order.".into(),
+        ));
     }
     viewer.flash("success", "Thank you for your review.");
     Ok(see_other(&format!("/marketplace/transactions/{id}")))

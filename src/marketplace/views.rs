@@ -3,7 +3,9 @@
 use askama::Template;
 use uuid::Uuid;
 
-use super::forms::{BrowseQuery, BuyForm, ListingForm, MessageForm, ReviewForm, StepForm, CURRENCIES};
+use super::forms::{
+    BrowseQuery, BuyForm, ListingForm, MessageForm, ReviewForm, StepForm, CURRENCIES,
+};
 use super::lifecycle::{Action, ListingStatus, PartCondition};
 use super::queries::{
     Inquiry, Listing, ListingCard, ListingImage, Message, MyListingRow, RatingSummary, Sort,

@@ -6,3 +6,4 @@ DROP TABLE marketplace_listings;
 DROP TYPE marketplace_transaction_status;
 DROP TYPE listing_status;
 DROP TYPE part_condition;
+DROP EXTENSION IF EXISTS fuzzystrmatch;

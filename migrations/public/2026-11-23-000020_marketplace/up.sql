@@ -1,5 +1,9 @@
 -- Parts marketplace (seed 001 §5.3, §5.4): listings from any organization, their photos,
 -- buyer questions, and purchases. Platform-wide, so everything lives in `public`.
+-- Edit distance breaks ties between part numbers equally similar by trigrams
+-- ("KM602540" is as trigram-close to KM602450 as to KM602451; one transposition is closer).
+CREATE EXTENSION IF NOT EXISTS fuzzystrmatch WITH SCHEMA public;
+
 CREATE TYPE part_condition AS ENUM ('new', 'refurbished', 'used_tested', 'used_untested', 'for_parts');
 CREATE TYPE listing_status AS ENUM ('active', 'reserved', 'sold', 'expired', 'withdrawn');
 CREATE TYPE marketplace_transaction_status AS ENUM
