@@ -423,7 +423,7 @@ const TEXT_DOCUMENT: &str = "to_tsvector('english', l.part_name || ' ' || l.desc
 /// The WHERE clause and the three relevance columns of a search.
 fn search_clauses(filter: &SearchFilter, statement: &mut Statement) -> (String, String) {
     let mut conditions = vec![if filter.include_closed {
-        "(l.status IN ('sold', 'expired') OR l.status IN ('active', 'reserved'))".to_string()
+        "l.status <> 'withdrawn'".to_string()
     } else {
         "l.status = 'active' AND l.expires_at > now() AND l.quantity_available > 0".to_string()
     }];
