@@ -8,6 +8,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use bigdecimal::BigDecimal;
 use rand::RngCore;
 
 #[derive(Clone)]
@@ -38,6 +39,9 @@ pub struct Config {
     pub session_lifetime: Duration,
     /// `SITESYNC_TRUSTED_PROXIES`: comma-separated proxy IPs whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// `SITESYNC_PLATFORM_FEE_PERCENT`: the marketplace's fee on each purchase's subtotal, in
+    /// percent (0 to 50, up to two decimals). Money, so never a float.
+    pub platform_fee_percent: BigDecimal,
 }
 
 /// Key material; `Debug` is deliberately not derived so it cannot end up in a log line.
@@ -115,6 +119,9 @@ impl Config {
                 3600 * parse_var("SITESYNC_SESSION_LIFETIME_HOURS", 14 * 24u64)?,
             ),
             trusted_proxies: parse_proxies(var("SITESYNC_TRUSTED_PROXIES").as_deref())?,
+            platform_fee_percent: parse_fee_percent(
+                var("SITESYNC_PLATFORM_FEE_PERCENT").as_deref(),
+            )?,
         })
     }
 
@@ -135,6 +142,26 @@ fn parse_proxies(raw: Option<&str>) -> Result<Vec<IpAddr>, ConfigError> {
             })
         })
         .collect()
+}
+
+/// The default fee, 5 %, when unset; refuses negative, absurd or over-precise values.
+fn parse_fee_percent(raw: Option<&str>) -> Result<BigDecimal, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(BigDecimal::from(5));
+    };
+    let invalid = |reason: &str| ConfigError::Invalid {
+        name: "SITESYNC_PLATFORM_FEE_PERCENT",
+        reason: format!("{raw:?}: {reason}"),
+    };
+    let value: BigDecimal = raw.trim().parse().map_err(|_| invalid("not a number"))?;
+    let (lowest, highest) = (BigDecimal::from(0), BigDecimal::from(50));
+    if !(lowest..=highest).contains(&value) {
+        return Err(invalid("use a percentage from 0 to 50"));
+    }
+    if value.normalized().fractional_digit_count() > 2 {
+        return Err(invalid("use at most two decimals"));
+    }
+    Ok(value)
 }
 
 /// Generates a 64-byte key on first start and keeps it (mode 0600) so sessions survive restarts.

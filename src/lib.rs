@@ -11,6 +11,7 @@ pub mod demo;
 pub mod elevators;
 pub mod forum;
 pub mod imports;
+pub mod marketplace;
 pub mod members;
 pub mod notifications;
 pub mod orgs;

@@ -4,8 +4,8 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::web::AppError;
 use crate::{
-    admin, audit, auth, elevators, forum, imports, members, notifications, orgs, sites,
-    web as pages,
+    admin, audit, auth, elevators, forum, imports, marketplace, members, notifications, orgs,
+    sites, web as pages,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -171,6 +171,77 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route(
             "/forum/posts/{id}/review",
             web::post().to(forum::routes::review),
+        )
+        // Marketplace
+        .service(
+            web::scope("/marketplace")
+                .route("", web::get().to(marketplace::routes::browse))
+                .route("/mine", web::get().to(marketplace::routes::mine))
+                .route("/orders", web::get().to(marketplace::routes::orders))
+                .route("/inquiries", web::get().to(marketplace::routes::inbox))
+                .route(
+                    "/inquiries/{id}",
+                    web::get().to(marketplace::routes::inquiry),
+                )
+                .route(
+                    "/inquiries/{id}",
+                    web::post().to(marketplace::routes::reply),
+                )
+                .route("/listings", web::post().to(marketplace::routes::create))
+                .route(
+                    "/listings/new",
+                    web::get().to(marketplace::routes::new_page),
+                )
+                .route("/listings/{id}", web::get().to(marketplace::routes::show))
+                .route(
+                    "/listings/{id}/edit",
+                    web::get().to(marketplace::routes::edit),
+                )
+                .route(
+                    "/listings/{id}/edit",
+                    web::post().to(marketplace::routes::update),
+                )
+                .route(
+                    "/listings/{id}/renew",
+                    web::post().to(marketplace::routes::renew),
+                )
+                .route(
+                    "/listings/{id}/withdraw",
+                    web::post().to(marketplace::routes::withdraw),
+                )
+                .route(
+                    "/listings/{id}/photos",
+                    web::post().to(marketplace::routes::upload_photos),
+                )
+                .route(
+                    "/listings/{id}/photos/{photo}/delete",
+                    web::post().to(marketplace::routes::delete_photo),
+                )
+                .route(
+                    "/listings/{id}/inquiries",
+                    web::post().to(marketplace::routes::ask),
+                )
+                .route(
+                    "/listings/{id}/buy",
+                    web::post().to(marketplace::routes::buy),
+                )
+                .route("/photos/{id}", web::get().to(marketplace::routes::photo))
+                .route(
+                    "/photos/{id}/thumbnail",
+                    web::get().to(marketplace::routes::thumbnail),
+                )
+                .route(
+                    "/transactions/{id}",
+                    web::get().to(marketplace::routes::transaction),
+                )
+                .route(
+                    "/transactions/{id}/review",
+                    web::post().to(marketplace::routes::review),
+                )
+                .route(
+                    "/transactions/{id}/{action}",
+                    web::post().to(marketplace::routes::step),
+                ),
         )
         // Inside an organization
         .service(

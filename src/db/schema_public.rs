@@ -357,6 +357,139 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    marketplace_inquiries (id) {
+        id -> Uuid,
+        listing_id -> Uuid,
+        seller_org_id -> Uuid,
+        buyer_account_id -> Uuid,
+        created_at -> Timestamptz,
+        last_message_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    marketplace_inquiry_messages (id) {
+        id -> Uuid,
+        inquiry_id -> Uuid,
+        author_account_id -> Uuid,
+        from_seller -> Bool,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    marketplace_listing_images (id) {
+        id -> Uuid,
+        listing_id -> Uuid,
+        position -> Int4,
+        #[max_length = 200]
+        storage_key -> Varchar,
+        #[max_length = 200]
+        thumbnail_key -> Varchar,
+        #[max_length = 50]
+        content_type -> Varchar,
+        byte_size -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    marketplace_listings (id) {
+        id -> Uuid,
+        seller_org_id -> Uuid,
+        seller_account_id -> Uuid,
+        #[max_length = 100]
+        part_number -> Varchar,
+        #[max_length = 100]
+        part_number_normalized -> Varchar,
+        #[max_length = 255]
+        part_name -> Varchar,
+        #[max_length = 100]
+        manufacturer -> Nullable<Varchar>,
+        model_compatibility -> Array<Nullable<Text>>,
+        description -> Text,
+        condition -> PartCondition,
+        condition_notes -> Nullable<Text>,
+        quantity_available -> Int4,
+        unit_price -> Numeric,
+        #[max_length = 3]
+        currency -> Varchar,
+        #[max_length = 100]
+        location_city -> Nullable<Varchar>,
+        #[max_length = 100]
+        location_state -> Nullable<Varchar>,
+        #[max_length = 100]
+        location_country -> Varchar,
+        shipping_available -> Bool,
+        shipping_cost -> Nullable<Numeric>,
+        local_pickup -> Bool,
+        status -> ListingStatus,
+        view_count -> Int4,
+        inquiry_count -> Int4,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    marketplace_transactions (id) {
+        id -> Uuid,
+        listing_id -> Uuid,
+        seller_org_id -> Uuid,
+        buyer_org_id -> Uuid,
+        buyer_account_id -> Uuid,
+        quantity -> Int4,
+        unit_price -> Numeric,
+        subtotal -> Numeric,
+        shipping_cost -> Numeric,
+        platform_fee -> Numeric,
+        total_amount -> Numeric,
+        #[max_length = 3]
+        currency -> Varchar,
+        #[max_length = 50]
+        shipping_method -> Varchar,
+        #[max_length = 100]
+        tracking_number -> Nullable<Varchar>,
+        shipped_at -> Nullable<Timestamptz>,
+        delivered_at -> Nullable<Timestamptz>,
+        status -> MarketplaceTransactionStatus,
+        #[max_length = 50]
+        payment_method -> Nullable<Varchar>,
+        #[max_length = 100]
+        payment_reference -> Nullable<Varchar>,
+        paid_at -> Nullable<Timestamptz>,
+        completed_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+        disputed_at -> Nullable<Timestamptz>,
+        dispute_reason -> Nullable<Text>,
+        refunded_at -> Nullable<Timestamptz>,
+        buyer_rating -> Nullable<Int4>,
+        buyer_review -> Nullable<Text>,
+        seller_rating -> Nullable<Int4>,
+        seller_review -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     memberships (id) {
         id -> Uuid,
         account_id -> Uuid,
@@ -538,6 +671,16 @@ diesel::joinable!(forum_threads -> accounts (author_id));
 diesel::joinable!(forum_votes -> accounts (account_id));
 diesel::joinable!(forum_votes -> forum_posts (post_id));
 diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(marketplace_inquiries -> accounts (buyer_account_id));
+diesel::joinable!(marketplace_inquiries -> marketplace_listings (listing_id));
+diesel::joinable!(marketplace_inquiries -> organizations (seller_org_id));
+diesel::joinable!(marketplace_inquiry_messages -> accounts (author_account_id));
+diesel::joinable!(marketplace_inquiry_messages -> marketplace_inquiries (inquiry_id));
+diesel::joinable!(marketplace_listing_images -> marketplace_listings (listing_id));
+diesel::joinable!(marketplace_listings -> accounts (seller_account_id));
+diesel::joinable!(marketplace_listings -> organizations (seller_org_id));
+diesel::joinable!(marketplace_transactions -> accounts (buyer_account_id));
+diesel::joinable!(marketplace_transactions -> marketplace_listings (listing_id));
 diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(notifications -> accounts (account_id));
@@ -562,6 +705,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     forum_votes,
     invitations,
     login_attempts,
+    marketplace_inquiries,
+    marketplace_inquiry_messages,
+    marketplace_listing_images,
+    marketplace_listings,
+    marketplace_transactions,
     memberships,
     notifications,
     organizations,

@@ -85,4 +85,7 @@ sql_enum_type! {
     ElevatorStatus = "elevator_status",
     ForumScope = "forum_scope",
     ForumVisibility = "forum_visibility",
+    PartCondition = "part_condition",
+    ListingStatus = "listing_status",
+    MarketplaceTransactionStatus = "marketplace_transaction_status",
 }

@@ -7,4 +7,5 @@ mod accounts;
 mod cluster;
 mod forum;
 mod foundation;
+mod marketplace;
 mod sites;
