@@ -84,3 +84,9 @@ macro_rules! sql_enum_type {
 sql_enum_type! {
     ElevatorStatus = "elevator_status",
 }
+
+sql_enum_type! {
+    JobEmploymentType = "job_employment_type",
+    JobStatus = "job_status",
+    ApplicationStatus = "application_status",
+}
