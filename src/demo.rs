@@ -180,6 +180,8 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
             .map_err(|e| DemoError::Other(e.to_string()))?;
             memberships::upsert(conn, account.id, other.id, Role::Owner)?;
         }
+        // Before entering an organization's schema and role, which cannot reach public tables.
+        let job_board_logins = crate::jobs::demo::ensure(conn)?;
         if let Some(owner) = owner {
             tenancy::enter(conn, &org.schema_name, &org.role_name)?;
             let seeded: i64 = crate::db::schema_org::audit_events::table
@@ -215,6 +217,7 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
                     _ => "Account",
                 },
             })
+            .chain(job_board_logins)
             .collect())
     })
 }
