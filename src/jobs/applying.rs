@@ -30,7 +30,7 @@ const MAX_FIELD_BYTES: usize = 64 * 1024;
 /// reason) for a job they can reach that is closed, a redirect to their application if they
 /// already applied.
 enum Applicable {
-    Open(Job, OrgName),
+    Open(Box<(Job, OrgName)>),
     AlreadyApplied(Uuid),
 }
 
@@ -56,7 +56,7 @@ fn applicable(
     let organization = queries::organization_names(conn, &[job.organization_id])?
         .remove(&job.organization_id)
         .ok_or(AppError::NotFound)?;
-    Ok(Applicable::Open(job, organization))
+    Ok(Applicable::Open(Box::new((job, organization))))
 }
 
 fn already_applied(viewer: &Viewer, id: Uuid) -> HttpResponse {
@@ -85,7 +85,8 @@ async fn apply_context(
         .run(move |conn| -> Result<_, AppError> {
             match applicable(conn, &slug, &audience)? {
                 Applicable::AlreadyApplied(id) => Ok(Err(id)),
-                Applicable::Open(job, organization) => {
+                Applicable::Open(open) => {
+                    let (job, organization) = *open;
                     let standing = match audience.account_id {
                         Some(account) => people::standing(conn, account)?,
                         None => None,

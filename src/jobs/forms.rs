@@ -97,7 +97,7 @@ pub fn check_money(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<B
         return None;
     }
     match BigDecimal::from_str(&raw) {
-        Ok(amount) if amount >= BigDecimal::from(0) && amount < BigDecimal::from(100_000_000) => {
+        Ok(amount) if (BigDecimal::from(0)..BigDecimal::from(100_000_000)).contains(&amount) => {
             Some(amount.with_scale_round(2, RoundingMode::HalfUp))
         }
         _ => {

@@ -177,6 +177,39 @@ pub fn score(job: &Requirements, candidate: &Candidate) -> MatchScore {
     }
 }
 
+/// The score of a technician's standing against a job; no profile scores as an empty one.
+pub fn for_job(
+    job: &super::model::Job,
+    standing: Option<&crate::people::queries::Standing>,
+) -> MatchScore {
+    let requirements = Requirements {
+        skills: &job.required_skills,
+        certifications: &job.required_certifications,
+        manufacturers: &job.required_manufacturer_experience,
+        experience_years: job.required_experience_years,
+        location_type: &job.location_type,
+        city: job.address_city.as_deref(),
+        state: job.address_state.as_deref(),
+    };
+    match standing {
+        None => score(&requirements, &Candidate::default()),
+        Some(standing) => {
+            let skills = standing.profile.skills();
+            score(
+                &requirements,
+                &Candidate {
+                    skills: &skills,
+                    certifications: &standing.valid_certifications,
+                    manufacturers: &standing.profile.manufacturer_expertise,
+                    experience_years: standing.profile.years_experience,
+                    preferred_locations: &standing.profile.preferred_locations,
+                    willing_to_relocate: standing.profile.willing_to_relocate,
+                },
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -287,38 +320,5 @@ mod tests {
         };
         assert_eq!(score(&job, &candidate).score, 100);
         assert_eq!(score(&job, &Candidate::default()).score, 90);
-    }
-}
-
-/// The score of a technician's standing against a job; no profile scores as an empty one.
-pub fn for_job(
-    job: &super::model::Job,
-    standing: Option<&crate::people::queries::Standing>,
-) -> MatchScore {
-    let requirements = Requirements {
-        skills: &job.required_skills,
-        certifications: &job.required_certifications,
-        manufacturers: &job.required_manufacturer_experience,
-        experience_years: job.required_experience_years,
-        location_type: &job.location_type,
-        city: job.address_city.as_deref(),
-        state: job.address_state.as_deref(),
-    };
-    match standing {
-        None => score(&requirements, &Candidate::default()),
-        Some(standing) => {
-            let skills = standing.profile.skills();
-            score(
-                &requirements,
-                &Candidate {
-                    skills: &skills,
-                    certifications: &standing.valid_certifications,
-                    manufacturers: &standing.profile.manufacturer_expertise,
-                    experience_years: standing.profile.years_experience,
-                    preferred_locations: &standing.profile.preferred_locations,
-                    willing_to_relocate: standing.profile.willing_to_relocate,
-                },
-            )
-        }
     }
 }
