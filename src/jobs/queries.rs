@@ -242,7 +242,7 @@ pub fn manufacturers_in_demand(conn: &mut PgConnection) -> QueryResult<Vec<Strin
     }
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT DISTINCT unnest(required_manufacturer_experience) AS name FROM job_listings \
-         WHERE status = 'active' ORDER BY 1 LIMIT 50",
+         WHERE status = 'active' AND visibility = 'public' ORDER BY 1 LIMIT 50",
     )
     .load(conn)?;
     Ok(rows.into_iter().map(|r| r.name).collect())
