@@ -183,6 +183,8 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
         // Before entering the organization's role below, which cannot write platform tables.
         crate::forum::demo::ensure(conn, org.id).map_err(|e| DemoError::Other(e.to_string()))?;
         crate::marketplace::demo::ensure(conn)?;
+        // Before entering an organization's schema and role, which cannot reach public tables.
+        let job_board_logins = crate::jobs::demo::ensure(conn)?;
         if let Some(owner) = owner {
             tenancy::enter(conn, &org.schema_name, &org.role_name)?;
             let seeded: i64 = crate::db::schema_org::audit_events::table
@@ -219,6 +221,7 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
                     _ => "Account",
                 },
             })
+            .chain(job_board_logins)
             .collect())
     })
 }

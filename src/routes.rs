@@ -4,8 +4,8 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::web::AppError;
 use crate::{
-    admin, audit, auth, elevators, forum, imports, marketplace, members, notifications, orgs,
-    sites, web as pages,
+    admin, audit, auth, elevators, forum, imports, jobs, marketplace, members, notifications, orgs,
+    people, sites, web as pages,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -64,6 +64,79 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route(
             "/notifications/{id}/open",
             web::post().to(notifications::routes::open),
+        )
+        // Jobs and technician profiles (fixed paths before `/jobs/{slug}`)
+        .route("/jobs", web::get().to(jobs::routes::browse))
+        .route("/jobs/new", web::get().to(jobs::routes::new_page))
+        .route("/jobs/new", web::post().to(jobs::routes::create))
+        .route("/jobs/manage", web::get().to(jobs::routes::manage))
+        .route("/jobs/{slug}", web::get().to(jobs::routes::show))
+        .route("/jobs/{slug}/edit", web::get().to(jobs::routes::edit_page))
+        .route("/jobs/{slug}/edit", web::post().to(jobs::routes::update))
+        .route(
+            "/jobs/{slug}/status",
+            web::post().to(jobs::routes::change_status),
+        )
+        .route(
+            "/jobs/{slug}/apply",
+            web::get().to(jobs::applying::apply_page_handler),
+        )
+        .route("/jobs/{slug}/apply", web::post().to(jobs::applying::apply))
+        .route(
+            "/jobs/{slug}/applications",
+            web::get().to(jobs::pipeline::board),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}",
+            web::get().to(jobs::pipeline::show),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}/status",
+            web::post().to(jobs::pipeline::move_application),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}/notes",
+            web::post().to(jobs::pipeline::assess),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}/interview",
+            web::post().to(jobs::pipeline::schedule_interview),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}/offer",
+            web::post().to(jobs::pipeline::make_offer),
+        )
+        .route("/applications", web::get().to(jobs::applying::mine))
+        .route(
+            "/applications/{id}",
+            web::get().to(jobs::applying::show_mine),
+        )
+        .route(
+            "/applications/{id}/withdraw",
+            web::post().to(jobs::applying::withdraw),
+        )
+        .route(
+            "/applications/{id}/resume",
+            web::get().to(jobs::applying::resume),
+        )
+        .route("/people/{id}", web::get().to(people::routes::show))
+        .route("/profile", web::get().to(people::routes::edit))
+        .route("/profile", web::post().to(people::routes::save))
+        .route(
+            "/profile/certifications",
+            web::post().to(people::routes::add_certification),
+        )
+        .route(
+            "/profile/certifications/{id}/delete",
+            web::post().to(people::routes::delete_certification),
+        )
+        .route(
+            "/profile/employment",
+            web::post().to(people::routes::add_employment),
+        )
+        .route(
+            "/profile/employment/{id}/delete",
+            web::post().to(people::routes::delete_employment),
         )
         // Platform administration
         .route(

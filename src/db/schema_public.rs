@@ -170,6 +170,31 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    employment_history (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        organization_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        company_name -> Varchar,
+        #[max_length = 255]
+        title -> Varchar,
+        description -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        is_current -> Bool,
+        #[max_length = 255]
+        location -> Nullable<Varchar>,
+        #[max_length = 50]
+        employment_type -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     forum_categories (id) {
         id -> Uuid,
         parent_id -> Nullable<Uuid>,
@@ -335,6 +360,104 @@ diesel::table! {
         accepted_at -> Nullable<Timestamptz>,
         accepted_by -> Nullable<Uuid>,
         revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    job_application_events (id) {
+        id -> Uuid,
+        application_id -> Uuid,
+        from_status -> Nullable<ApplicationStatus>,
+        to_status -> ApplicationStatus,
+        changed_by -> Uuid,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    job_applications (id) {
+        id -> Uuid,
+        job_listing_id -> Uuid,
+        applicant_id -> Uuid,
+        cover_letter -> Text,
+        use_profile -> Bool,
+        #[max_length = 200]
+        resume_file_key -> Nullable<Varchar>,
+        #[max_length = 255]
+        resume_file_name -> Nullable<Varchar>,
+        resume_size -> Nullable<Int4>,
+        status -> ApplicationStatus,
+        status_changed_at -> Timestamptz,
+        status_changed_by -> Nullable<Uuid>,
+        match_score -> Int4,
+        match_details -> Jsonb,
+        employer_notes -> Text,
+        employer_rating -> Nullable<Int4>,
+        interview_scheduled_at -> Nullable<Timestamptz>,
+        interview_location -> Nullable<Text>,
+        offer_made_at -> Nullable<Timestamptz>,
+        offer_details -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    job_listings (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        posted_by -> Uuid,
+        #[max_length = 255]
+        title -> Varchar,
+        #[max_length = 255]
+        slug -> Varchar,
+        description -> Text,
+        employment_type -> JobEmploymentType,
+        #[max_length = 50]
+        trade -> Varchar,
+        required_experience_years -> Nullable<Int4>,
+        required_certifications -> Array<Nullable<Text>>,
+        required_skills -> Array<Nullable<Text>>,
+        required_manufacturer_experience -> Array<Nullable<Text>>,
+        preferred_certifications -> Array<Nullable<Text>>,
+        preferred_skills -> Array<Nullable<Text>>,
+        #[max_length = 50]
+        location_type -> Varchar,
+        #[max_length = 100]
+        address_city -> Nullable<Varchar>,
+        #[max_length = 100]
+        address_state -> Nullable<Varchar>,
+        #[max_length = 100]
+        address_country -> Varchar,
+        salary_min -> Nullable<Numeric>,
+        salary_max -> Nullable<Numeric>,
+        #[max_length = 20]
+        salary_type -> Nullable<Varchar>,
+        #[max_length = 3]
+        salary_currency -> Varchar,
+        show_salary -> Bool,
+        benefits -> Array<Nullable<Text>>,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        hours_per_week -> Nullable<Int4>,
+        status -> JobStatus,
+        #[max_length = 50]
+        visibility -> Varchar,
+        view_count -> Int4,
+        application_count -> Int4,
+        expires_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        published_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -655,8 +778,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    technician_profiles (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        #[max_length = 255]
+        headline -> Varchar,
+        summary -> Text,
+        years_experience -> Nullable<Int4>,
+        career_start_date -> Nullable<Date>,
+        #[max_length = 100]
+        primary_trade -> Nullable<Varchar>,
+        specializations -> Array<Nullable<Text>>,
+        manufacturer_expertise -> Array<Nullable<Text>>,
+        equipment_types -> Array<Nullable<Text>>,
+        #[max_length = 50]
+        availability_status -> Varchar,
+        preferred_job_types -> Array<Nullable<Text>>,
+        preferred_locations -> Array<Nullable<Text>>,
+        willing_to_relocate -> Bool,
+        #[max_length = 50]
+        profile_visibility -> Varchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    user_certifications (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        #[max_length = 255]
+        name -> Varchar,
+        #[max_length = 255]
+        issuing_authority -> Nullable<Varchar>,
+        #[max_length = 100]
+        certificate_number -> Nullable<Varchar>,
+        issued_date -> Date,
+        expiry_date -> Nullable<Date>,
+        is_verified -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
+diesel::joinable!(employment_history -> accounts (account_id));
+diesel::joinable!(employment_history -> organizations (organization_id));
 diesel::joinable!(forum_categories -> organizations (organization_id));
 diesel::joinable!(forum_category_moderators -> accounts (account_id));
 diesel::joinable!(forum_category_moderators -> forum_categories (category_id));
@@ -671,6 +846,11 @@ diesel::joinable!(forum_threads -> accounts (author_id));
 diesel::joinable!(forum_votes -> accounts (account_id));
 diesel::joinable!(forum_votes -> forum_posts (post_id));
 diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(job_application_events -> accounts (changed_by));
+diesel::joinable!(job_application_events -> job_applications (application_id));
+diesel::joinable!(job_applications -> job_listings (job_listing_id));
+diesel::joinable!(job_listings -> accounts (posted_by));
+diesel::joinable!(job_listings -> organizations (organization_id));
 diesel::joinable!(marketplace_inquiries -> accounts (buyer_account_id));
 diesel::joinable!(marketplace_inquiries -> marketplace_listings (listing_id));
 diesel::joinable!(marketplace_inquiries -> organizations (seller_org_id));
@@ -687,6 +867,8 @@ diesel::joinable!(notifications -> accounts (account_id));
 diesel::joinable!(notifications -> organizations (organization_id));
 diesel::joinable!(security_events -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(technician_profiles -> accounts (account_id));
+diesel::joinable!(user_certifications -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -695,6 +877,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     csv_imports,
     elevator_status_history,
     elevators,
+    employment_history,
     forum_categories,
     forum_category_moderators,
     forum_flags,
@@ -704,6 +887,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     forum_threads,
     forum_votes,
     invitations,
+    job_application_events,
+    job_applications,
+    job_listings,
     login_attempts,
     marketplace_inquiries,
     marketplace_inquiry_messages,
@@ -716,4 +902,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     security_events,
     sessions,
     sites,
+    technician_profiles,
+    user_certifications,
 );

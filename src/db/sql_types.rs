@@ -89,3 +89,9 @@ sql_enum_type! {
     ListingStatus = "listing_status",
     MarketplaceTransactionStatus = "marketplace_transaction_status",
 }
+
+sql_enum_type! {
+    JobEmploymentType = "job_employment_type",
+    JobStatus = "job_status",
+    ApplicationStatus = "application_status",
+}

@@ -7,5 +7,6 @@ mod accounts;
 mod cluster;
 mod forum;
 mod foundation;
+mod jobs;
 mod marketplace;
 mod sites;

@@ -1,0 +1,9 @@
+DROP TABLE employment_history;
+DROP TABLE user_certifications;
+DROP TABLE technician_profiles;
+DROP TABLE job_application_events;
+DROP TABLE job_applications;
+DROP TABLE job_listings;
+DROP TYPE application_status;
+DROP TYPE job_status;
+DROP TYPE job_employment_type;

@@ -1,0 +1,430 @@
+//! Browsing jobs, the job page, and posting and managing jobs.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use diesel::PgConnection;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::forms::{BrowseQuery, JobForm, StatusForm, STATES};
+use super::matching;
+use super::model::{
+    Audience, EmploymentType, Job, JobStatus, LOCATION_TYPES, SALARY_TYPES, TRADES,
+};
+use super::queries::{self, OrgName};
+use super::views::{
+    ApplyState, BrowsePage, BrowseResults, JobCard, JobFormPage, JobPage, ManagePage, ManagedJob,
+};
+use crate::auth::identity::Viewer;
+use crate::people::queries as people;
+use crate::web::forms::FieldErrors;
+use crate::web::pagination::Pagination;
+use crate::web::{render, render_status, AppError, Htmx};
+use crate::AppState;
+
+const PER_PAGE: i64 = 20;
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location))
+        .finish()
+}
+
+/// The job at `slug` if this audience may see it (after storing any expiry that is due).
+pub fn visible_job(
+    conn: &mut PgConnection,
+    slug: &str,
+    audience: &Audience,
+) -> Result<(Job, OrgName, Option<Uuid>), AppError> {
+    queries::expire_due(conn)?;
+    let job = queries::find_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
+    let applied = match audience.account_id {
+        Some(account) => queries::existing_application(conn, job.id, account)?,
+        None => None,
+    };
+    if !audience.can_see(&job, applied.is_some()) {
+        return Err(AppError::NotFound);
+    }
+    let organization = queries::organization_names(conn, &[job.organization_id])?
+        .remove(&job.organization_id)
+        .ok_or(AppError::NotFound)?;
+    Ok((job, organization, applied))
+}
+
+/// A job the viewer hires for, or 404: other organizations' jobs do not exist for them.
+pub fn managed_job(
+    conn: &mut PgConnection,
+    slug: &str,
+    audience: &Audience,
+) -> Result<(Job, OrgName), AppError> {
+    queries::expire_due(conn)?;
+    let job = queries::find_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
+    if !audience.hires_for(job.organization_id) {
+        return Err(AppError::NotFound);
+    }
+    let organization = queries::organization_names(conn, &[job.organization_id])?
+        .remove(&job.organization_id)
+        .ok_or(AppError::NotFound)?;
+    Ok((job, organization))
+}
+
+pub async fn browse(
+    viewer: Viewer,
+    htmx: Htmx,
+    state: web::Data<AppState>,
+    query: web::Query<BrowseQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let (filter, problems) = query.filter();
+    let audience = Audience::of(viewer.signed_in());
+    let page = query.page;
+    let fragment = htmx.is_fragment();
+    let (total, cards, pagination_page, manufacturers) = state
+        .db
+        .run(move |conn| -> Result<_, AppError> {
+            queries::expire_due(conn)?;
+            let total = queries::browse_count(conn, &filter, &audience)?;
+            let pagination = Pagination::new("/jobs", page, PER_PAGE, total);
+            let jobs = queries::browse(conn, &filter, &audience, pagination.offset(), PER_PAGE)?;
+            let ids: Vec<Uuid> = jobs.iter().map(|j| j.organization_id).collect();
+            let names = queries::organization_names(conn, &ids)?;
+            let manufacturers = if fragment {
+                Vec::new()
+            } else {
+                queries::manufacturers_in_demand(conn)?
+            };
+            Ok((
+                total,
+                JobCard::list(jobs, &names),
+                pagination.page,
+                manufacturers,
+            ))
+        })
+        .await?;
+    let pagination =
+        Pagination::new("/jobs", Some(pagination_page), PER_PAGE, total).keeping(&query);
+    if fragment {
+        return render(&BrowseResults {
+            query,
+            cards,
+            pagination,
+        });
+    }
+    let can_post = viewer
+        .signed_in()
+        .is_some_and(|a| !Audience::of(Some(a)).hiring_for.is_empty());
+    render(&BrowsePage {
+        layout: viewer.layout("Jobs").section("jobs"),
+        signed_in: viewer.signed_in().is_some(),
+        query,
+        problems,
+        cards,
+        pagination,
+        manufacturers,
+        can_post,
+        trades: TRADES,
+        types: EmploymentType::ALL,
+        states: STATES,
+        location_types: LOCATION_TYPES,
+        salary_types: SALARY_TYPES,
+    })
+}
+
+pub async fn show(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    let audience = Audience::of(viewer.signed_in());
+    let (job, organization, applied, match_score) = state
+        .db
+        .run(move |conn| -> Result<_, AppError> {
+            let (job, organization, applied) = visible_job(conn, &slug, &audience)?;
+            let match_score = match audience.account_id {
+                Some(account) => people::standing(conn, account)?
+                    .map(|standing| matching::for_job(&job, Some(&standing))),
+                None => None,
+            };
+            Ok((job, organization, applied, match_score))
+        })
+        .await?;
+    let audience = Audience::of(viewer.signed_in());
+    let can_manage = audience.hires_for(job.organization_id);
+    let apply = match (applied, viewer.signed_in()) {
+        (Some(id), _) => ApplyState::AlreadyApplied(id),
+        _ if !job.accepts_applications() => ApplyState::Closed(closed_reason(&job)),
+        (None, None) => ApplyState::SignIn,
+        (None, Some(_)) => ApplyState::Open,
+    };
+    render(&JobPage {
+        layout: viewer.layout(job.title.clone()).section("jobs"),
+        description_html: job.description_html(),
+        next_statuses: job.effective_status().next(),
+        job,
+        organization,
+        apply,
+        match_score,
+        can_manage,
+    })
+}
+
+/// Why a job takes no applications, in words.
+pub fn closed_reason(job: &Job) -> String {
+    match job.effective_status() {
+        JobStatus::Filled => "This position has been filled.".into(),
+        JobStatus::Expired => "This job has expired and no longer takes applications.".into(),
+        JobStatus::Paused => "The employer has paused applications for this job.".into(),
+        JobStatus::Cancelled => "This job was withdrawn by the employer.".into(),
+        JobStatus::Draft => "This job has not been published yet.".into(),
+        JobStatus::Active => String::new(),
+    }
+}
+
+/// The organizations the viewer may post jobs for, as (id, name).
+fn hiring_organizations(viewer: &Viewer) -> Vec<(Uuid, String)> {
+    viewer
+        .signed_in()
+        .map(|account| {
+            let audience = Audience::of(Some(account));
+            account
+                .memberships
+                .iter()
+                .filter(|m| audience.hires_for(m.organization_id))
+                .map(|m| (m.organization_id, m.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn require_hiring(viewer: &Viewer) -> Result<Vec<(Uuid, String)>, AppError> {
+    viewer.require_account()?;
+    let organizations = hiring_organizations(viewer);
+    if organizations.is_empty() {
+        return Err(AppError::Forbidden(
+            "Jobs are posted by an organization's managers, administrators and owners.".into(),
+        ));
+    }
+    Ok(organizations)
+}
+
+pub async fn new_page(viewer: Viewer) -> Result<HttpResponse, AppError> {
+    let organizations = require_hiring(&viewer)?;
+    let only = (organizations.len() == 1).then(|| organizations[0].0);
+    render(&JobFormPage::new(
+        viewer.layout("Post a job").section("jobs"),
+        None,
+        JobForm::blank(only),
+        FieldErrors::default(),
+        organizations,
+    ))
+}
+
+pub async fn create(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    form: web::Form<JobForm>,
+) -> Result<HttpResponse, AppError> {
+    let organizations = require_hiring(&viewer)?;
+    let account_id = viewer.require_account()?.id;
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let allowed: Vec<Uuid> = organizations.iter().map(|(id, _)| *id).collect();
+    let organization = form.organization(&allowed, &mut errors);
+    let input = form.validate(&mut errors);
+    let (Some(organization), Some(input)) = (organization, input) else {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &JobFormPage::new(
+                viewer.layout("Post a job").section("jobs"),
+                None,
+                form,
+                errors,
+                organizations,
+            ),
+        );
+    };
+    let publish = form.publishing();
+    let job = state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(queries::insert(
+                conn,
+                &input,
+                organization,
+                account_id,
+                publish,
+            )?)
+        })
+        .await?;
+    viewer.flash(
+        "success",
+        if publish {
+            "The job is published."
+        } else {
+            "The job is saved as a draft; only your organization can see it."
+        },
+    );
+    Ok(see_other(&format!("/jobs/{}", job.slug)))
+}
+
+pub async fn edit_page(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    viewer.require_account()?;
+    let audience = Audience::of(viewer.signed_in());
+    let (job, _) = state
+        .db
+        .run(move |conn| managed_job(conn, &slug, &audience))
+        .await?;
+    render(&JobFormPage::new(
+        viewer.layout(format!("Edit {}", job.title)).section("jobs"),
+        Some(job.clone()),
+        JobForm::from_job(&job),
+        FieldErrors::default(),
+        Vec::new(),
+    ))
+}
+
+pub async fn update(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<JobForm>,
+) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    viewer.require_account()?;
+    let audience = Audience::of(viewer.signed_in());
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let input = form.validate(&mut errors);
+    let saved = state
+        .db
+        .run(move |conn| -> Result<_, AppError> {
+            let (job, _) = managed_job(conn, &slug, &audience)?;
+            match input {
+                None => Ok(Err(job)),
+                Some(input) => {
+                    let mut updated = queries::update(conn, job.id, &input)?;
+                    // A new expiry in the future reopens an expired job.
+                    if updated.status == JobStatus::Expired && !updated.is_past_expiry() {
+                        queries::set_status(conn, &updated, JobStatus::Active)?;
+                        updated.status = JobStatus::Active;
+                    }
+                    queries::expire_due(conn)?;
+                    Ok(Ok(updated))
+                }
+            }
+        })
+        .await?;
+    match saved {
+        Ok(job) => {
+            viewer.flash("success", "The job is saved.");
+            Ok(see_other(&format!("/jobs/{}", job.slug)))
+        }
+        Err(job) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &JobFormPage::new(
+                viewer.layout(format!("Edit {}", job.title)).section("jobs"),
+                Some(job),
+                form,
+                errors,
+                Vec::new(),
+            ),
+        ),
+    }
+}
+
+pub async fn change_status(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    let slug = path.into_inner();
+    viewer.require_account()?;
+    let audience = Audience::of(viewer.signed_in());
+    let target = form
+        .job_status()
+        .ok_or_else(|| AppError::BadRequest("Choose one of the offered statuses.".into()))?;
+    let slug_back = slug.clone();
+    state
+        .db
+        .run(move |conn| -> Result<(), AppError> {
+            let (job, _) = managed_job(conn, &slug, &audience)?;
+            if !job.effective_status().next().contains(&target) {
+                return Err(AppError::Conflict(format!(
+                    "A job that is {} cannot become {}.",
+                    job.effective_status().label().to_lowercase(),
+                    target.label().to_lowercase()
+                )));
+            }
+            if target == JobStatus::Active && job.is_past_expiry() {
+                return Err(AppError::Conflict(
+                    "Its expiry date has passed: set a later one before reopening it.".into(),
+                ));
+            }
+            queries::set_status(conn, &job, target)?;
+            Ok(())
+        })
+        .await?;
+    viewer.flash(
+        "success",
+        match target {
+            JobStatus::Active => "The job is open for applications.".to_string(),
+            other => format!("The job is now {}.", other.label().to_lowercase()),
+        },
+    );
+    Ok(see_other(&format!("/jobs/{slug_back}")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+}
+
+pub async fn manage(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let organizations = require_hiring(&viewer)?;
+    let ids: Vec<Uuid> = organizations.iter().map(|(id, _)| *id).collect();
+    let page = query.page;
+    let (jobs, pagination) = state
+        .db
+        .run(move |conn| -> Result<_, AppError> {
+            queries::expire_due(conn)?;
+            let total = queries::employer_jobs_count(conn, &ids)?;
+            let pagination = Pagination::new("/jobs/manage", page, PER_PAGE, total);
+            let jobs = queries::employer_jobs(conn, &ids, pagination.offset(), PER_PAGE)?;
+            let job_ids: Vec<Uuid> = jobs.iter().map(|j| j.id).collect();
+            let mut counts = queries::counts_by_status(conn, &job_ids)?;
+            let names = queries::organization_names(conn, &ids)?;
+            let jobs = JobCard::list(jobs, &names)
+                .into_iter()
+                .map(|card| {
+                    let per_status = counts.remove(&card.job.id).unwrap_or_default();
+                    let counts: Vec<_> = super::model::ApplicationStatus::ALL
+                        .iter()
+                        .map(|s| (*s, per_status.get(s).copied().unwrap_or(0)))
+                        .collect();
+                    ManagedJob {
+                        total: counts.iter().map(|(_, n)| n).sum(),
+                        counts,
+                        card,
+                    }
+                })
+                .collect();
+            Ok((jobs, pagination))
+        })
+        .await?;
+    render(&ManagePage {
+        layout: viewer.layout("Your job listings").section("jobs"),
+        jobs,
+        pagination,
+    })
+}
