@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod contractors;
 pub mod db;
 pub mod demo;
 pub mod elevators;
@@ -21,6 +22,7 @@ pub mod routes;
 pub mod sites;
 pub mod storage;
 pub mod web;
+pub mod work_orders;
 
 use std::sync::Arc;
 
