@@ -783,41 +783,27 @@ pub async fn move_status(
 async fn board_move(scope: OrgScope, id: Uuid, form: MoveForm) -> Result<HttpResponse, AppError> {
     let seen = version(&form.version);
     let query = WorkOrderQuery::default();
+    // Errors roll the transaction back; the refused ones are answered with the card as it is.
     let outcome = scope
         .run(Permission::WorkOnAssigned, move |conn, ctx| {
             let order = wo::find(conn, id)?;
             authorize_work(conn, ctx, &order)?;
-            let from = order.status;
-            let result = match seen {
-                None => Err(AppError::BadRequest(
-                    "Reload the board and try again.".into(),
-                )),
-                Some(seen) => match apply_move(conn, ctx, &order, &form)? {
-                    Outcome::Refused(errors) => Err(AppError::Rejected(errors)),
-                    Outcome::Saved(message) => {
-                        if wo::claim_version(conn, id, seen)? {
-                            Ok(message)
-                        } else {
-                            Err(stale())
-                        }
-                    }
-                },
-            };
-            Ok((result, from))
+            let seen =
+                seen.ok_or_else(|| AppError::BadRequest("Reload the board and try again.".into()))?;
+            match apply_move(conn, ctx, &order, &form)? {
+                Outcome::Refused(errors) => Err(AppError::Rejected(errors)),
+                Outcome::Saved(_) if !wo::claim_version(conn, id, seen)? => Err(stale()),
+                Outcome::Saved(_) => Ok((order.status, wo::find(conn, id)?.status)),
+            }
         })
-        .await?;
+        .await;
     match outcome {
-        (Ok(_), from) => {
-            let order_status = scope
-                .run(Permission::View, move |conn, _| {
-                    Ok(wo::find(conn, id)?.status)
-                })
-                .await?;
+        Ok((from, to)) => {
             let columns = scope
                 .run(Permission::View, move |conn, _| {
                     let now = Utc::now();
                     let mut columns = Vec::new();
-                    for status in [from, order_status] {
+                    for status in [from, to] {
                         if wo::BOARD_COLUMNS.contains(&status) {
                             let (cards, count) = wo::column(conn, &query, status, now)?;
                             columns.push((status, cards, count));
@@ -832,16 +818,16 @@ async fn board_move(scope: OrgScope, id: Uuid, form: MoveForm) -> Result<HttpRes
                 csrf: scope.viewer.csrf_token(),
             })
         }
-        (Err(error), _) => {
+        Err(error @ (AppError::Conflict(_) | AppError::Rejected(_))) => {
             // The work order as it is now goes back in place of the stale card; the message
             // shows in the page's alert area.
             let card = scope
                 .run(Permission::View, move |conn, _| Ok(wo::card(conn, id)?))
                 .await?;
-            let (status, message) = match &error {
-                AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+            let (status, message) = match error {
                 AppError::Rejected(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors.summary()),
-                other => return Err(AppError::BadRequest(other.to_string())),
+                AppError::Conflict(message) => (StatusCode::CONFLICT, message),
+                other => (StatusCode::CONFLICT, other.to_string()),
             };
             render_status(
                 status,
@@ -854,6 +840,7 @@ async fn board_move(scope: OrgScope, id: Uuid, form: MoveForm) -> Result<HttpRes
                 },
             )
         }
+        Err(other) => Err(other),
     }
 }
 

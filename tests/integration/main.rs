@@ -10,3 +10,4 @@ mod foundation;
 mod jobs;
 mod marketplace;
 mod sites;
+mod work_orders;
