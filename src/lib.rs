@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod people;
 pub mod routes;
+pub mod service_requests;
 pub mod sites;
 pub mod storage;
 pub mod web;

@@ -5,7 +5,7 @@ use actix_web::web::{self, ServiceConfig};
 use crate::web::AppError;
 use crate::{
     admin, audit, auth, contractors, elevators, forum, imports, jobs, marketplace, members,
-    notifications, orgs, people, sites, web as pages, work_orders,
+    notifications, orgs, people, service_requests, sites, web as pages, work_orders,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -137,6 +137,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route(
             "/profile/employment/{id}/delete",
             web::post().to(people::routes::delete_employment),
+        )
+        // Public fault reports (no sign-in)
+        .route(
+            "/report/{slug}/status/{token}",
+            web::get().to(service_requests::routes::status_page),
+        )
+        .route(
+            "/report/{slug}/{token}",
+            web::get().to(service_requests::routes::report_form),
+        )
+        .route(
+            "/report/{slug}/{token}",
+            web::post().to(service_requests::routes::report),
         )
         // Platform administration
         .route(
@@ -493,6 +506,84 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .route(
                     "/contractors/{id}/reactivate",
                     web::post().to(contractors::routes::reactivate),
+                )
+                // Fault reports, tenants and the tenant portal
+                .route(
+                    "/service-requests",
+                    web::get().to(service_requests::routes::queue),
+                )
+                .route(
+                    "/service-requests/{id}",
+                    web::get().to(service_requests::routes::detail),
+                )
+                .route(
+                    "/service-requests/{id}/acknowledge",
+                    web::post().to(service_requests::routes::acknowledge),
+                )
+                .route(
+                    "/service-requests/{id}/priority",
+                    web::post().to(service_requests::routes::set_priority),
+                )
+                .route(
+                    "/service-requests/{id}/reject",
+                    web::post().to(service_requests::routes::reject),
+                )
+                .route(
+                    "/service-requests/{id}/convert",
+                    web::post().to(service_requests::routes::convert),
+                )
+                .route(
+                    "/sites/{id}/qr",
+                    web::get().to(service_requests::routes::site_qr),
+                )
+                .route(
+                    "/sites/{id}/report-link",
+                    web::post().to(service_requests::routes::regenerate_site),
+                )
+                .route(
+                    "/elevators/{id}/qr",
+                    web::get().to(service_requests::routes::lift_qr),
+                )
+                .route(
+                    "/elevators/{id}/report-link",
+                    web::post().to(service_requests::routes::regenerate_lift),
+                )
+                .route(
+                    "/tenants",
+                    web::get().to(service_requests::routes::tenants_list),
+                )
+                .route(
+                    "/tenants",
+                    web::post().to(service_requests::routes::tenant_create),
+                )
+                .route(
+                    "/tenants/new",
+                    web::get().to(service_requests::routes::tenant_new),
+                )
+                .route(
+                    "/tenants/{id}",
+                    web::get().to(service_requests::routes::tenant_detail),
+                )
+                .route(
+                    "/tenants/{id}",
+                    web::post().to(service_requests::routes::tenant_update),
+                )
+                .route(
+                    "/tenants/{id}/active",
+                    web::post().to(service_requests::routes::tenant_set_active),
+                )
+                .route(
+                    "/tenants/{id}/invite",
+                    web::post().to(service_requests::routes::tenant_invite),
+                )
+                .route("/portal", web::get().to(service_requests::routes::portal))
+                .route(
+                    "/portal/requests",
+                    web::post().to(service_requests::routes::portal_request),
+                )
+                .route(
+                    "/portal/requests/{id}/rate",
+                    web::post().to(service_requests::routes::portal_rate),
                 )
                 // CSV imports
                 .route(

@@ -12,6 +12,10 @@
 //! | ManageWorkOrders      |   ✓   |   ✓   |    ✓    |            |          |
 //! | WorkOnAssigned        |   ✓   |   ✓   |    ✓    |  assigned  |          |
 //! | ManageContractors     |   ✓   |   ✓   |    ✓    |            |          |
+//! | ManageServiceRequests |   ✓   |   ✓   |    ✓    |            |          |
+//!
+//! The `tenant` role (building occupants) has none of these: it reaches only the tenant portal
+//! (`TenantPortal`), which shows a tenant their own requests.
 //!
 //! "assigned": a technician works only on the work orders assigned to their own contractor
 //! record; the work-order handlers check that on top of the role.
@@ -22,6 +26,8 @@ use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
+    /// A building occupant: only the tenant portal, never the organization's other pages.
+    Tenant,
     ReadOnly,
     Technician,
     Manager,
@@ -30,6 +36,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// The organization's own people (tenants are invited from their tenant record).
     pub const ALL: [Role; 5] = [
         Role::Owner,
         Role::Admin,
@@ -39,7 +46,10 @@ impl Role {
     ];
 
     pub fn parse(raw: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == raw)
+        Role::ALL
+            .into_iter()
+            .chain([Role::Tenant])
+            .find(|r| r.as_str() == raw)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +59,7 @@ impl Role {
             Role::Manager => "manager",
             Role::Technician => "technician",
             Role::ReadOnly => "readonly",
+            Role::Tenant => "tenant",
         }
     }
 
@@ -59,6 +70,7 @@ impl Role {
             Role::Manager => "Manager",
             Role::Technician => "Technician",
             Role::ReadOnly => "Read-only",
+            Role::Tenant => "Tenant",
         }
     }
 
@@ -88,10 +100,14 @@ pub enum Permission {
     /// Change status, tasks, parts and labour of work orders assigned to oneself.
     WorkOnAssigned,
     ManageContractors,
+    /// The tenant portal: one's own requests. Every role above has it too, harmlessly.
+    TenantPortal,
+    /// The triage queue and tenants of the organization.
+    ManageServiceRequests,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 12] = [
         Permission::View,
         Permission::ManageSites,
         Permission::ViewAccessCodes,
@@ -102,16 +118,20 @@ impl Permission {
         Permission::ManageWorkOrders,
         Permission::WorkOnAssigned,
         Permission::ManageContractors,
+        Permission::TenantPortal,
+        Permission::ManageServiceRequests,
     ];
 
     pub fn minimum_role(self) -> Role {
         match self {
             Permission::View | Permission::ViewMembers => Role::ReadOnly,
+            Permission::TenantPortal => Role::Tenant,
             Permission::WorkOnAssigned => Role::Technician,
             Permission::ManageSites
             | Permission::ViewAccessCodes
             | Permission::ManageWorkOrders
-            | Permission::ManageContractors => Role::Manager,
+            | Permission::ManageContractors
+            | Permission::ManageServiceRequests => Role::Manager,
             Permission::ManageMembers | Permission::ViewAudit | Permission::ManageSettings => {
                 Role::Admin
             }

@@ -182,6 +182,76 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        #[max_length = 64]
+        report_token -> Varchar,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    service_request_counters (year) {
+        year -> Int4,
+        last_number -> Int4,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    service_request_events (id) {
+        id -> Int8,
+        service_request_id -> Uuid,
+        #[max_length = 20]
+        status -> Varchar,
+        note -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    service_requests (id) {
+        id -> Uuid,
+        #[max_length = 20]
+        reference -> Varchar,
+        #[max_length = 64]
+        status_token -> Varchar,
+        site_id -> Uuid,
+        elevator_id -> Nullable<Uuid>,
+        tenant_id -> Nullable<Uuid>,
+        #[max_length = 20]
+        request_type -> Varchar,
+        #[max_length = 255]
+        subject -> Varchar,
+        description -> Nullable<Text>,
+        #[max_length = 255]
+        contact_name -> Nullable<Varchar>,
+        #[max_length = 255]
+        contact_email -> Nullable<Varchar>,
+        #[max_length = 50]
+        contact_phone -> Nullable<Varchar>,
+        entrapment -> Bool,
+        #[max_length = 20]
+        priority -> Varchar,
+        #[max_length = 20]
+        status -> Varchar,
+        rejection_reason -> Nullable<Text>,
+        assigned_work_order_id -> Nullable<Uuid>,
+        resolution_notes -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamptz>,
+        acknowledged_at -> Nullable<Timestamptz>,
+        satisfaction_rating -> Nullable<Int4>,
+        feedback_text -> Nullable<Text>,
+        #[max_length = 64]
+        submitted_ip -> Nullable<Varchar>,
+        submitted_by_account -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -241,6 +311,36 @@ diesel::table! {
         lift_count -> Int4,
         lifts_not_operational -> Int4,
         next_inspection_due -> Nullable<Date>,
+        #[max_length = 64]
+        report_token -> Varchar,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    tenants (id) {
+        id -> Uuid,
+        site_id -> Uuid,
+        #[max_length = 255]
+        name -> Varchar,
+        #[max_length = 50]
+        unit_number -> Nullable<Varchar>,
+        #[max_length = 50]
+        floor -> Nullable<Varchar>,
+        #[max_length = 255]
+        primary_contact_name -> Nullable<Varchar>,
+        #[max_length = 255]
+        primary_contact_email -> Nullable<Varchar>,
+        #[max_length = 50]
+        primary_contact_phone -> Nullable<Varchar>,
+        portal_account_id -> Nullable<Uuid>,
+        is_active -> Bool,
+        move_in_date -> Nullable<Date>,
+        move_out_date -> Nullable<Date>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -398,6 +498,12 @@ diesel::table! {
 
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
+diesel::joinable!(service_request_events -> service_requests (service_request_id));
+diesel::joinable!(service_requests -> elevators (elevator_id));
+diesel::joinable!(service_requests -> sites (site_id));
+diesel::joinable!(service_requests -> tenants (tenant_id));
+diesel::joinable!(service_requests -> work_orders (assigned_work_order_id));
+diesel::joinable!(tenants -> sites (site_id));
 diesel::joinable!(work_order_comments -> work_orders (work_order_id));
 diesel::joinable!(work_order_labor -> contractors (contractor_id));
 diesel::joinable!(work_order_labor -> work_orders (work_order_id));
@@ -414,7 +520,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     csv_imports,
     elevator_status_history,
     elevators,
+    service_request_counters,
+    service_request_events,
+    service_requests,
     sites,
+    tenants,
     work_order_comments,
     work_order_counters,
     work_order_labor,

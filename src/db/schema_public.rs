@@ -33,191 +33,6 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
-    audit_chain_head (id) {
-        id -> Bool,
-        last_seq -> Int8,
-        #[max_length = 64]
-        last_hash -> Varchar,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    audit_events (seq) {
-        seq -> Int8,
-        occurred_at -> Timestamptz,
-        #[max_length = 60]
-        event_type -> Varchar,
-        #[max_length = 40]
-        entity_type -> Varchar,
-        #[max_length = 64]
-        entity_id -> Nullable<Varchar>,
-        actor_account_id -> Nullable<Uuid>,
-        #[max_length = 255]
-        actor_email -> Nullable<Varchar>,
-        event_data -> Jsonb,
-        previous_state -> Nullable<Jsonb>,
-        new_state -> Nullable<Jsonb>,
-        #[max_length = 64]
-        ip -> Nullable<Varchar>,
-        #[max_length = 500]
-        user_agent -> Nullable<Varchar>,
-        #[max_length = 40]
-        request_id -> Nullable<Varchar>,
-        #[max_length = 64]
-        previous_hash -> Varchar,
-        #[max_length = 64]
-        hash -> Varchar,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    contractors (id) {
-        id -> Uuid,
-        account_id -> Nullable<Uuid>,
-        #[max_length = 20]
-        contractor_type -> Varchar,
-        #[max_length = 255]
-        company_name -> Nullable<Varchar>,
-        #[max_length = 20]
-        company_abn -> Nullable<Varchar>,
-        #[max_length = 100]
-        company_license -> Nullable<Varchar>,
-        #[max_length = 255]
-        contact_name -> Varchar,
-        #[max_length = 255]
-        email -> Nullable<Varchar>,
-        #[max_length = 50]
-        phone -> Nullable<Varchar>,
-        #[max_length = 255]
-        address_line1 -> Nullable<Varchar>,
-        #[max_length = 100]
-        city -> Nullable<Varchar>,
-        #[max_length = 100]
-        state -> Nullable<Varchar>,
-        #[max_length = 20]
-        postal_code -> Nullable<Varchar>,
-        #[max_length = 100]
-        license_number -> Nullable<Varchar>,
-        license_expiry -> Nullable<Date>,
-        #[max_length = 100]
-        insurance_policy -> Nullable<Varchar>,
-        insurance_expiry -> Nullable<Date>,
-        specializations -> Array<Nullable<Text>>,
-        trade_types -> Array<Nullable<Text>>,
-        manufacturer_certifications -> Array<Nullable<Text>>,
-        hourly_rate -> Nullable<Numeric>,
-        callout_fee -> Nullable<Numeric>,
-        emergency_rate_multiplier -> Numeric,
-        is_active -> Bool,
-        is_preferred -> Bool,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    csv_imports (id) {
-        id -> Uuid,
-        #[max_length = 20]
-        kind -> Varchar,
-        #[max_length = 255]
-        filename -> Varchar,
-        content -> Text,
-        created_by -> Uuid,
-        created_at -> Timestamptz,
-        applied_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    elevator_status_history (id) {
-        id -> Int8,
-        elevator_id -> Uuid,
-        from_status -> Nullable<ElevatorStatus>,
-        to_status -> ElevatorStatus,
-        reason -> Nullable<Text>,
-        changed_by -> Nullable<Uuid>,
-        #[max_length = 255]
-        changed_by_name -> Nullable<Varchar>,
-        changed_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    elevators (id) {
-        id -> Uuid,
-        site_id -> Uuid,
-        #[max_length = 50]
-        unit_number -> Varchar,
-        #[max_length = 100]
-        serial_number -> Nullable<Varchar>,
-        #[max_length = 100]
-        registration_number -> Nullable<Varchar>,
-        #[max_length = 100]
-        asset_tag -> Nullable<Varchar>,
-        #[max_length = 100]
-        manufacturer -> Nullable<Varchar>,
-        #[max_length = 100]
-        model -> Nullable<Varchar>,
-        #[max_length = 100]
-        controller_type -> Nullable<Varchar>,
-        #[max_length = 20]
-        drive_type -> Nullable<Varchar>,
-        #[max_length = 100]
-        machine_type -> Nullable<Varchar>,
-        capacity_kg -> Nullable<Int4>,
-        capacity_persons -> Nullable<Int4>,
-        speed_mps -> Nullable<Numeric>,
-        floors_served -> Nullable<Int4>,
-        stops -> Nullable<Int4>,
-        travel_height_m -> Nullable<Numeric>,
-        #[max_length = 50]
-        door_type -> Nullable<Varchar>,
-        door_width_mm -> Nullable<Int4>,
-        car_width_mm -> Nullable<Int4>,
-        car_depth_mm -> Nullable<Int4>,
-        car_height_mm -> Nullable<Int4>,
-        installation_date -> Nullable<Date>,
-        modernization_date -> Nullable<Date>,
-        last_major_service -> Nullable<Date>,
-        status -> ElevatorStatus,
-        status_changed_at -> Timestamptz,
-        status_reason -> Nullable<Text>,
-        last_inspection_date -> Nullable<Date>,
-        #[max_length = 50]
-        last_inspection_result -> Nullable<Varchar>,
-        next_inspection_due -> Nullable<Date>,
-        #[max_length = 100]
-        inspection_certificate_number -> Nullable<Varchar>,
-        health_score -> Nullable<Int4>,
-        health_score_updated_at -> Nullable<Timestamptz>,
-        known_quirks -> Array<Nullable<Text>>,
-        specifications -> Jsonb,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-        deleted_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
     employment_history (id) {
         id -> Uuid,
         account_id -> Uuid,
@@ -408,6 +223,7 @@ diesel::table! {
         accepted_at -> Nullable<Timestamptz>,
         accepted_by -> Nullable<Uuid>,
         revoked_at -> Nullable<Timestamptz>,
+        tenant_id -> Nullable<Uuid>,
     }
 }
 
@@ -669,6 +485,7 @@ diesel::table! {
         role -> Varchar,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        tenant_id -> Nullable<Uuid>,
     }
 }
 
@@ -771,65 +588,6 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
-    sites (id) {
-        id -> Uuid,
-        #[max_length = 255]
-        name -> Varchar,
-        #[max_length = 50]
-        code -> Nullable<Varchar>,
-        #[max_length = 50]
-        site_type -> Varchar,
-        #[max_length = 255]
-        address_line1 -> Nullable<Varchar>,
-        #[max_length = 255]
-        address_line2 -> Nullable<Varchar>,
-        #[max_length = 100]
-        city -> Nullable<Varchar>,
-        #[max_length = 100]
-        state -> Nullable<Varchar>,
-        #[max_length = 20]
-        postal_code -> Nullable<Varchar>,
-        #[max_length = 100]
-        country -> Varchar,
-        latitude -> Nullable<Numeric>,
-        longitude -> Nullable<Numeric>,
-        floors_count -> Nullable<Int4>,
-        year_built -> Nullable<Int4>,
-        total_area_sqm -> Nullable<Numeric>,
-        occupancy_count -> Nullable<Int4>,
-        #[max_length = 255]
-        primary_contact_name -> Nullable<Varchar>,
-        #[max_length = 50]
-        primary_contact_phone -> Nullable<Varchar>,
-        #[max_length = 255]
-        primary_contact_email -> Nullable<Varchar>,
-        #[max_length = 255]
-        emergency_contact_name -> Nullable<Varchar>,
-        #[max_length = 50]
-        emergency_contact_phone -> Nullable<Varchar>,
-        access_instructions -> Nullable<Text>,
-        access_codes_encrypted -> Nullable<Bytea>,
-        after_hours_access -> Nullable<Text>,
-        key_holder_info -> Nullable<Text>,
-        health_score -> Nullable<Int4>,
-        health_score_updated_at -> Nullable<Timestamptz>,
-        health_score_components -> Jsonb,
-        #[max_length = 50]
-        timezone -> Varchar,
-        settings -> Jsonb,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-        deleted_at -> Nullable<Timestamptz>,
-        lift_count -> Int4,
-        lifts_not_operational -> Int4,
-        next_inspection_due -> Nullable<Date>,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
     technician_profiles (id) {
         id -> Uuid,
         account_id -> Uuid,
@@ -876,160 +634,6 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    work_order_comments (id) {
-        id -> Uuid,
-        work_order_id -> Uuid,
-        author_id -> Uuid,
-        #[max_length = 255]
-        author_name -> Varchar,
-        body -> Text,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    work_order_counters (year) {
-        year -> Int4,
-        last_number -> Int4,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    work_order_labor (id) {
-        id -> Uuid,
-        work_order_id -> Uuid,
-        contractor_id -> Uuid,
-        start_time -> Timestamptz,
-        end_time -> Timestamptz,
-        duration_minutes -> Int4,
-        #[max_length = 20]
-        labor_type -> Varchar,
-        hourly_rate -> Numeric,
-        multiplier -> Numeric,
-        total_cost -> Numeric,
-        description -> Nullable<Text>,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    work_order_parts (id) {
-        id -> Uuid,
-        work_order_id -> Uuid,
-        #[max_length = 100]
-        part_number -> Nullable<Varchar>,
-        #[max_length = 255]
-        part_name -> Varchar,
-        #[max_length = 100]
-        manufacturer -> Nullable<Varchar>,
-        quantity -> Int4,
-        unit_cost -> Numeric,
-        total_cost -> Numeric,
-        #[max_length = 30]
-        source -> Varchar,
-        notes -> Nullable<Text>,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    work_order_tasks (id) {
-        id -> Uuid,
-        work_order_id -> Uuid,
-        sequence -> Int4,
-        #[max_length = 255]
-        title -> Varchar,
-        description -> Nullable<Text>,
-        #[max_length = 20]
-        status -> Varchar,
-        completed_at -> Nullable<Timestamptz>,
-        completed_by -> Nullable<Uuid>,
-        #[max_length = 255]
-        completed_by_name -> Nullable<Varchar>,
-        completion_notes -> Nullable<Text>,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    use diesel::sql_types::*;
-    use crate::db::sql_types::*;
-
-    work_orders (id) {
-        id -> Uuid,
-        elevator_id -> Nullable<Uuid>,
-        site_id -> Uuid,
-        #[max_length = 20]
-        work_order_number -> Varchar,
-        #[sql_name = "type"]
-        type_ -> WorkOrderType,
-        priority -> WorkOrderPriority,
-        status -> WorkOrderStatus,
-        version -> Int4,
-        #[max_length = 255]
-        title -> Varchar,
-        description -> Nullable<Text>,
-        #[max_length = 50]
-        fault_code -> Nullable<Varchar>,
-        reported_symptoms -> Nullable<Text>,
-        #[max_length = 100]
-        affected_floors -> Nullable<Varchar>,
-        entrapment -> Bool,
-        reported_at -> Timestamptz,
-        scheduled_start -> Nullable<Timestamptz>,
-        scheduled_end -> Nullable<Timestamptz>,
-        actual_start -> Nullable<Timestamptz>,
-        actual_end -> Nullable<Timestamptz>,
-        due_date -> Nullable<Timestamptz>,
-        assigned_contractor_id -> Nullable<Uuid>,
-        assigned_at -> Nullable<Timestamptz>,
-        assigned_by -> Nullable<Uuid>,
-        #[max_length = 255]
-        reported_by_name -> Nullable<Varchar>,
-        #[max_length = 50]
-        reported_by_phone -> Nullable<Varchar>,
-        #[max_length = 255]
-        reported_by_email -> Nullable<Varchar>,
-        resolution_notes -> Nullable<Text>,
-        root_cause -> Nullable<Text>,
-        #[max_length = 50]
-        resolution_type -> Nullable<Varchar>,
-        cancellation_reason -> Nullable<Text>,
-        parts_cost -> Numeric,
-        labor_cost -> Numeric,
-        total_cost -> Numeric,
-        requires_followup -> Bool,
-        followup_notes -> Nullable<Text>,
-        parent_work_order_id -> Nullable<Uuid>,
-        callback_reported_trouble -> Nullable<Text>,
-        callback_reported_at -> Nullable<Timestamptz>,
-        callback_corrective_action -> Nullable<Text>,
-        created_by -> Uuid,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-        completed_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::joinable!(elevator_status_history -> elevators (elevator_id));
-diesel::joinable!(elevators -> sites (site_id));
 diesel::joinable!(employment_history -> accounts (account_id));
 diesel::joinable!(employment_history -> organizations (organization_id));
 diesel::joinable!(forum_categories -> organizations (organization_id));
@@ -1069,23 +673,9 @@ diesel::joinable!(security_events -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(technician_profiles -> accounts (account_id));
 diesel::joinable!(user_certifications -> accounts (account_id));
-diesel::joinable!(work_order_comments -> work_orders (work_order_id));
-diesel::joinable!(work_order_labor -> contractors (contractor_id));
-diesel::joinable!(work_order_labor -> work_orders (work_order_id));
-diesel::joinable!(work_order_parts -> work_orders (work_order_id));
-diesel::joinable!(work_order_tasks -> work_orders (work_order_id));
-diesel::joinable!(work_orders -> contractors (assigned_contractor_id));
-diesel::joinable!(work_orders -> elevators (elevator_id));
-diesel::joinable!(work_orders -> sites (site_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
-    audit_chain_head,
-    audit_events,
-    contractors,
-    csv_imports,
-    elevator_status_history,
-    elevators,
     employment_history,
     forum_categories,
     forum_category_moderators,
@@ -1110,13 +700,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     security_events,
     sessions,
-    sites,
     technician_profiles,
     user_certifications,
-    work_order_comments,
-    work_order_counters,
-    work_order_labor,
-    work_order_parts,
-    work_order_tasks,
-    work_orders,
 );

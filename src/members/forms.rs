@@ -20,7 +20,7 @@ impl InviteForm {
         check_email(&mut errors, "email", &self.email);
         let role = Role::parse(&self.role);
         match role {
-            None => errors.add("role", "Choose a role."),
+            None | Some(Role::Tenant) => errors.add("role", "Choose a role."),
             Some(role) if role > inviter => {
                 errors.add("role", "You cannot grant a role above your own.")
             }

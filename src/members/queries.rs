@@ -17,6 +17,8 @@ pub struct MembershipSummary {
     pub schema_name: String,
     pub role_name: String,
     pub suspended: bool,
+    /// For a tenant member: their row in the organization's `tenants`.
+    pub tenant_id: Option<Uuid>,
 }
 
 #[derive(Queryable)]
@@ -28,6 +30,7 @@ struct MembershipRow {
     schema_name: String,
     role_name: String,
     suspended_at: Option<DateTime<Utc>>,
+    tenant_id: Option<Uuid>,
 }
 
 pub fn for_account(
@@ -47,6 +50,7 @@ pub fn for_account(
             organizations::schema_name,
             organizations::role_name,
             organizations::suspended_at,
+            memberships::tenant_id,
         ))
         .load(conn)?;
     Ok(rows
@@ -60,6 +64,7 @@ pub fn for_account(
                 schema_name: row.schema_name,
                 role_name: row.role_name,
                 suspended: row.suspended_at.is_some(),
+                tenant_id: row.tenant_id,
             })
         })
         .collect())
@@ -133,16 +138,29 @@ pub fn upsert(
     organization_id: Uuid,
     role: Role,
 ) -> QueryResult<Uuid> {
+    upsert_with_tenant(conn, account_id, organization_id, role, None)
+}
+
+/// As [`upsert`], tying a `tenant` membership to its tenants row.
+pub fn upsert_with_tenant(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    organization_id: Uuid,
+    role: Role,
+    tenant_id: Option<Uuid>,
+) -> QueryResult<Uuid> {
     diesel::insert_into(memberships::table)
         .values((
             memberships::account_id.eq(account_id),
             memberships::organization_id.eq(organization_id),
             memberships::role.eq(role.as_str()),
+            memberships::tenant_id.eq(tenant_id),
         ))
         .on_conflict((memberships::account_id, memberships::organization_id))
         .do_update()
         .set((
             memberships::role.eq(role.as_str()),
+            memberships::tenant_id.eq(tenant_id),
             memberships::updated_at.eq(Utc::now()),
         ))
         .returning(memberships::id)
@@ -201,6 +219,7 @@ pub struct Invitation {
     pub expires_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    pub tenant_id: Option<Uuid>,
 }
 
 impl Invitation {
@@ -213,17 +232,20 @@ impl Invitation {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn create_invitation(
     conn: &mut PgConnection,
     organization_id: Uuid,
     email: &str,
     role: Role,
+    tenant_id: Option<Uuid>,
     token_hash: &[u8],
     invited_by: Uuid,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<Invitation> {
     diesel::insert_into(invitations::table)
         .values((
+            invitations::tenant_id.eq(tenant_id),
             invitations::organization_id.eq(organization_id),
             invitations::email.eq(email),
             invitations::role.eq(role.as_str()),

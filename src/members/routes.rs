@@ -115,6 +115,7 @@ pub async fn invite(
                         ctx.org.organization_id,
                         &email,
                         role,
+                        None,
                         &hash,
                         ctx.actor.account_id,
                         Utc::now() + Duration::days(INVITATION_DAYS),
@@ -375,12 +376,12 @@ fn join(
     viewer_meta: &crate::web::request_meta::RequestMeta,
 ) -> Result<(), AppError> {
     let org = orgs::find_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
-    let invitation_role = {
+    let (invitation_role, tenant_id) = {
         use crate::db::schema_public::invitations::dsl as i;
         i::invitations
             .find(found_id)
-            .select(i::role)
-            .first::<String>(conn)?
+            .select((i::role, i::tenant_id))
+            .first::<(String, Option<Uuid>)>(conn)?
     };
     let role = Role::parse(&invitation_role).unwrap_or(Role::ReadOnly);
     if !queries::consume_invitation(conn, found_id, account.id)? {
@@ -388,8 +389,14 @@ fn join(
             "This invitation can no longer be used.".into(),
         ));
     }
-    let membership_id = queries::upsert(conn, account.id, org.id, role)?;
+    let membership_id = queries::upsert_with_tenant(conn, account.id, org.id, role, tenant_id)?;
     tenancy::enter(conn, &org.schema_name, &org.role_name)?;
+    if let Some(tenant) = tenant_id {
+        use crate::db::schema_org::tenants;
+        diesel::update(tenants::table.find(tenant))
+            .set(tenants::portal_account_id.eq(account.id))
+            .execute(conn)?;
+    }
     let actor = Actor {
         account_id: account.id,
         email: account.email.clone(),
@@ -434,7 +441,16 @@ pub async fn accept(
         "success",
         format!("Welcome to {}!", found.organization_name),
     );
-    Ok(see_other(&format!("/o/{}", found.organization_slug)))
+    Ok(see_other(&landing(&found)))
+}
+
+/// Tenants land in their portal; everyone else on the organization's home page.
+fn landing(found: &Found) -> String {
+    if found.invitation.role() == Role::Tenant {
+        format!("/o/{}/portal", found.organization_slug)
+    } else {
+        format!("/o/{}", found.organization_slug)
+    }
 }
 
 /// Accepting as someone new: create the account and join in one go.
@@ -496,7 +512,7 @@ pub async fn accept_with_signup(
                     "success",
                     format!("Welcome to {}!", found.organization_name),
                 );
-                return Ok(see_other(&format!("/o/{}", found.organization_slug)));
+                return Ok(see_other(&landing(&found)));
             }
             Err(AppError::Rejected(more)) => {
                 for (field, message) in more.messages() {

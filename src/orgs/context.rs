@@ -97,6 +97,11 @@ impl OrgScope {
         self.ctx.role.can(permission)
     }
 
+    /// For a tenant member: their tenants row.
+    pub fn tenant_id(&self) -> Option<Uuid> {
+        self.ctx.org.tenant_id
+    }
+
     /// Refuses with the 403 page unless the member's role grants `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
         if self.can(permission) {

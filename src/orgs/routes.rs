@@ -17,6 +17,12 @@ struct OrgHomePage {
 }
 
 pub async fn home(scope: OrgScope) -> Result<HttpResponse, AppError> {
+    // Building occupants have only their portal.
+    if scope.role() == crate::auth::roles::Role::Tenant {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/o/{}/portal", scope.slug())))
+            .finish());
+    }
     let (name, site_count) = scope
         .run(Permission::View, |conn, ctx| {
             Ok((ctx.org.name.clone(), sites::queries::count_active(conn)?))

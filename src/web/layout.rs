@@ -26,6 +26,10 @@ impl OrgNav {
         self.role.can(Permission::ManageSettings)
     }
 
+    pub fn can_triage(&self) -> bool {
+        self.role.can(Permission::ManageServiceRequests)
+    }
+
     /// Any permission, for navigation entries of features.
     pub fn can(&self, permission: Permission) -> bool {
         self.role.can(permission)

@@ -9,11 +9,11 @@ use crate::orgs::context::OrgCtx;
 use crate::web::AppError;
 
 pub fn status_changed(
-    _conn: &mut PgConnection,
-    _ctx: &OrgCtx,
-    _order: &WorkOrder,
-    _to: WorkOrderStatus,
-    _resolution: Option<&str>,
+    conn: &mut PgConnection,
+    ctx: &OrgCtx,
+    order: &WorkOrder,
+    to: WorkOrderStatus,
+    resolution: Option<&str>,
 ) -> Result<(), AppError> {
-    Ok(())
+    crate::service_requests::routes::follow_work_order(conn, ctx, order.id, to, resolution)
 }

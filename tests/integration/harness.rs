@@ -34,6 +34,13 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn server() -> &'static Server {
     SERVER.get_or_init(|| {
+        // `RUST_LOG=error cargo test …` shows the app's logs (internal errors) next to a failure.
+        if std::env::var_os("RUST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+                .with_test_writer()
+                .try_init();
+        }
         let temp_dir = std::env::temp_dir().join(format!("sitesync-test-{}", std::process::id()));
         std::fs::create_dir_all(&temp_dir).expect("temp dir");
         let (url_for, cluster): (UrlFor, _) = match std::env::var("DATABASE_URL") {

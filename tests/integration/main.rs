@@ -9,5 +9,6 @@ mod forum;
 mod foundation;
 mod jobs;
 mod marketplace;
+mod service_requests;
 mod sites;
 mod work_orders;

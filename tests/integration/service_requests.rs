@@ -1,0 +1,484 @@
+//! Fault reports: the public form, entrapments, abuse limits, the status link, triage and the
+//! work order the request follows, QR codes, and the tenant portal.
+
+use awc::http::StatusCode;
+use sitesync::auth::roles::Role;
+
+use crate::harness::{text, Browser, TestApp, PASSWORD};
+
+fn id_from(location: Option<&str>) -> String {
+    location
+        .unwrap_or_default()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+struct Building {
+    site: String,
+    lift: String,
+    site_token: String,
+    lift_token: String,
+}
+
+async fn building(app: &TestApp, manager: &Browser<'_>) -> Building {
+    manager.get("/o/acme/sites").await;
+    let page = manager
+        .post(
+            "/o/acme/sites",
+            &[
+                ("name", "Harbour Tower"),
+                ("site_type", "commercial"),
+                ("country", "Australia"),
+                ("timezone", "Australia/Sydney"),
+                ("emergency_contact_phone", "1800 555 911"),
+            ],
+        )
+        .await;
+    let site = id_from(page.header("location"));
+    let page = manager
+        .post(
+            "/o/acme/elevators",
+            &[("site_id", &site), ("unit_number", "Lift 2")],
+        )
+        .await;
+    let lift = id_from(page.header("location"));
+    Building {
+        site_token: text(
+            &mut app.conn(),
+            "SELECT report_token AS value FROM org_acme.sites",
+        ),
+        lift_token: text(
+            &mut app.conn(),
+            "SELECT report_token AS value FROM org_acme.elevators",
+        ),
+        site,
+        lift,
+    }
+}
+
+fn report<'a>(lift: &'a str, subject: &'a str, trapped: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("elevator_id", lift),
+        ("request_type", "issue_report"),
+        ("subject", subject),
+        ("contact_name", "Dana"),
+        ("trapped", trapped),
+        ("website", ""),
+    ]
+}
+
+#[actix_web::test]
+async fn anyone_with_the_link_reports_and_follows_a_fault() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let manager = app.member("acme", Role::Manager).await;
+    let b = building(&app, &manager).await;
+    let visitor = Browser::new(&app);
+    let form = visitor.get(&format!("/report/acme/{}", b.lift_token)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Harbour Tower") && form.body.contains("1800 555 911"));
+    assert!(
+        form.body
+            .contains(&format!("value=\"{}\" selected", b.lift)),
+        "the lift is pre-selected"
+    );
+    let sent = visitor
+        .post(
+            &format!("/report/acme/{}", b.lift_token),
+            &report(&b.lift, "Doors bang <b>hard</b>", "0"),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(sent.body.contains("SR-"));
+    let start = sent.body.find("/report/acme/status/").expect("status link");
+    let status_path: String = sent.body[start..]
+        .chars()
+        .take_while(|c| *c != '"' && *c != '<')
+        .collect();
+    let status = Browser::new(&app).get(&status_path).await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert!(
+        status.body.contains("Received") && status.body.contains("&#60;b&#62;hard")
+            || status.body.contains("&lt;b&gt;hard")
+    );
+    assert!(!status.body.contains("<b>hard"));
+    assert_eq!(
+        app.count("SELECT 1 FROM notifications WHERE kind = 'service_request'"),
+        1,
+        "the manager is told"
+    );
+
+    // Wrong and retired tokens find nothing; the status link shows one request only.
+    assert_eq!(
+        visitor.get("/report/acme/not-a-token").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor.get("/report/acme/status/not-a-token").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor
+            .get(&format!("/report/bravo/{}", b.lift_token))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    manager
+        .get(&format!("/o/acme/elevators/{}/qr", b.lift))
+        .await;
+    let regenerated = manager
+        .post(&format!("/o/acme/elevators/{}/report-link", b.lift), &[])
+        .await;
+    assert_eq!(regenerated.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        visitor
+            .get(&format!("/report/acme/{}", b.lift_token))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor
+            .get(&format!("/report/acme/{}", b.site_token))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let _ = b.site;
+}
+
+#[actix_web::test]
+async fn someone_trapped_raises_one_emergency_work_order_and_takes_the_lift_down() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let manager = app.member("acme", Role::Manager).await;
+    let b = building(&app, &manager).await;
+    let visitor = Browser::new(&app);
+    visitor.get(&format!("/report/acme/{}", b.site_token)).await;
+    let missing_lift = visitor
+        .post(
+            &format!("/report/acme/{}", b.site_token),
+            &report("", "", "1"),
+        )
+        .await;
+    assert_eq!(missing_lift.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing_lift.body.contains("Which lift"));
+    let sent = visitor
+        .post(
+            &format!("/report/acme/{}", b.site_token),
+            &report(&b.lift, "", "1"),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert!(sent.body.contains("emergency call-out") && sent.body.contains("1800 555 911"));
+    assert_eq!(app.count("SELECT 1 FROM org_acme.work_orders WHERE entrapment AND priority = 'emergency' AND type = 'breakdown'"), 1);
+    assert_eq!(
+        text(
+            &mut app.conn(),
+            "SELECT status::text AS value FROM org_acme.elevators"
+        ),
+        "out_of_service"
+    );
+    assert_eq!(app.count("SELECT 1 FROM org_acme.service_requests WHERE assigned_work_order_id IS NOT NULL AND status = 'acknowledged'"), 1);
+    assert_eq!(
+        app.count("SELECT 1 FROM notifications WHERE kind = 'entrapment'"),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn abuse_is_refused_with_what_was_typed_kept() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let manager = app.member("acme", Role::Manager).await;
+    let b = building(&app, &manager).await;
+    let visitor = Browser::new(&app);
+    visitor.get(&format!("/report/acme/{}", b.site_token)).await;
+    let path = format!("/report/acme/{}", b.site_token);
+    let mut bot = report(&b.lift, "Buy cheap watches", "0");
+    bot.retain(|(k, _)| *k != "website");
+    bot.push(("website", "http://spam.example"));
+    let refused = visitor.post(&path, &bot).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("automated") && refused.body.contains("Buy cheap watches"));
+    let huge = "x".repeat(100_000);
+    let long = visitor.post(&path, &report(&b.lift, &huge, "0")).await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let nul = visitor
+        .post(&path, &report(&b.lift, "Door\0stuck", "0"))
+        .await;
+    assert_eq!(nul.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for i in 0..5 {
+        let ok = visitor
+            .post(&path, &report(&b.lift, &format!("Report {i}"), "0"))
+            .await;
+        assert_eq!(ok.status, StatusCode::OK);
+    }
+    let limited = visitor
+        .post(
+            &path,
+            &report(&b.lift, "Sixth report '; DROP TABLE sites; --", "0"),
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.body.contains("Too many reports") && limited.body.contains("DROP TABLE sites"));
+    // Someone trapped always gets through.
+    let trapped = visitor.post(&path, &report(&b.lift, "", "1")).await;
+    assert_eq!(trapped.status, StatusCode::OK);
+    assert_eq!(app.count("SELECT 1 FROM org_acme.service_requests"), 6);
+}
+
+#[actix_web::test]
+async fn a_converted_request_follows_its_work_order_to_the_end() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let manager = app.member("acme", Role::Manager).await;
+    let b = building(&app, &manager).await;
+    let visitor = Browser::new(&app);
+    visitor.get(&format!("/report/acme/{}", b.lift_token)).await;
+    let sent = visitor
+        .post(
+            &format!("/report/acme/{}", b.lift_token),
+            &report(&b.lift, "Lift stops short", "0"),
+        )
+        .await;
+    let start = sent.body.find("/report/acme/status/").expect("status link");
+    let status_path: String = sent.body[start..]
+        .chars()
+        .take_while(|c| *c != '"' && *c != '<')
+        .collect();
+    let request = text(
+        &mut app.conn(),
+        "SELECT id::text AS value FROM org_acme.service_requests",
+    );
+    let queue = manager.get("/o/acme/service-requests?status=open").await;
+    assert!(queue.body.contains("Lift stops short"));
+    manager
+        .post(
+            &format!("/o/acme/service-requests/{request}/acknowledge"),
+            &[],
+        )
+        .await;
+    let converted = manager
+        .post(&format!("/o/acme/service-requests/{request}/convert"), &[])
+        .await;
+    assert_eq!(converted.status, StatusCode::SEE_OTHER);
+    let order = id_from(converted.header("location"));
+    assert_eq!(app.count(&format!("SELECT 1 FROM org_acme.work_orders WHERE id = '{order}' AND title = 'Lift stops short' AND type = 'breakdown' AND reported_by_name = 'Dana'")), 1);
+    for (to, expected) in [
+        ("scheduled", "acknowledged"),
+        ("in_progress", "in_progress"),
+        ("completed", "resolved"),
+    ] {
+        let version = text(
+            &mut app.conn(),
+            &format!(
+                "SELECT version::text AS value FROM org_acme.work_orders WHERE id = '{order}'"
+            ),
+        );
+        let page = manager
+            .post(
+                &format!("/o/acme/work-orders/{order}/move"),
+                &[
+                    ("to", to),
+                    ("version", &version),
+                    ("resolution_notes", "Re-levelled the car"),
+                    ("resolution_type", "adjusted"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            text(
+                &mut app.conn(),
+                "SELECT status AS value FROM org_acme.service_requests"
+            ),
+            expected,
+            "after {to}"
+        );
+    }
+    let status = Browser::new(&app).get(&status_path).await;
+    assert!(status.body.contains("Resolved") && status.body.contains("Re-levelled the car"));
+    let declined = manager
+        .post(
+            &format!("/o/acme/service-requests/{request}/reject"),
+            &[("reason", "Too late")],
+        )
+        .await;
+    assert_eq!(declined.status, StatusCode::CONFLICT);
+}
+
+#[actix_web::test]
+async fn the_qr_code_encodes_the_report_link() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let manager = app.member("acme", Role::Manager).await;
+    let b = building(&app, &manager).await;
+    let page = manager
+        .get(&format!("/o/acme/elevators/{}/qr", b.lift))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Report a problem with Lift 2") && page.body.contains("<svg"));
+    let start = page.body.find("class=\"qr-url\">").expect("url shown") + "class=\"qr-url\">".len();
+    let url: String = page.body[start..]
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect();
+    assert!(
+        url.ends_with(&format!("/report/acme/{}", b.lift_token)),
+        "{url}"
+    );
+    // The same code, drawn as a bitmap and read back, says exactly that URL.
+    let code = qrcode::QrCode::new(url.as_bytes()).expect("code");
+    let image = code
+        .render::<image::Luma<u8>>()
+        .min_dimensions(300, 300)
+        .build();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let (_, decoded) = grids[0].decode().expect("decodes");
+    assert_eq!(decoded, url);
+    assert!(sitesync::service_requests::routes::qr_svg(&url)
+        .expect("svg")
+        .contains("<svg"));
+}
+
+#[actix_web::test]
+async fn tenants_see_their_own_requests_and_nothing_else() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let manager = app.member("acme", Role::Manager).await;
+    let b = building(&app, &manager).await;
+    manager.get("/o/acme/tenants/new").await;
+    let page = manager
+        .post(
+            "/o/acme/tenants",
+            &[
+                ("site_id", &b.site),
+                ("name", "Harbour Legal"),
+                ("primary_contact_email", "ann@harbourlegal.example"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let tenant = id_from(page.header("location"));
+    let invite = manager
+        .post(&format!("/o/acme/tenants/{tenant}/invite"), &[])
+        .await;
+    let start = invite.body.find("/invitations/").expect("invitation link");
+    let path: String = invite.body[start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let ann = Browser::new(&app);
+    ann.get(&path).await;
+    let joined = ann
+        .post(
+            &path,
+            &[
+                ("first_name", "Ann"),
+                ("last_name", "Lee"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    assert_eq!(joined.header("location"), Some("/o/acme/portal"));
+    let portal = ann.get("/o/acme/portal").await;
+    assert_eq!(portal.status, StatusCode::OK, "{}", portal.body);
+    let sent = ann
+        .post(
+            "/o/acme/portal/requests",
+            &[
+                ("elevator_id", &b.lift),
+                ("request_type", "inquiry"),
+                ("subject", "When is the service?"),
+                ("trapped", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    assert!(ann
+        .get("/o/acme/portal")
+        .await
+        .body
+        .contains("When is the service?"));
+    // A report from someone else at the same building is not theirs.
+    let visitor = Browser::new(&app);
+    visitor.get(&format!("/report/acme/{}", b.site_token)).await;
+    visitor
+        .post(
+            &format!("/report/acme/{}", b.site_token),
+            &report(&b.lift, "Another tenant's fault", "0"),
+        )
+        .await;
+    let portal = ann.get("/o/acme/portal").await;
+    assert!(!portal.body.contains("Another tenant's fault"));
+    let other = text(&mut app.conn(), "SELECT id::text AS value FROM org_acme.service_requests WHERE subject = 'Another tenant''s fault'");
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "UPDATE org_acme.service_requests SET status = 'resolved' WHERE id = '{other}'"
+        )),
+        &mut app.conn(),
+    )
+    .expect("resolve");
+    assert_eq!(
+        ann.post(
+            &format!("/o/acme/portal/requests/{other}/rate"),
+            &[("rating", "1")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    for path in [
+        "/o/acme/sites",
+        "/o/acme/elevators",
+        "/o/acme/work-orders",
+        "/o/acme/service-requests",
+        "/o/acme/members",
+        "/o/acme/tenants",
+    ] {
+        assert_eq!(ann.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(
+        ann.get("/o/acme").await.header("location"),
+        Some("/o/acme/portal")
+    );
+    // Rating their own resolved request, once.
+    let own = text(&mut app.conn(), "SELECT id::text AS value FROM org_acme.service_requests WHERE subject = 'When is the service?'");
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "UPDATE org_acme.service_requests SET status = 'resolved' WHERE id = '{own}'"
+        )),
+        &mut app.conn(),
+    )
+    .expect("resolve");
+    assert_eq!(
+        ann.post(
+            &format!("/o/acme/portal/requests/{own}/rate"),
+            &[("rating", "5"), ("feedback", "Quick")]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        ann.post(
+            &format!("/o/acme/portal/requests/{own}/rate"),
+            &[("rating", "4")]
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.service_requests WHERE satisfaction_rating = 5"),
+        1
+    );
+}
