@@ -109,6 +109,7 @@ pub fn app(
         .configure(routes::configure)
         .default_service(aweb::to(web::pages::not_found))
         .wrap(CsrfGuard)
+        .wrap_fn(web::middleware::refuse_nul_in_address)
         .wrap(session)
         .wrap_fn(web::middleware::errors_as_pages)
         .wrap(ErrorHandlers::new().default_handler(web::errors::htmx_error_fragment))

@@ -68,6 +68,10 @@ pub fn parse(bytes: &[u8]) -> Result<Table, String> {
     if text.trim().is_empty() {
         return Err("The file is empty.".into());
     }
+    // PostgreSQL text cannot hold NUL, and no spreadsheet writes it into a CSV file.
+    if text.contains('\0') {
+        return Err("The file contains a NUL character, so it is not a CSV text file.".into());
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());

@@ -368,7 +368,8 @@ fn list(
         location_country: "Australia".into(),
         shipping_available: number % 5 != 0,
         shipping_cost: Some(BigDecimal::from(15 + (number % 3) as i64 * 10)),
-        local_pickup: number % 3 != 0,
+        // A listing that does not ship can always be picked up, as the listing form requires.
+        local_pickup: number % 3 != 0 || number % 5 == 0,
     };
     let id = queries::insert_listing(conn, org_id, account_id, &input)?;
     // Spread the listing dates over the last weeks, so "newest" means something.

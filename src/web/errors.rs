@@ -182,6 +182,8 @@ impl ResponseError for AppError {
         };
         let mut response = HttpResponse::build(status);
         response.content_type("text/html; charset=utf-8");
+        // An error page can name what the viewer asked for; like every page, it is not stored.
+        response.insert_header((header::CACHE_CONTROL, "no-store"));
         for header in super::middleware::SECURITY_HEADERS {
             response.insert_header(header);
         }

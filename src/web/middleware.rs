@@ -133,3 +133,33 @@ where
         })
     }
 }
+
+/// A NUL character in an address (`%00`) is never meaningful, and PostgreSQL refuses it in any
+/// text value: refused here once, it cannot reach a search filter or a slug lookup as a 500.
+pub fn refuse_nul_in_address<S, B>(
+    req: ServiceRequest,
+    service: &S,
+) -> impl std::future::Future<
+    Output = Result<ServiceResponse<actix_web::body::EitherBody<B>>, actix_web::Error>,
+>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let uri = req.uri().to_string();
+    let refused = uri.contains("%00") || uri.contains('\0');
+    let call = if refused {
+        Err(req)
+    } else {
+        Ok(service.call(req))
+    };
+    async move {
+        match call {
+            Ok(call) => Ok(call.await?.map_into_left_body()),
+            Err(req) => Ok(req
+                .error_response(super::AppError::BadRequest(
+                    "The address contains a NUL character (%00), which no page accepts.".into(),
+                ))
+                .map_into_right_body()),
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod cluster;
+mod crawler;
 mod forum;
 mod foundation;
 mod jobs;
