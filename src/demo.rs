@@ -215,6 +215,7 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
             crate::sites::demo::seed(conn, &actor).map_err(|e| DemoError::Other(e.to_string()))?;
             crate::work_orders::demo::seed(conn, &actor, technician)
                 .map_err(|e| DemoError::Other(e.to_string()))?;
+            crate::dashboard::demo::seed(conn).map_err(|e| DemoError::Other(e.to_string()))?;
         }
         Ok(PEOPLE
             .iter()

@@ -182,6 +182,26 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        health_score_components -> Jsonb,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    health_score_history (id) {
+        id -> Uuid,
+        site_id -> Uuid,
+        score -> Int4,
+        equipment_condition_score -> Nullable<Int4>,
+        maintenance_compliance_score -> Nullable<Int4>,
+        incident_frequency_score -> Nullable<Int4>,
+        first_time_fix_score -> Nullable<Int4>,
+        predictive_risk_score -> Nullable<Int4>,
+        components -> Jsonb,
+        recorded_on -> Date,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -398,6 +418,7 @@ diesel::table! {
 
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
+diesel::joinable!(health_score_history -> sites (site_id));
 diesel::joinable!(work_order_comments -> work_orders (work_order_id));
 diesel::joinable!(work_order_labor -> contractors (contractor_id));
 diesel::joinable!(work_order_labor -> work_orders (work_order_id));
@@ -414,6 +435,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     csv_imports,
     elevator_status_history,
     elevators,
+    health_score_history,
     sites,
     work_order_comments,
     work_order_counters,

@@ -77,6 +77,27 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    background_jobs (id) {
+        id -> Int8,
+        #[max_length = 50]
+        kind -> Varchar,
+        organization_id -> Nullable<Uuid>,
+        payload -> Jsonb,
+        #[max_length = 100]
+        unique_key -> Nullable<Varchar>,
+        run_at -> Timestamptz,
+        locked_at -> Nullable<Timestamptz>,
+        attempts -> Int4,
+        last_error -> Nullable<Text>,
+        done_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     contractors (id) {
         id -> Uuid,
         account_id -> Nullable<Uuid>,
@@ -211,6 +232,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        health_score_components -> Jsonb,
     }
 }
 
@@ -387,6 +409,25 @@ diesel::table! {
         post_id -> Uuid,
         account_id -> Uuid,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    health_score_history (id) {
+        id -> Uuid,
+        site_id -> Uuid,
+        score -> Int4,
+        equipment_condition_score -> Nullable<Int4>,
+        maintenance_compliance_score -> Nullable<Int4>,
+        incident_frequency_score -> Nullable<Int4>,
+        first_time_fix_score -> Nullable<Int4>,
+        predictive_risk_score -> Nullable<Int4>,
+        components -> Jsonb,
+        recorded_on -> Date,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -1028,6 +1069,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(background_jobs -> organizations (organization_id));
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
 diesel::joinable!(employment_history -> accounts (account_id));
@@ -1045,6 +1087,7 @@ diesel::joinable!(forum_thread_reads -> forum_threads (thread_id));
 diesel::joinable!(forum_threads -> accounts (author_id));
 diesel::joinable!(forum_votes -> accounts (account_id));
 diesel::joinable!(forum_votes -> forum_posts (post_id));
+diesel::joinable!(health_score_history -> sites (site_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(job_application_events -> accounts (changed_by));
 diesel::joinable!(job_application_events -> job_applications (application_id));
@@ -1082,6 +1125,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_chain_head,
     audit_events,
+    background_jobs,
     contractors,
     csv_imports,
     elevator_status_history,
@@ -1095,6 +1139,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     forum_thread_reads,
     forum_threads,
     forum_votes,
+    health_score_history,
     invitations,
     job_application_events,
     job_applications,
