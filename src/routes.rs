@@ -4,8 +4,8 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::web::AppError;
 use crate::{
-    admin, audit, auth, contractors, dashboard, elevators, forum, imports, jobs, marketplace, members,
-    notifications, orgs, people, sites, web as pages, work_orders,
+    admin, audit, auth, contractors, dashboard, elevators, forum, imports, jobs, marketplace,
+    members, notifications, orgs, people, sites, web as pages, work_orders,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -210,7 +210,12 @@ pub fn sparkline(id: &str, title: &str, description: &str, points: &[(String, f6
     } else {
         0.0
     };
-    let place = |i: usize, value: f64| (4.0 + step * i as f64, 4.0 + (height - 8.0) * (100.0 - value) / 100.0);
+    let place = |i: usize, value: f64| {
+        (
+            4.0 + step * i as f64,
+            4.0 + (height - 8.0) * (100.0 - value) / 100.0,
+        )
+    };
     let path: Vec<String> = points
         .iter()
         .enumerate()

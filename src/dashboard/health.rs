@@ -148,7 +148,11 @@ pub fn score(inputs: &Inputs, today: NaiveDate) -> Option<Score> {
             } else {
                 "since installation"
             };
-            Component::new("age", points, format!("{} {what}", plural(years as i64, "year")))
+            Component::new(
+                "age",
+                points,
+                format!("{} {what}", plural(years as i64, "year")),
+            )
         }
     };
     let components = vec![status, inspection, breakdowns, callbacks, age];
@@ -367,7 +371,12 @@ mod tests {
 
     #[test]
     fn status_alone() {
-        let with = |status| points(Inputs { status, ..healthy() });
+        let with = |status| {
+            points(Inputs {
+                status,
+                ..healthy()
+            })
+        };
         assert_eq!(with(ElevatorStatus::Maintenance), 90);
         assert_eq!(with(ElevatorStatus::Degraded), 85);
         assert_eq!(with(ElevatorStatus::OutOfService), 60);

@@ -24,10 +24,7 @@ fn total(points: &[Point]) -> f64 {
 
 pub fn weekly_chart(points: &[Point]) -> Chart {
     let labels: Vec<String> = points.iter().map(|p| p.label.clone()).collect();
-    let (opened, completed) = (
-        total(points),
-        points.iter().map(|p| p.other).sum::<f64>(),
-    );
+    let (opened, completed) = (total(points), points.iter().map(|p| p.other).sum::<f64>());
     let summary = format!(
         "Over the last 12 weeks {} work orders were opened and {} completed.",
         charts::number(opened),
@@ -98,7 +95,11 @@ pub fn repair_time_chart(points: &[Point]) -> Chart {
             }],
         ),
         summary,
-        columns: vec!["Month".into(), "Mean hours to repair".into(), "Repairs".into()],
+        columns: vec![
+            "Month".into(),
+            "Mean hours to repair".into(),
+            "Repairs".into(),
+        ],
         rows: points
             .iter()
             .map(|p| {

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod cluster;
+mod dashboard;
 mod forum;
 mod foundation;
 mod jobs;
