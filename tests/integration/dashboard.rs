@@ -464,3 +464,34 @@ async fn the_daily_snapshot_runs_once_per_site_even_with_two_workers() {
         20
     );
 }
+
+#[actix_web::test]
+async fn the_demo_has_scores_history_and_real_charts() {
+    let app = TestApp::new().await;
+    sitesync::demo::ensure(&mut app.conn()).unwrap();
+    assert_eq!(
+        app.count(
+            "SELECT 1 FROM org_demo.elevators WHERE deleted_at IS NULL \
+             AND status <> 'decommissioned' AND health_score IS NULL"
+        ),
+        0,
+        "every demo lift is scored"
+    );
+    assert!(app.count("SELECT 1 FROM org_demo.health_score_history") > 0);
+    let owner = app.member("demo", Role::Owner).await;
+    let page = owner.get("/o/demo").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(svgs(&page.body).len(), 4);
+    let weekly = plotted(&svgs(&page.body)[0], Some("Opened"));
+    assert!(
+        weekly.iter().any(|(_, v)| v != "0"),
+        "the demo shows a shape"
+    );
+    let site = text(
+        &mut app.conn(),
+        "SELECT id::text AS value FROM org_demo.sites WHERE health_score IS NOT NULL LIMIT 1",
+    );
+    let site_page = owner.get(&format!("/o/demo/sites/{site}")).await;
+    assert!(site_page.body.contains("id=\"chart-health-history\""));
+    roxmltree::Document::parse(&svgs(&site_page.body)[0]).expect("sparkline parses");
+}
