@@ -217,6 +217,7 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
                 .map_err(|e| DemoError::Other(e.to_string()))?;
             crate::work_orders::demo::seed(conn, &actor, technician)
                 .map_err(|e| DemoError::Other(e.to_string()))?;
+            crate::dashboard::demo::seed(conn).map_err(|e| DemoError::Other(e.to_string()))?;
         }
         Ok(PEOPLE
             .iter()

@@ -294,6 +294,9 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
                 println!("  {:<24} {} / {}", login.what, login.email, login.password);
             }
         }
+        actix_web::rt::spawn(sitesync::dashboard::jobs::worker(
+            state_for_housekeeping.db.clone(),
+        ));
         actix_web::rt::spawn(housekeeping(state_for_housekeeping));
         println!("Press Ctrl-C to stop.");
         server.await

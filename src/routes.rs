@@ -4,8 +4,8 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::web::AppError;
 use crate::{
-    admin, audit, auth, contractors, elevators, forum, imports, jobs, marketplace, members,
-    notifications, orgs, people, service_requests, sites, web as pages, work_orders,
+    admin, audit, auth, contractors, dashboard, elevators, forum, imports, jobs, marketplace,
+    members, notifications, orgs, people, service_requests, sites, web as pages, work_orders,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -332,7 +332,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         // Inside an organization
         .service(
             web::scope("/o/{slug}")
-                .route("", web::get().to(orgs::routes::home))
+                // Dashboard
+                .route("", web::get().to(dashboard::routes::home))
+                .route(
+                    "/help/health-score",
+                    web::get().to(dashboard::routes::health_help),
+                )
                 .route("/settings", web::get().to(orgs::settings::show))
                 .route("/settings", web::post().to(orgs::settings::update))
                 .route("/members", web::get().to(members::routes::list))

@@ -294,6 +294,7 @@ struct DetailPage {
     slug: String,
     contractor: Contractor,
     performance: Performance,
+    reliability: crate::dashboard::queries::Reliability,
     work_orders: Vec<Card>,
     today: NaiveDate,
     now: chrono::DateTime<Utc>,
@@ -306,7 +307,7 @@ pub async fn detail(
     path: web::Path<(String, Uuid)>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    let (contractor, performance, work_orders, linked_member) = scope
+    let (contractor, performance, reliability, work_orders, linked_member) = scope
         .run(Permission::View, move |conn, ctx| {
             let contractor = queries::find(conn, id)?;
             let linked = match contractor.account_id {
@@ -319,6 +320,14 @@ pub async fn detail(
             Ok((
                 contractor,
                 queries::performance(conn, id)?,
+                crate::dashboard::queries::reliability(
+                    conn,
+                    crate::dashboard::queries::Scope {
+                        contractor_id: Some(id),
+                        ..Default::default()
+                    },
+                    Utc::now(),
+                )?,
                 work_orders::for_contractor(conn, id, 50)?,
                 linked,
             ))
@@ -329,6 +338,7 @@ pub async fn detail(
         slug: scope.slug().to_string(),
         contractor,
         performance,
+        reliability,
         work_orders,
         today: Utc::now().date_naive(),
         now: Utc::now(),

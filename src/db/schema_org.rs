@@ -184,6 +184,26 @@ diesel::table! {
         deleted_at -> Nullable<Timestamptz>,
         #[max_length = 64]
         report_token -> Varchar,
+        health_score_components -> Jsonb,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    health_score_history (id) {
+        id -> Uuid,
+        site_id -> Uuid,
+        score -> Int4,
+        equipment_condition_score -> Nullable<Int4>,
+        maintenance_compliance_score -> Nullable<Int4>,
+        incident_frequency_score -> Nullable<Int4>,
+        first_time_fix_score -> Nullable<Int4>,
+        predictive_risk_score -> Nullable<Int4>,
+        components -> Jsonb,
+        recorded_on -> Date,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -498,6 +518,7 @@ diesel::table! {
 
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
+diesel::joinable!(health_score_history -> sites (site_id));
 diesel::joinable!(service_request_events -> service_requests (service_request_id));
 diesel::joinable!(service_requests -> elevators (elevator_id));
 diesel::joinable!(service_requests -> sites (site_id));
@@ -520,6 +541,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     csv_imports,
     elevator_status_history,
     elevators,
+    health_score_history,
     service_request_counters,
     service_request_events,
     service_requests,

@@ -33,6 +33,27 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    background_jobs (id) {
+        id -> Int8,
+        #[max_length = 50]
+        kind -> Varchar,
+        organization_id -> Nullable<Uuid>,
+        payload -> Jsonb,
+        #[max_length = 100]
+        unique_key -> Nullable<Varchar>,
+        run_at -> Timestamptz,
+        locked_at -> Nullable<Timestamptz>,
+        attempts -> Int4,
+        last_error -> Nullable<Text>,
+        done_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     employment_history (id) {
         id -> Uuid,
         account_id -> Uuid,
@@ -634,6 +655,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(background_jobs -> organizations (organization_id));
 diesel::joinable!(employment_history -> accounts (account_id));
 diesel::joinable!(employment_history -> organizations (organization_id));
 diesel::joinable!(forum_categories -> organizations (organization_id));
@@ -676,6 +698,7 @@ diesel::joinable!(user_certifications -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    background_jobs,
     employment_history,
     forum_categories,
     forum_category_moderators,

@@ -288,11 +288,13 @@ fn map_unique(e: DieselError) -> WriteError {
 }
 
 pub fn insert(conn: &mut PgConnection, values: &ElevatorValues) -> Result<Elevator, WriteError> {
-    diesel::insert_into(elevators::table)
+    let elevator = diesel::insert_into(elevators::table)
         .values(values)
         .returning(Elevator::as_returning())
         .get_result(conn)
-        .map_err(map_unique)
+        .map_err(map_unique)?;
+    crate::dashboard::health::recompute_lift(conn, elevator.id)?;
+    Ok(elevator)
 }
 
 pub fn update(
@@ -300,7 +302,7 @@ pub fn update(
     id: Uuid,
     values: &ElevatorValues,
 ) -> Result<Elevator, WriteError> {
-    diesel::update(
+    let elevator = diesel::update(
         elevators::table
             .find(id)
             .filter(elevators::deleted_at.is_null()),
@@ -308,7 +310,9 @@ pub fn update(
     .set((values, elevators::updated_at.eq(Utc::now())))
     .returning(Elevator::as_returning())
     .get_result(conn)
-    .map_err(map_unique)
+    .map_err(map_unique)?;
+    crate::dashboard::health::recompute_lift(conn, id)?;
+    Ok(elevator)
 }
 
 /// Who changed a status, as the history shows it.
@@ -349,6 +353,7 @@ pub fn set_status(
             elevator_status_history::changed_by_name.eq(by.name),
         ))
         .execute(conn)?;
+    crate::dashboard::health::recompute_lift(conn, id)?;
     Ok(previous)
 }
 

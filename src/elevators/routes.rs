@@ -403,9 +403,11 @@ pub async fn detail(
     path: web::Path<(String, Uuid)>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    let (elevator, site, history, work_orders) = scope
+    let slug = scope.slug().to_string();
+    let (elevator, site, history, work_orders, health) = scope
         .run(Permission::View, move |conn, _| {
             let elevator = queries::find(conn, id)?;
+            let health = crate::dashboard::views::HealthPanel::for_lift(conn, &slug, id)?;
             let site = sites::find(conn, elevator.site_id)?;
             let work_orders = crate::work_orders::queries::for_asset(conn, None, Some(id), 15)?;
             Ok((
@@ -413,6 +415,7 @@ pub async fn detail(
                 site,
                 queries::history(conn, id, HISTORY)?,
                 work_orders,
+                health,
             ))
         })
         .await?;
@@ -427,6 +430,7 @@ pub async fn detail(
         elevator,
         site,
         work_orders,
+        health,
         now: Utc::now(),
         can_create_work_orders: scope.can(Permission::ManageWorkOrders),
         can_manage: scope.can(Permission::ManageSites),

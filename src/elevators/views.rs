@@ -122,6 +122,7 @@ pub struct ElevatorDetailPage {
     pub can_create_work_orders: bool,
     pub site: Site,
     pub panel: StatusPanel,
+    pub health: crate::dashboard::views::HealthPanel,
     pub can_manage: bool,
     pub today: NaiveDate,
 }

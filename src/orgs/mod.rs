@@ -4,7 +4,6 @@ pub mod context;
 pub mod naming;
 pub mod provision;
 pub mod queries;
-pub mod routes;
 pub mod settings;
 pub mod tenancy;
 

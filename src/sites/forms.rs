@@ -219,6 +219,7 @@ pub enum SiteSort {
     Lifts,
     NotOperational,
     NextInspection,
+    Health,
 }
 
 impl SiteListQuery {
@@ -230,6 +231,7 @@ impl SiteListQuery {
             "lifts" => SiteSort::Lifts,
             "not_operational" => SiteSort::NotOperational,
             "next_inspection" => SiteSort::NextInspection,
+            "health" => SiteSort::Health,
             _ => SiteSort::Name,
         }
     }

@@ -64,6 +64,7 @@ pub struct SiteRow {
     pub lift_count: i32,
     pub lifts_not_operational: i32,
     pub next_inspection_due: Option<NaiveDate>,
+    pub health_score: Option<i32>,
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
@@ -165,6 +166,8 @@ fn sorted<'a>(q: BoxedSites<'a>, query: &SiteListQuery) -> BoxedSites<'a> {
         (SiteSort::NotOperational, true) => q.order(sites::lifts_not_operational.desc()),
         (SiteSort::NextInspection, false) => q.order(sites::next_inspection_due.asc().nulls_last()),
         (SiteSort::NextInspection, true) => q.order(sites::next_inspection_due.desc().nulls_last()),
+        (SiteSort::Health, false) => q.order(sites::health_score.asc().nulls_last()),
+        (SiteSort::Health, true) => q.order(sites::health_score.desc().nulls_last()),
     };
     q.then_order_by(name().asc()).then_order_by(sites::id)
 }

@@ -204,7 +204,8 @@ pub async fn detail(
     path: web::Path<(String, Uuid)>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    let (site, lifts, activity, work_orders) = scope
+    let slug = scope.slug().to_string();
+    let (site, lifts, activity, work_orders, health) = scope
         .run(Permission::View, move |conn, _| {
             let site = queries::find(conn, id)?;
             let lifts = elevators::for_site(conn, id)?;
@@ -212,7 +213,8 @@ pub async fn detail(
             entities.push(id.to_string());
             let activity = audit_queries::recent_for(conn, &["site", "elevator"], &entities, 15)?;
             let work_orders = crate::work_orders::queries::for_asset(conn, Some(id), None, 15)?;
-            Ok((site, lifts, activity, work_orders))
+            let health = crate::dashboard::views::HealthPanel::for_site(conn, &slug, id)?;
+            Ok((site, lifts, activity, work_orders, health))
         })
         .await?;
     render(&SiteDetailPage {
@@ -224,6 +226,7 @@ pub async fn detail(
         can_create_work_orders: scope.can(Permission::ManageWorkOrders),
         lifts,
         activity,
+        health,
         can_manage: scope.can(Permission::ManageSites),
         can_view_codes: scope.can(Permission::ViewAccessCodes),
         today: Utc::now().date_naive(),

@@ -87,6 +87,7 @@ pub struct SiteDetailPage {
     pub can_create_work_orders: bool,
     pub lifts: Vec<Elevator>,
     pub activity: Vec<AuditRow>,
+    pub health: crate::dashboard::views::HealthPanel,
     pub can_manage: bool,
     pub can_view_codes: bool,
     pub today: NaiveDate,

@@ -433,6 +433,9 @@ pub fn create_in(
             created_by: ctx.actor.account_id,
         },
     )?;
+    if let Some(elevator_id) = order.elevator_id {
+        crate::dashboard::health::recompute_lift(conn, elevator_id)?;
+    }
     audit::record(
         conn,
         &ctx.actor,
@@ -721,6 +724,9 @@ fn apply_move(
                     Some(json!({ "status": lift_status.as_str() })),
                 ),
         )?;
+    }
+    if let Some(elevator_id) = order.elevator_id {
+        crate::dashboard::health::recompute_lift(conn, elevator_id)?;
     }
     let event = match to {
         WorkOrderStatus::InProgress if order.status != WorkOrderStatus::OnHold => {

@@ -6,6 +6,7 @@ mod harness;
 mod accounts;
 mod cluster;
 mod crawler;
+mod dashboard;
 mod forum;
 mod foundation;
 mod jobs;

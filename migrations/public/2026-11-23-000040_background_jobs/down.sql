@@ -1,0 +1,2 @@
+DROP FUNCTION refresh_site_health();
+DROP TABLE background_jobs;
