@@ -107,6 +107,22 @@ pub fn work_order_figures(
     .get_result(conn)
 }
 
+#[derive(Debug, Clone, Default, QueryableByName)]
+pub struct RequestFigures {
+    #[diesel(sql_type = BigInt)]
+    pub open: i64,
+    #[diesel(sql_type = BigInt)]
+    pub unacknowledged: i64,
+}
+
+pub fn request_figures(conn: &mut PgConnection) -> QueryResult<RequestFigures> {
+    diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE status IN ('open', 'acknowledged', 'in_progress')) AS open, \
+           count(*) FILTER (WHERE status = 'open') AS unacknowledged FROM service_requests",
+    )
+    .get_result(conn)
+}
+
 /// One line of "needs attention".
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Attention {
@@ -128,7 +144,8 @@ pub struct Attention {
     pub total: i64,
 }
 
-/// Lifts down, inspections overdue and overdue emergency/high work orders, oldest first.
+/// Lifts down, inspections overdue, overdue emergency/high work orders and fault reports
+/// nobody has acknowledged, oldest first.
 pub fn needs_attention(
     conn: &mut PgConnection,
     today: NaiveDate,
@@ -149,6 +166,10 @@ pub fn needs_attention(
              w.priority::text, w.due_date \
            FROM work_orders w JOIN sites s ON s.id = w.site_id \
            WHERE w.status IN {OPEN} AND w.priority IN ('emergency', 'high') AND w.due_date < $2 \
+           UNION ALL \
+           SELECT 'request_unacknowledged', r.id, r.reference || ' ' || r.subject, s.name, \
+             r.request_type, r.created_at \
+           FROM service_requests r JOIN sites s ON s.id = r.site_id WHERE r.status = 'open' \
          ) items ORDER BY since, label LIMIT $3"
     ))
     .bind::<Date, _>(today)
@@ -371,6 +392,8 @@ pub fn site_history(
 /// Everything the dashboard shows.
 pub struct Dashboard {
     pub sites: i64,
+    /// Fault reports still open, and those not yet acknowledged.
+    pub requests: RequestFigures,
     pub lifts: LiftFigures,
     pub work_orders: WorkOrderFigures,
     pub attention: Vec<Attention>,
@@ -395,6 +418,7 @@ pub fn load(
     let time_zone = time_zone(conn, organization_id)?;
     Ok(Dashboard {
         sites: crate::sites::queries::count_active(conn)?,
+        requests: request_figures(conn)?,
         lifts: lift_figures(conn, today)?,
         work_orders: work_order_figures(conn, now)?,
         attention: needs_attention(conn, today, now, ATTENTION_LIMIT)?,
