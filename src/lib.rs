@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod people;
 pub mod routes;
+pub mod seed;
 pub mod sites;
 pub mod storage;
 pub mod web;
