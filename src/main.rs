@@ -22,6 +22,10 @@ struct Cli {
     /// Create the demo organization and data (kept on later starts) and print the demo logins.
     #[arg(long, global = true)]
     demo: bool,
+    /// Also serve the benchmark-only routes under /bench (no sign-in; for load tests on
+    /// seeded data only, never in production).
+    #[arg(long, global = true)]
+    bench_routes: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -176,7 +180,7 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config, cli.demo),
+        Command::Serve => serve(config, cli.demo, cli.bench_routes),
         Command::Migrate { jobs } => migrate(config, usize::from(jobs)),
         Command::Org {
             command:
@@ -364,7 +368,7 @@ fn seed(config: Config, args: &SeedArgs) -> ExitCode {
     }
 }
 
-fn serve(config: Config, with_demo: bool) -> ExitCode {
+fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
     let database = match open(&config, "sitesync serve") {
         Ok(d) => d,
         Err(code) => return code,
@@ -389,7 +393,12 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
         }
     }
     let bind = config.bind.clone();
-    let state = web::Data::new(AppState::new(database.db.clone(), config));
+    let mut state = AppState::new(database.db.clone(), config);
+    if bench_routes {
+        tracing::warn!("serving the benchmark routes under /bench: not for production");
+        state = state.with_bench_routes();
+    }
+    let state = web::Data::new(state);
     let state_for_housekeeping = state.clone();
     let served = actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || app(state.clone()))
