@@ -158,6 +158,8 @@ pub fn run(db: &Db, options: &SeedOptions, progress: &Progress) -> Result<(), Se
         options.parallel
     ));
     let created_before = total - pending.len();
+    // With only a handful to create, each one's time is worth showing (org creation at scale).
+    let few = pending.len() <= 5;
     let queue = Mutex::new(pending.into_iter());
     let done = AtomicUsize::new(0);
     let failure: Mutex<Option<SeedError>> = Mutex::new(None);
@@ -171,7 +173,15 @@ pub fn run(db: &Db, options: &SeedOptions, progress: &Progress) -> Result<(), Se
                     organizations::create_and_fill(&mut conn, &plan, progress)
                 });
                 match outcome {
-                    Ok(()) => {
+                    Ok(timings) => {
+                        if few {
+                            progress.say(format!(
+                                "created {} in {:.1} ms (provision::create), filled in {:.1} ms",
+                                plan.slug,
+                                timings.provisioned.as_secs_f64() * 1000.0,
+                                timings.filled.as_secs_f64() * 1000.0
+                            ));
+                        }
                         let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                         if finished % 50 == 0 || plan.is_large() {
                             progress.say(format!(

@@ -68,7 +68,8 @@ pub fn create_and_fill(
     conn: &mut PgConnection,
     plan: &Plan,
     progress: &Progress,
-) -> Result<(), SeedError> {
+) -> Result<Timings, SeedError> {
+    let started = std::time::Instant::now();
     let org = provision::create(
         conn,
         &NewOrganization {
@@ -82,6 +83,7 @@ pub fn create_and_fill(
         },
     )
     .map_err(|e| SeedError::Other(e.to_string()))?;
+    let provisioned = started.elapsed();
     let search_path = naming::search_path(&org.schema_name)
         .ok_or_else(|| SeedError::Other(format!("bad schema name {}", org.schema_name)))?;
     conn.transaction(|conn| -> Result<(), SeedError> {
@@ -111,7 +113,18 @@ pub fn create_and_fill(
         super::work_orders::fill(conn, plan.work_orders, plan.large.then_some(progress))?;
         conn.batch_execute("ANALYZE sites; ANALYZE elevators; ANALYZE elevator_status_history")?;
         Ok(())
+    })?;
+    Ok(Timings {
+        provisioned,
+        filled: started.elapsed() - provisioned,
     })
+}
+
+/// Where one organization's time went: `provision::create` (role, schema, org migrations, one
+/// transaction) and then its rows.
+pub struct Timings {
+    pub provisioned: std::time::Duration,
+    pub filled: std::time::Duration,
 }
 
 fn to_i32(n: usize) -> i32 {

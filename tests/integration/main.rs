@@ -9,4 +9,5 @@ mod forum;
 mod foundation;
 mod jobs;
 mod marketplace;
+mod performance;
 mod sites;
