@@ -121,6 +121,7 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
             )?,
         };
         let mut owner = None;
+        let mut technician = None;
         for person in PEOPLE {
             let account = match accounts::find_by_email(conn, person.email)? {
                 Some(account) => account,
@@ -148,6 +149,9 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
                     account
                 }
             };
+            if person.role == Some(Role::Technician) {
+                technician = Some(account.id);
+            }
             if person.role == Some(Role::Owner) {
                 owner = Some(account);
             }
@@ -209,6 +213,8 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
                 )?;
             }
             crate::sites::demo::seed(conn, &actor).map_err(|e| DemoError::Other(e.to_string()))?;
+            crate::work_orders::demo::seed(conn, &actor, technician)
+                .map_err(|e| DemoError::Other(e.to_string()))?;
         }
         Ok(PEOPLE
             .iter()

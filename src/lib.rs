@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod config;
+pub mod contractors;
 pub mod db;
 pub mod demo;
 pub mod elevators;
@@ -23,6 +24,7 @@ pub mod seed;
 pub mod sites;
 pub mod storage;
 pub mod web;
+pub mod work_orders;
 
 use std::sync::Arc;
 

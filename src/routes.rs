@@ -4,8 +4,8 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::web::AppError;
 use crate::{
-    admin, audit, auth, elevators, forum, imports, jobs, marketplace, members, notifications, orgs,
-    people, sites, web as pages,
+    admin, audit, auth, contractors, elevators, forum, imports, jobs, marketplace, members,
+    notifications, orgs, people, sites, web as pages, work_orders,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -403,6 +403,96 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .route(
                     "/elevators/{id}/archive",
                     web::post().to(elevators::routes::archive),
+                )
+                // Work orders
+                .route("/work-orders", web::get().to(work_orders::routes::board))
+                .route("/work-orders", web::post().to(work_orders::routes::create))
+                .route(
+                    "/work-orders/list",
+                    web::get().to(work_orders::routes::list),
+                )
+                .route(
+                    "/work-orders/export.csv",
+                    web::get().to(work_orders::routes::export),
+                )
+                .route(
+                    "/work-orders/mine",
+                    web::get().to(work_orders::routes::mine),
+                )
+                .route(
+                    "/work-orders/new",
+                    web::get().to(work_orders::routes::new_form),
+                )
+                .route(
+                    "/work-orders/{id}",
+                    web::get().to(work_orders::routes::detail),
+                )
+                .route(
+                    "/work-orders/{id}/move",
+                    web::post().to(work_orders::routes::move_status),
+                )
+                .route(
+                    "/work-orders/{id}/assign",
+                    web::post().to(work_orders::routes::assign),
+                )
+                .route(
+                    "/work-orders/{id}/tasks",
+                    web::post().to(work_orders::routes::add_task),
+                )
+                .route(
+                    "/work-orders/{id}/tasks/{task}",
+                    web::post().to(work_orders::routes::task_action),
+                )
+                .route(
+                    "/work-orders/{id}/parts",
+                    web::post().to(work_orders::routes::add_part),
+                )
+                .route(
+                    "/work-orders/{id}/parts/{part}/remove",
+                    web::post().to(work_orders::routes::remove_part),
+                )
+                .route(
+                    "/work-orders/{id}/labor",
+                    web::post().to(work_orders::routes::add_labor),
+                )
+                .route(
+                    "/work-orders/{id}/labor/{entry}/remove",
+                    web::post().to(work_orders::routes::remove_labor),
+                )
+                .route(
+                    "/work-orders/{id}/followup",
+                    web::post().to(work_orders::routes::set_followup),
+                )
+                .route(
+                    "/work-orders/{id}/comments",
+                    web::post().to(work_orders::routes::add_comment),
+                )
+                // Contractors
+                .route("/contractors", web::get().to(contractors::routes::list))
+                .route("/contractors", web::post().to(contractors::routes::create))
+                .route(
+                    "/contractors/new",
+                    web::get().to(contractors::routes::new_form),
+                )
+                .route(
+                    "/contractors/{id}",
+                    web::get().to(contractors::routes::detail),
+                )
+                .route(
+                    "/contractors/{id}",
+                    web::post().to(contractors::routes::update),
+                )
+                .route(
+                    "/contractors/{id}/edit",
+                    web::get().to(contractors::routes::edit_form),
+                )
+                .route(
+                    "/contractors/{id}/deactivate",
+                    web::post().to(contractors::routes::deactivate),
+                )
+                .route(
+                    "/contractors/{id}/reactivate",
+                    web::post().to(contractors::routes::reactivate),
                 )
                 // CSV imports
                 .route(

@@ -9,6 +9,12 @@
 //! | ManageMembers         |   ✓   |   ✓   |         |            |          |
 //! | ViewAudit             |   ✓   |   ✓   |         |            |          |
 //! | ManageSettings        |   ✓   |   ✓   |         |            |          |
+//! | ManageWorkOrders      |   ✓   |   ✓   |    ✓    |            |          |
+//! | WorkOnAssigned        |   ✓   |   ✓   |    ✓    |  assigned  |          |
+//! | ManageContractors     |   ✓   |   ✓   |    ✓    |            |          |
+//!
+//! "assigned": a technician works only on the work orders assigned to their own contractor
+//! record; the work-order handlers check that on top of the role.
 //!
 //! The same table is in the README. Roles are ordered: each has every right of those below.
 
@@ -77,10 +83,15 @@ pub enum Permission {
     ManageMembers,
     ViewAudit,
     ManageSettings,
+    /// Create, assign, move and cost any work order.
+    ManageWorkOrders,
+    /// Change status, tasks, parts and labour of work orders assigned to oneself.
+    WorkOnAssigned,
+    ManageContractors,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 10] = [
         Permission::View,
         Permission::ManageSites,
         Permission::ViewAccessCodes,
@@ -88,12 +99,19 @@ impl Permission {
         Permission::ManageMembers,
         Permission::ViewAudit,
         Permission::ManageSettings,
+        Permission::ManageWorkOrders,
+        Permission::WorkOnAssigned,
+        Permission::ManageContractors,
     ];
 
     pub fn minimum_role(self) -> Role {
         match self {
             Permission::View | Permission::ViewMembers => Role::ReadOnly,
-            Permission::ManageSites | Permission::ViewAccessCodes => Role::Manager,
+            Permission::WorkOnAssigned => Role::Technician,
+            Permission::ManageSites
+            | Permission::ViewAccessCodes
+            | Permission::ManageWorkOrders
+            | Permission::ManageContractors => Role::Manager,
             Permission::ManageMembers | Permission::ViewAudit | Permission::ManageSettings => {
                 Role::Admin
             }

@@ -139,3 +139,10 @@ pub fn contains_pattern(text: &str) -> String {
         .replace('_', "\\_");
     format!("%{escaped}%")
 }
+
+/// One text column of a raw query, named `value`.
+#[derive(diesel::QueryableByName)]
+pub struct TextRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub value: String,
+}

@@ -48,6 +48,54 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    contractors (id) {
+        id -> Uuid,
+        account_id -> Nullable<Uuid>,
+        #[max_length = 20]
+        contractor_type -> Varchar,
+        #[max_length = 255]
+        company_name -> Nullable<Varchar>,
+        #[max_length = 20]
+        company_abn -> Nullable<Varchar>,
+        #[max_length = 100]
+        company_license -> Nullable<Varchar>,
+        #[max_length = 255]
+        contact_name -> Varchar,
+        #[max_length = 255]
+        email -> Nullable<Varchar>,
+        #[max_length = 50]
+        phone -> Nullable<Varchar>,
+        #[max_length = 255]
+        address_line1 -> Nullable<Varchar>,
+        #[max_length = 100]
+        city -> Nullable<Varchar>,
+        #[max_length = 100]
+        state -> Nullable<Varchar>,
+        #[max_length = 20]
+        postal_code -> Nullable<Varchar>,
+        #[max_length = 100]
+        license_number -> Nullable<Varchar>,
+        license_expiry -> Nullable<Date>,
+        #[max_length = 100]
+        insurance_policy -> Nullable<Varchar>,
+        insurance_expiry -> Nullable<Date>,
+        specializations -> Array<Nullable<Text>>,
+        trade_types -> Array<Nullable<Text>>,
+        manufacturer_certifications -> Array<Nullable<Text>>,
+        hourly_rate -> Nullable<Numeric>,
+        callout_fee -> Nullable<Numeric>,
+        emergency_rate_multiplier -> Numeric,
+        is_active -> Bool,
+        is_preferred -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     csv_imports (id) {
         id -> Uuid,
         #[max_length = 20]
@@ -196,14 +244,181 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    work_order_comments (id) {
+        id -> Uuid,
+        work_order_id -> Uuid,
+        author_id -> Uuid,
+        #[max_length = 255]
+        author_name -> Varchar,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    work_order_counters (year) {
+        year -> Int4,
+        last_number -> Int4,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    work_order_labor (id) {
+        id -> Uuid,
+        work_order_id -> Uuid,
+        contractor_id -> Uuid,
+        start_time -> Timestamptz,
+        end_time -> Timestamptz,
+        duration_minutes -> Int4,
+        #[max_length = 20]
+        labor_type -> Varchar,
+        hourly_rate -> Numeric,
+        multiplier -> Numeric,
+        total_cost -> Numeric,
+        description -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    work_order_parts (id) {
+        id -> Uuid,
+        work_order_id -> Uuid,
+        #[max_length = 100]
+        part_number -> Nullable<Varchar>,
+        #[max_length = 255]
+        part_name -> Varchar,
+        #[max_length = 100]
+        manufacturer -> Nullable<Varchar>,
+        quantity -> Int4,
+        unit_cost -> Numeric,
+        total_cost -> Numeric,
+        #[max_length = 30]
+        source -> Varchar,
+        notes -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    work_order_tasks (id) {
+        id -> Uuid,
+        work_order_id -> Uuid,
+        sequence -> Int4,
+        #[max_length = 255]
+        title -> Varchar,
+        description -> Nullable<Text>,
+        #[max_length = 20]
+        status -> Varchar,
+        completed_at -> Nullable<Timestamptz>,
+        completed_by -> Nullable<Uuid>,
+        #[max_length = 255]
+        completed_by_name -> Nullable<Varchar>,
+        completion_notes -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    work_orders (id) {
+        id -> Uuid,
+        elevator_id -> Nullable<Uuid>,
+        site_id -> Uuid,
+        #[max_length = 20]
+        work_order_number -> Varchar,
+        #[sql_name = "type"]
+        type_ -> WorkOrderType,
+        priority -> WorkOrderPriority,
+        status -> WorkOrderStatus,
+        version -> Int4,
+        #[max_length = 255]
+        title -> Varchar,
+        description -> Nullable<Text>,
+        #[max_length = 50]
+        fault_code -> Nullable<Varchar>,
+        reported_symptoms -> Nullable<Text>,
+        #[max_length = 100]
+        affected_floors -> Nullable<Varchar>,
+        entrapment -> Bool,
+        reported_at -> Timestamptz,
+        scheduled_start -> Nullable<Timestamptz>,
+        scheduled_end -> Nullable<Timestamptz>,
+        actual_start -> Nullable<Timestamptz>,
+        actual_end -> Nullable<Timestamptz>,
+        due_date -> Nullable<Timestamptz>,
+        assigned_contractor_id -> Nullable<Uuid>,
+        assigned_at -> Nullable<Timestamptz>,
+        assigned_by -> Nullable<Uuid>,
+        #[max_length = 255]
+        reported_by_name -> Nullable<Varchar>,
+        #[max_length = 50]
+        reported_by_phone -> Nullable<Varchar>,
+        #[max_length = 255]
+        reported_by_email -> Nullable<Varchar>,
+        resolution_notes -> Nullable<Text>,
+        root_cause -> Nullable<Text>,
+        #[max_length = 50]
+        resolution_type -> Nullable<Varchar>,
+        cancellation_reason -> Nullable<Text>,
+        parts_cost -> Numeric,
+        labor_cost -> Numeric,
+        total_cost -> Numeric,
+        requires_followup -> Bool,
+        followup_notes -> Nullable<Text>,
+        parent_work_order_id -> Nullable<Uuid>,
+        callback_reported_trouble -> Nullable<Text>,
+        callback_reported_at -> Nullable<Timestamptz>,
+        callback_corrective_action -> Nullable<Text>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        completed_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
+diesel::joinable!(work_order_comments -> work_orders (work_order_id));
+diesel::joinable!(work_order_labor -> contractors (contractor_id));
+diesel::joinable!(work_order_labor -> work_orders (work_order_id));
+diesel::joinable!(work_order_parts -> work_orders (work_order_id));
+diesel::joinable!(work_order_tasks -> work_orders (work_order_id));
+diesel::joinable!(work_orders -> contractors (assigned_contractor_id));
+diesel::joinable!(work_orders -> elevators (elevator_id));
+diesel::joinable!(work_orders -> sites (site_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_chain_head,
     audit_events,
+    contractors,
     csv_imports,
     elevator_status_history,
     elevators,
     sites,
+    work_order_comments,
+    work_order_counters,
+    work_order_labor,
+    work_order_parts,
+    work_order_tasks,
+    work_orders,
 );

@@ -83,6 +83,9 @@ macro_rules! sql_enum_type {
 
 sql_enum_type! {
     ElevatorStatus = "elevator_status",
+    WorkOrderStatus = "work_order_status",
+    WorkOrderPriority = "work_order_priority",
+    WorkOrderType = "work_order_type",
     ForumScope = "forum_scope",
     ForumVisibility = "forum_visibility",
     PartCondition = "part_condition",

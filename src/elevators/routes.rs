@@ -114,7 +114,8 @@ pub async fn export(
 
 #[derive(Deserialize)]
 pub struct OptionsQuery {
-    #[serde(default)]
+    /// The picker's search box may be named for the form it sits in.
+    #[serde(default, alias = "elevator_search")]
     q: String,
 }
 
@@ -402,11 +403,17 @@ pub async fn detail(
     path: web::Path<(String, Uuid)>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    let (elevator, site, history) = scope
+    let (elevator, site, history, work_orders) = scope
         .run(Permission::View, move |conn, _| {
             let elevator = queries::find(conn, id)?;
             let site = sites::find(conn, elevator.site_id)?;
-            Ok((elevator, site, queries::history(conn, id, HISTORY)?))
+            let work_orders = crate::work_orders::queries::for_asset(conn, None, Some(id), 15)?;
+            Ok((
+                elevator,
+                site,
+                queries::history(conn, id, HISTORY)?,
+                work_orders,
+            ))
         })
         .await?;
     let panel = panel(&scope, &elevator, history, None);
@@ -419,6 +426,9 @@ pub async fn detail(
         panel,
         elevator,
         site,
+        work_orders,
+        now: Utc::now(),
+        can_create_work_orders: scope.can(Permission::ManageWorkOrders),
         can_manage: scope.can(Permission::ManageSites),
         today: Utc::now().date_naive(),
     })

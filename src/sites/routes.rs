@@ -204,20 +204,24 @@ pub async fn detail(
     path: web::Path<(String, Uuid)>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    let (site, lifts, activity) = scope
+    let (site, lifts, activity, work_orders) = scope
         .run(Permission::View, move |conn, _| {
             let site = queries::find(conn, id)?;
             let lifts = elevators::for_site(conn, id)?;
             let mut entities: Vec<String> = lifts.iter().map(|l| l.id.to_string()).collect();
             entities.push(id.to_string());
             let activity = audit_queries::recent_for(conn, &["site", "elevator"], &entities, 15)?;
-            Ok((site, lifts, activity))
+            let work_orders = crate::work_orders::queries::for_asset(conn, Some(id), None, 15)?;
+            Ok((site, lifts, activity, work_orders))
         })
         .await?;
     render(&SiteDetailPage {
         layout: scope.layout(site.name.clone(), "sites"),
         slug: scope.slug().to_string(),
         site,
+        work_orders,
+        now: Utc::now(),
+        can_create_work_orders: scope.can(Permission::ManageWorkOrders),
         lifts,
         activity,
         can_manage: scope.can(Permission::ManageSites),

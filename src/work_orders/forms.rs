@@ -1,0 +1,548 @@
+//! What the work-order forms send, and how it is checked.
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::costs::LABOR_TYPES;
+use super::status::{Priority, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
+use crate::elevators::status::ElevatorStatus;
+use crate::web::forms::{blank, check_email, check_line, check_text, decimal, whole, FieldErrors};
+
+/// A `datetime-local` value read in the site's time zone.
+pub fn local_time(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    tz: &chrono_tz::Tz,
+) -> Option<DateTime<Utc>> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    let parsed = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M"))
+        .ok()
+        .filter(|t| (2000..=2100).contains(&chrono::Datelike::year(t)))
+        .and_then(|t| tz.from_local_datetime(&t).earliest())
+        .map(|t| t.with_timezone(&Utc));
+    if parsed.is_none() {
+        errors.add(field, "Enter a date and time like 2026-03-31 14:30.");
+    }
+    parsed
+}
+
+/// The form that creates a work order, from the board, a site or a lift.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NewWorkOrderForm {
+    pub site_id: String,
+    pub elevator_id: String,
+    pub work_type: String,
+    pub priority: String,
+    pub title: String,
+    pub description: String,
+    pub fault_code: String,
+    pub reported_symptoms: String,
+    pub affected_floors: String,
+    pub entrapment: String,
+    pub reported_by_name: String,
+    pub reported_by_phone: String,
+    pub reported_by_email: String,
+    pub assigned_contractor_id: String,
+    pub scheduled_start: String,
+    pub scheduled_end: String,
+    pub due_date: String,
+    /// "1": save as a draft rather than submit.
+    pub draft: String,
+    /// For callbacks: the work order being called back.
+    pub parent_work_order_id: String,
+    pub callback_reported_trouble: String,
+    pub callback_reported_at: String,
+    /// Used only to re-show the lift picker's search text.
+    pub elevator_search: String,
+}
+
+/// Checked values; the site, lift and contractor ids are checked against the organization by
+/// the caller.
+#[derive(Debug, Clone)]
+pub struct NewWorkOrder {
+    pub site_id: Option<Uuid>,
+    pub elevator_id: Option<Uuid>,
+    pub work_type: WorkOrderType,
+    pub priority: Priority,
+    pub title: String,
+    pub description: Option<String>,
+    pub fault_code: Option<String>,
+    pub reported_symptoms: Option<String>,
+    pub affected_floors: Option<String>,
+    pub entrapment: bool,
+    pub reported_by_name: Option<String>,
+    pub reported_by_phone: Option<String>,
+    pub reported_by_email: Option<String>,
+    pub assigned_contractor_id: Option<Uuid>,
+    /// Raw local times, read in the site's zone once the site is known.
+    pub scheduled_start: String,
+    pub scheduled_end: String,
+    pub due_date: String,
+    pub status: WorkOrderStatus,
+    pub parent_work_order_id: Option<Uuid>,
+    pub callback_reported_trouble: Option<String>,
+    pub callback_reported_at: String,
+}
+
+fn uuid(errors: &mut FieldErrors, field: &str, value: &str, message: &str) -> Option<Uuid> {
+    match value.trim() {
+        "" => None,
+        raw => Uuid::parse_str(raw)
+            .map_err(|_| errors.add(field, message))
+            .ok(),
+    }
+}
+
+fn flag(value: &str) -> bool {
+    matches!(value, "1" | "on" | "true" | "yes")
+}
+
+impl NewWorkOrderForm {
+    pub fn validate(&self) -> Result<NewWorkOrder, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let site_id = uuid(&mut e, "site_id", &self.site_id, "Choose a site.");
+        let elevator_id = uuid(
+            &mut e,
+            "elevator_id",
+            &self.elevator_id,
+            "Choose a lift from the list.",
+        );
+        if site_id.is_none() && elevator_id.is_none() && !e.has("site_id") && !e.has("elevator_id")
+        {
+            e.add(
+                "elevator_id",
+                "Choose the lift (or at least the site) this work is for.",
+            );
+        }
+        let work_type = WorkOrderType::parse(&self.work_type);
+        if work_type.is_none() {
+            e.add("work_type", "Choose a type of work.");
+        }
+        let entrapment = flag(&self.entrapment);
+        // Someone trapped is always an emergency.
+        let priority = if entrapment {
+            Some(Priority::Emergency)
+        } else {
+            Priority::parse(&self.priority)
+        };
+        if priority.is_none() {
+            e.add("priority", "Choose a priority.");
+        }
+        check_line(&mut e, "title", &self.title, 255, true);
+        check_text(&mut e, "description", &self.description, 10_000, false);
+        check_line(&mut e, "fault_code", &self.fault_code, 50, false);
+        check_text(
+            &mut e,
+            "reported_symptoms",
+            &self.reported_symptoms,
+            5000,
+            false,
+        );
+        check_line(&mut e, "affected_floors", &self.affected_floors, 100, false);
+        check_line(
+            &mut e,
+            "reported_by_name",
+            &self.reported_by_name,
+            255,
+            false,
+        );
+        check_line(
+            &mut e,
+            "reported_by_phone",
+            &self.reported_by_phone,
+            50,
+            false,
+        );
+        if !self.reported_by_email.trim().is_empty() {
+            check_email(&mut e, "reported_by_email", &self.reported_by_email);
+        }
+        let assigned_contractor_id = uuid(
+            &mut e,
+            "assigned_contractor_id",
+            &self.assigned_contractor_id,
+            "Choose a contractor from the list.",
+        );
+        let parent_work_order_id = uuid(
+            &mut e,
+            "parent_work_order_id",
+            &self.parent_work_order_id,
+            "Unknown work order.",
+        );
+        check_text(
+            &mut e,
+            "callback_reported_trouble",
+            &self.callback_reported_trouble,
+            5000,
+            false,
+        );
+        if work_type == Some(WorkOrderType::Callback)
+            && self.callback_reported_trouble.trim().is_empty()
+        {
+            e.add(
+                "callback_reported_trouble",
+                "Describe the trouble reported for this callback.",
+            );
+        }
+        for (field, value) in [
+            ("scheduled_start", &self.scheduled_start),
+            ("scheduled_end", &self.scheduled_end),
+            ("due_date", &self.due_date),
+            ("callback_reported_at", &self.callback_reported_at),
+        ] {
+            check_line(&mut e, field, value, 30, false);
+        }
+        let (Some(work_type), Some(priority), true) = (work_type, priority, e.is_empty()) else {
+            return Err(e);
+        };
+        Ok(NewWorkOrder {
+            site_id,
+            elevator_id,
+            work_type,
+            priority,
+            title: self.title.trim().to_string(),
+            description: blank(&self.description),
+            fault_code: blank(&self.fault_code),
+            reported_symptoms: blank(&self.reported_symptoms),
+            affected_floors: blank(&self.affected_floors),
+            entrapment,
+            reported_by_name: blank(&self.reported_by_name),
+            reported_by_phone: blank(&self.reported_by_phone),
+            reported_by_email: blank(&self.reported_by_email.to_lowercase()),
+            assigned_contractor_id,
+            scheduled_start: self.scheduled_start.clone(),
+            scheduled_end: self.scheduled_end.clone(),
+            due_date: self.due_date.clone(),
+            status: if flag(&self.draft) {
+                WorkOrderStatus::Draft
+            } else {
+                WorkOrderStatus::Pending
+            },
+            parent_work_order_id,
+            callback_reported_trouble: blank(&self.callback_reported_trouble),
+            callback_reported_at: self.callback_reported_at.clone(),
+        })
+    }
+}
+
+/// A status change, with what the target state needs.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MoveForm {
+    pub to: String,
+    pub version: String,
+    pub reason: String,
+    pub resolution_notes: String,
+    pub resolution_type: String,
+    pub root_cause: String,
+    pub callback_corrective_action: String,
+    /// For breakdowns: set the lift's status in the same step.
+    pub lift_status: String,
+    /// "board" when sent from a board card: the answer is the moved card.
+    pub from: String,
+}
+
+pub struct Move {
+    pub to: WorkOrderStatus,
+    pub reason: Option<String>,
+    pub resolution_notes: Option<String>,
+    pub resolution_type: Option<String>,
+    pub root_cause: Option<String>,
+    pub callback_corrective_action: Option<String>,
+    pub lift_status: Option<ElevatorStatus>,
+}
+
+pub fn version(value: &str) -> Option<i32> {
+    value.trim().parse().ok()
+}
+
+impl MoveForm {
+    pub fn validate(&self) -> Result<Move, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let to = WorkOrderStatus::parse(&self.to);
+        if to.is_none() {
+            e.add("to", "Choose a status.");
+        }
+        check_text(&mut e, "reason", &self.reason, 2000, false);
+        check_text(
+            &mut e,
+            "resolution_notes",
+            &self.resolution_notes,
+            10_000,
+            false,
+        );
+        check_text(&mut e, "root_cause", &self.root_cause, 2000, false);
+        check_text(
+            &mut e,
+            "callback_corrective_action",
+            &self.callback_corrective_action,
+            5000,
+            false,
+        );
+        if to == Some(WorkOrderStatus::Cancelled) && self.reason.trim().is_empty() {
+            e.add("reason", "Say why the work order is cancelled.");
+        }
+        if to == Some(WorkOrderStatus::Completed) {
+            if self.resolution_notes.trim().is_empty() {
+                e.add("resolution_notes", "Describe what was done.");
+            }
+            if !RESOLUTION_TYPES
+                .iter()
+                .any(|(k, _)| *k == self.resolution_type)
+            {
+                e.add("resolution_type", "Choose how it was resolved.");
+            }
+        }
+        let lift_status = match self.lift_status.trim() {
+            "" => None,
+            raw => {
+                let parsed = ElevatorStatus::parse(raw);
+                if parsed.is_none() {
+                    e.add("lift_status", "Choose a lift status from the list.");
+                }
+                parsed
+            }
+        };
+        let (Some(to), true) = (to, e.is_empty()) else {
+            return Err(e);
+        };
+        Ok(Move {
+            to,
+            reason: blank(&self.reason),
+            resolution_notes: blank(&self.resolution_notes),
+            resolution_type: blank(&self.resolution_type),
+            root_cause: blank(&self.root_cause),
+            callback_corrective_action: blank(&self.callback_corrective_action),
+            lift_status,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AssignForm {
+    pub contractor_id: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TaskForm {
+    pub title: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TaskActionForm {
+    /// complete, skip, reopen, up, down
+    pub action: String,
+    pub notes: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PartForm {
+    pub part_number: String,
+    pub part_name: String,
+    pub manufacturer: String,
+    pub quantity: String,
+    pub unit_cost: String,
+    pub source: String,
+    pub version: String,
+}
+
+pub struct Part {
+    pub part_number: Option<String>,
+    pub part_name: String,
+    pub manufacturer: Option<String>,
+    pub quantity: i32,
+    pub unit_cost: BigDecimal,
+    pub source: String,
+}
+
+pub const PART_SOURCES: &[(&str, &str)] = &[
+    ("purchased", "Purchased"),
+    ("inventory", "From stock"),
+    ("customer_supplied", "Supplied by the customer"),
+];
+
+impl PartForm {
+    pub fn validate(&self) -> Result<Part, FieldErrors> {
+        let mut e = FieldErrors::default();
+        check_line(&mut e, "part_name", &self.part_name, 255, true);
+        check_line(&mut e, "part_number", &self.part_number, 100, false);
+        check_line(&mut e, "manufacturer", &self.manufacturer, 100, false);
+        let quantity = whole(&mut e, "quantity", &self.quantity, 1..=100_000);
+        if self.quantity.trim().is_empty() {
+            e.add("quantity", "Enter how many were used.");
+        }
+        let unit_cost = decimal(&mut e, "unit_cost", &self.unit_cost, 0, 9_999_999, 2);
+        if self.unit_cost.trim().is_empty() {
+            e.add("unit_cost", "Enter the unit cost (0 if none).");
+        }
+        if !PART_SOURCES.iter().any(|(k, _)| *k == self.source) {
+            e.add("source", "Choose where the part came from.");
+        }
+        let (Some(quantity), Some(unit_cost), true) = (quantity, unit_cost, e.is_empty()) else {
+            return Err(e);
+        };
+        Ok(Part {
+            part_number: blank(&self.part_number),
+            part_name: self.part_name.trim().to_string(),
+            manufacturer: blank(&self.manufacturer),
+            quantity,
+            unit_cost,
+            source: self.source.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LaborForm {
+    pub contractor_id: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub labor_type: String,
+    pub description: String,
+    pub version: String,
+}
+
+pub struct Labor {
+    pub contractor_id: Uuid,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub labor_type: String,
+    pub description: Option<String>,
+}
+
+impl LaborForm {
+    pub fn validate(&self, tz: &chrono_tz::Tz) -> Result<Labor, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let contractor_id = uuid(
+            &mut e,
+            "contractor_id",
+            &self.contractor_id,
+            "Choose who did the work.",
+        );
+        if self.contractor_id.trim().is_empty() {
+            e.add("contractor_id", "Choose who did the work.");
+        }
+        let start = local_time(&mut e, "start_time", &self.start_time, tz);
+        let end = local_time(&mut e, "end_time", &self.end_time, tz);
+        if self.start_time.trim().is_empty() {
+            e.add("start_time", "Enter when the work started.");
+        }
+        if self.end_time.trim().is_empty() {
+            e.add("end_time", "Enter when the work ended.");
+        }
+        if let (Some(s), Some(f)) = (start, end) {
+            if f <= s {
+                e.add("end_time", "The end must be after the start.");
+            } else if f - s > chrono::Duration::hours(24) {
+                e.add(
+                    "end_time",
+                    "One entry covers at most 24 hours; split longer work.",
+                );
+            }
+        }
+        if !LABOR_TYPES.iter().any(|(k, _)| *k == self.labor_type) {
+            e.add("labor_type", "Choose the kind of labour.");
+        }
+        check_text(&mut e, "description", &self.description, 2000, false);
+        let (Some(contractor_id), Some(start), Some(end), true) =
+            (contractor_id, start, end, e.is_empty())
+        else {
+            return Err(e);
+        };
+        Ok(Labor {
+            contractor_id,
+            start,
+            end,
+            labor_type: self.labor_type.clone(),
+            description: blank(&self.description),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CommentForm {
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FollowupForm {
+    pub requires_followup: String,
+    pub followup_notes: String,
+    pub version: String,
+}
+
+/// The board's and list's filters, as they appear in the URL.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct WorkOrderQuery {
+    pub q: String,
+    pub site: String,
+    pub priority: String,
+    pub work_type: String,
+    pub assignee: String,
+    pub overdue: String,
+    /// List view only.
+    pub status: String,
+    pub sort: String,
+    pub dir: String,
+    #[serde(skip_serializing)]
+    pub page: Option<i64>,
+}
+
+impl WorkOrderQuery {
+    pub fn site_id(&self) -> Option<Uuid> {
+        Uuid::parse_str(self.site.trim()).ok()
+    }
+
+    pub fn assignee_id(&self) -> Option<Uuid> {
+        Uuid::parse_str(self.assignee.trim()).ok()
+    }
+
+    pub fn descending(&self) -> bool {
+        // Newest first unless asked otherwise.
+        self.dir != "asc"
+    }
+
+    pub fn sort_column(&self) -> &str {
+        if self.sort.is_empty() {
+            "reported"
+        } else {
+            self.sort.as_str()
+        }
+    }
+
+    pub fn sort_href(&self, base: &str, column: &str) -> String {
+        crate::web::listing::sort_href(base, self, self.sort_column(), self.descending(), column)
+    }
+
+    pub fn aria_sort(&self, column: &str) -> &'static str {
+        crate::web::listing::aria_sort(self.sort_column(), self.descending(), column)
+    }
+
+    pub fn query_string(&self) -> String {
+        let encoded = serde_urlencoded::to_string(self).unwrap_or_default();
+        encoded
+            .split('&')
+            .filter(|p| !p.ends_with('='))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}

@@ -1,0 +1,269 @@
+//! Page structs for the work-order templates.
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+use diesel::PgConnection;
+use uuid::Uuid;
+
+use super::costs::LABOR_TYPES;
+use super::forms::{LaborForm, MoveForm, NewWorkOrderForm, PartForm, WorkOrderQuery, PART_SOURCES};
+use super::queries::{Card, Comment, LaborEntry, PartUsed, Task, WorkOrder};
+use super::status::{Priority, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
+use crate::audit::queries::AuditRow;
+use crate::contractors::queries::Contractor;
+use crate::elevators::queries::Elevator;
+use crate::elevators::status::ElevatorStatus;
+use crate::sites::queries::Site;
+use crate::web::forms::FieldErrors;
+use crate::web::pagination::Pagination;
+use crate::web::Layout;
+
+/// Choices for the filters of the board and the list.
+#[derive(Default)]
+pub struct Filters {
+    pub sites: Vec<(Uuid, String, Option<String>)>,
+    pub contractors: Vec<(Uuid, String, Option<String>)>,
+}
+
+impl Filters {
+    pub fn load(conn: &mut PgConnection) -> diesel::QueryResult<Filters> {
+        Ok(Filters {
+            sites: crate::sites::queries::options(conn)?,
+            contractors: crate::contractors::queries::options(conn)?,
+        })
+    }
+
+    pub fn priorities(&self) -> &'static [Priority] {
+        Priority::ALL
+    }
+
+    pub fn types(&self) -> &'static [WorkOrderType] {
+        WorkOrderType::ALL
+    }
+
+    pub fn statuses(&self) -> &'static [WorkOrderStatus] {
+        WorkOrderStatus::ALL
+    }
+}
+
+pub struct BoardColumns {
+    pub columns: Vec<(WorkOrderStatus, Vec<Card>, i64)>,
+    pub now: DateTime<Utc>,
+}
+
+/// The board itself: swapped whole when filters change.
+#[derive(Template)]
+#[template(path = "work_orders/board.html")]
+pub struct Board {
+    pub slug: String,
+    pub board: BoardColumns,
+    pub query: WorkOrderQuery,
+    pub csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/board_page.html")]
+pub struct BoardPage {
+    pub layout: Layout,
+    pub slug: String,
+    pub filters: Filters,
+    pub query: WorkOrderQuery,
+    pub board: Board,
+    pub can_create: bool,
+}
+
+/// After a move from the board: the columns concerned, swapped in by id (htmx out-of-band).
+#[derive(Template)]
+#[template(path = "work_orders/columns_update.html")]
+pub struct ColumnsUpdate {
+    pub slug: String,
+    pub board: BoardColumns,
+    pub csrf: String,
+}
+
+/// After a refused move: the card as it is now, and why.
+#[derive(Template)]
+#[template(path = "work_orders/card_refresh.html")]
+pub struct CardRefresh {
+    pub slug: String,
+    pub card: Card,
+    pub message: String,
+    pub now: DateTime<Utc>,
+    pub csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/list.html", block = "results")]
+pub struct ListResults {
+    pub slug: String,
+    pub rows: Vec<Card>,
+    pub pagination: Pagination,
+    pub query: WorkOrderQuery,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/list.html")]
+pub struct ListPage {
+    pub layout: Layout,
+    pub slug: String,
+    pub filters: Filters,
+    pub query: WorkOrderQuery,
+    pub rows: Vec<Card>,
+    pub pagination: Pagination,
+    pub now: DateTime<Utc>,
+    pub can_create: bool,
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/mine.html")]
+pub struct MinePage {
+    pub layout: Layout,
+    pub slug: String,
+    pub linked: bool,
+    pub rows: Vec<Card>,
+    pub now: DateTime<Utc>,
+}
+
+pub struct NewChoices {
+    pub sites: Vec<(Uuid, String, Option<String>)>,
+    pub contractors: Vec<(Uuid, String, Option<String>)>,
+}
+
+impl NewChoices {
+    pub fn load(conn: &mut PgConnection) -> diesel::QueryResult<NewChoices> {
+        Ok(NewChoices {
+            sites: crate::sites::queries::options(conn)?,
+            contractors: crate::contractors::queries::options(conn)?,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/new.html")]
+pub struct NewPage {
+    pub layout: Layout,
+    pub slug: String,
+    pub form: NewWorkOrderForm,
+    pub errors: FieldErrors,
+    pub choices: NewChoices,
+    pub elevator_label: Option<String>,
+    pub parent_number: Option<String>,
+}
+
+impl NewPage {
+    pub fn priorities(&self) -> &'static [Priority] {
+        Priority::ALL
+    }
+
+    pub fn types(&self) -> &'static [WorkOrderType] {
+        WorkOrderType::ALL
+    }
+}
+
+/// What the detail page shows.
+pub struct DetailData {
+    pub order: WorkOrder,
+    pub site: Site,
+    pub elevator: Option<Elevator>,
+    pub contractor: Option<Contractor>,
+    pub tasks: Vec<Task>,
+    pub parts: Vec<PartUsed>,
+    pub labor: Vec<LaborEntry>,
+    pub comments: Vec<Comment>,
+    pub timeline: Vec<AuditRow>,
+    pub children: Vec<(Uuid, String, WorkOrderStatus)>,
+    pub parent: Option<(Uuid, String)>,
+    pub contractor_options: Vec<(Uuid, String, Option<String>)>,
+    pub tz: chrono_tz::Tz,
+    pub can_work: bool,
+}
+
+/// The detail page's forms as the person left them, to show again after an error.
+#[derive(Default, Clone)]
+pub struct DetailForms {
+    pub move_form: MoveForm,
+    pub task_title: String,
+    pub part: PartForm,
+    pub labor: LaborForm,
+    pub comment: String,
+}
+
+#[derive(Template)]
+#[template(path = "work_orders/detail.html")]
+pub struct DetailPage {
+    pub layout: Layout,
+    pub slug: String,
+    pub data: DetailData,
+    pub forms: DetailForms,
+    pub errors: FieldErrors,
+    pub message: Option<String>,
+    pub can_manage: bool,
+    pub now: DateTime<Utc>,
+}
+
+impl DetailPage {
+    /// A time in the site's zone, as people there read it.
+    pub fn local(&self, at: &DateTime<Utc>) -> String {
+        at.with_timezone(&self.data.tz)
+            .format("%d %b %Y %H:%M")
+            .to_string()
+    }
+
+    pub fn local_opt(&self, at: &Option<DateTime<Utc>>) -> String {
+        at.as_ref()
+            .map(|t| self.local(t))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    pub fn next_moves(&self) -> Vec<WorkOrderStatus> {
+        self.data.order.status.next_moves()
+    }
+
+    pub fn resolution_types(&self) -> &'static [(&'static str, &'static str)] {
+        RESOLUTION_TYPES
+    }
+
+    pub fn lift_statuses(&self) -> &'static [ElevatorStatus] {
+        ElevatorStatus::ALL
+    }
+
+    pub fn is_breakdown(&self) -> bool {
+        matches!(
+            self.data.order.work_type,
+            WorkOrderType::Breakdown | WorkOrderType::Callback
+        ) && self.data.order.elevator_id.is_some()
+    }
+
+    pub fn labor_types(&self) -> &'static [(&'static str, &'static str)] {
+        LABOR_TYPES
+    }
+
+    pub fn part_sources(&self) -> &'static [(&'static str, &'static str)] {
+        PART_SOURCES
+    }
+
+    pub fn markdown(&self, text: &str) -> String {
+        crate::web::markdown::render(text)
+    }
+
+    pub fn is_assigned(&self, contractor: &Uuid) -> bool {
+        self.data.order.assigned_contractor_id.as_ref() == Some(contractor)
+    }
+
+    pub fn is_callback(&self) -> bool {
+        self.data.order.work_type == WorkOrderType::Callback
+    }
+
+    pub fn tasks_done(&self) -> usize {
+        self.data
+            .tasks
+            .iter()
+            .filter(|t| t.status != "pending")
+            .count()
+    }
+}
+
+pub fn hours(minutes: &i32) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
