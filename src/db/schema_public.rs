@@ -376,6 +376,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        search_document -> Nullable<Tsvector>,
     }
 }
 
