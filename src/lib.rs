@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod config;
 pub mod contractors;
 pub mod dashboard;
@@ -20,6 +21,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod people;
 pub mod routes;
+pub mod seed;
 pub mod service_requests;
 pub mod sites;
 pub mod storage;
@@ -47,6 +49,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Uploaded files.
     pub files: Arc<dyn storage::FileStore>,
+    /// Serve the benchmark-only routes (`sitesync serve --bench-routes`); never by default.
+    pub bench_routes: bool,
 }
 
 impl AppState {
@@ -57,6 +61,15 @@ impl AppState {
             db,
             config: Arc::new(config),
             files,
+            bench_routes: false,
+        }
+    }
+
+    /// The same state with the benchmark routes switched on.
+    pub fn with_bench_routes(self) -> AppState {
+        AppState {
+            bench_routes: true,
+            ..self
         }
     }
 }
@@ -102,11 +115,17 @@ pub fn app(
 > {
     let session = sessions(&state);
     let secure = state.config.secure_cookies;
+    let bench_routes = state.bench_routes;
     App::new()
         .app_data(state)
         .app_data(routes::form_config())
         .app_data(routes::query_config())
         .app_data(routes::path_config())
+        .configure(|cfg| {
+            if bench_routes {
+                bench::routes::configure(cfg);
+            }
+        })
         .configure(routes::configure)
         .default_service(aweb::to(web::pages::not_found))
         .wrap(CsrfGuard)

@@ -22,6 +22,10 @@ struct Cli {
     /// Create the demo organization and data (kept on later starts) and print the demo logins.
     #[arg(long, global = true)]
     demo: bool,
+    /// Also serve the benchmark-only routes under /bench (no sign-in; for load tests on
+    /// seeded data only, never in production).
+    #[arg(long, global = true)]
+    bench_routes: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -51,6 +55,85 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Generate bulk data for benchmarks (organizations, sites, lifts, work orders, forum,
+    /// marketplace, jobs). Adds only what is missing, so it can be run again with larger sizes.
+    Seed(SeedArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SeedSize {
+    /// A minute or two of generation: one large organization of 200 sites, 20 small ones.
+    Quick,
+    /// The sizes of the performance targets: 2,000 sites, 10,000 lifts and 1,000,000 work
+    /// orders in one organization, 1,000 small organizations, 100,000 forum posts.
+    Full,
+}
+
+#[derive(clap::Args)]
+struct SeedArgs {
+    #[arg(long, value_enum, default_value = "quick")]
+    size: SeedSize,
+    /// Large organizations (overrides the size).
+    #[arg(long)]
+    large_orgs: Option<usize>,
+    #[arg(long)]
+    large_sites: Option<usize>,
+    #[arg(long)]
+    large_lifts: Option<usize>,
+    #[arg(long)]
+    large_work_orders: Option<usize>,
+    /// Small organizations (overrides the size).
+    #[arg(long)]
+    small_orgs: Option<usize>,
+    #[arg(long)]
+    small_sites: Option<usize>,
+    #[arg(long)]
+    small_lifts: Option<usize>,
+    #[arg(long)]
+    small_work_orders: Option<usize>,
+    #[arg(long)]
+    forum_threads: Option<usize>,
+    #[arg(long)]
+    forum_posts: Option<usize>,
+    #[arg(long)]
+    listings: Option<usize>,
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Organizations created and filled at once, each on its own connection.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    parallel: u16,
+    /// The password of every seeded account (bench@bench.sitesync.test and the rest).
+    #[arg(
+        long,
+        env = "SITESYNC_SEED_PASSWORD",
+        default_value = "bench-harbour-lifts-2026"
+    )]
+    password: String,
+}
+
+impl SeedArgs {
+    fn options(&self) -> sitesync::seed::SeedOptions {
+        let base = match self.size {
+            SeedSize::Quick => sitesync::seed::SeedOptions::quick(),
+            SeedSize::Full => sitesync::seed::SeedOptions::full(),
+        };
+        sitesync::seed::SeedOptions {
+            large_organizations: self.large_orgs.unwrap_or(base.large_organizations),
+            large_sites: self.large_sites.unwrap_or(base.large_sites),
+            large_lifts: self.large_lifts.unwrap_or(base.large_lifts),
+            large_work_orders: self.large_work_orders.unwrap_or(base.large_work_orders),
+            small_organizations: self.small_orgs.unwrap_or(base.small_organizations),
+            small_sites: self.small_sites.unwrap_or(base.small_sites),
+            small_lifts: self.small_lifts.unwrap_or(base.small_lifts),
+            small_work_orders: self.small_work_orders.unwrap_or(base.small_work_orders),
+            forum_threads: self.forum_threads.unwrap_or(base.forum_threads),
+            forum_posts: self.forum_posts.unwrap_or(base.forum_posts),
+            listings: self.listings.unwrap_or(base.listings),
+            jobs: self.jobs.unwrap_or(base.jobs),
+            parallel: usize::from(self.parallel),
+            password: self.password.clone(),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -97,7 +180,7 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(config, cli.demo),
+        Command::Serve => serve(config, cli.demo, cli.bench_routes),
         Command::Migrate { jobs } => migrate(config, usize::from(jobs)),
         Command::Org {
             command:
@@ -110,6 +193,7 @@ fn main() -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify { org },
         } => verify_audit(config, &org),
+        Command::Seed(args) => seed(config, &args),
         Command::Admin { command } => match command {
             AdminCommand::Grant { email } => set_admin(config, &email, true),
             AdminCommand::Revoke { email } => set_admin(config, &email, false),
@@ -254,7 +338,37 @@ fn create_org(config: Config, slug: &str, name: &str, organization_type: &str) -
     }
 }
 
-fn serve(config: Config, with_demo: bool) -> ExitCode {
+fn seed(config: Config, args: &SeedArgs) -> ExitCode {
+    let options = args.options();
+    let database = match open(
+        &Config {
+            pool_size: options.parallel as u32 + 1,
+            ..config
+        },
+        "sitesync seed",
+    ) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let progress = sitesync::seed::Progress::new();
+    let outcome = run_migrations(&database, options.parallel).and_then(|()| {
+        sitesync::seed::run(&database.db, &options, &progress).map_err(|e| e.to_string())
+    });
+    database.close();
+    match outcome {
+        Ok(()) => {
+            println!(
+                "seeded in {:.1} s; sign in as {} with the seed password",
+                progress.elapsed().as_secs_f64(),
+                sitesync::seed::BENCH_EMAIL
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
     let database = match open(&config, "sitesync serve") {
         Ok(d) => d,
         Err(code) => return code,
@@ -279,7 +393,12 @@ fn serve(config: Config, with_demo: bool) -> ExitCode {
         }
     }
     let bind = config.bind.clone();
-    let state = web::Data::new(AppState::new(database.db.clone(), config));
+    let mut state = AppState::new(database.db.clone(), config);
+    if bench_routes {
+        tracing::warn!("serving the benchmark routes under /bench: not for production");
+        state = state.with_bench_routes();
+    }
+    let state = web::Data::new(state);
     let state_for_housekeeping = state.clone();
     let served = actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || app(state.clone()))

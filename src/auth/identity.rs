@@ -195,6 +195,11 @@ impl Viewer {
     }
 
     fn take_flashes(&self) -> Vec<Flash> {
+        // Removing a key marks the session changed, and a changed session is written back to
+        // its row at the end of the request: only remove when there is something to take.
+        if !self.session.contains_key(FLASH_KEY) {
+            return Vec::new();
+        }
         self.session
             .remove_as::<Vec<Flash>>(FLASH_KEY)
             .and_then(Result::ok)

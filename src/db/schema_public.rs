@@ -212,6 +212,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        search_document -> Nullable<Tsvector>,
     }
 }
 

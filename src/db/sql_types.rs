@@ -98,3 +98,9 @@ sql_enum_type! {
     JobStatus = "job_status",
     ApplicationStatus = "application_status",
 }
+
+/// PostgreSQL's `tsvector`: the stored search document of forum threads. Only queried in SQL,
+/// never read into Rust; the generated schema needs its name.
+#[derive(diesel::sql_types::SqlType, diesel::query_builder::QueryId, Debug, Clone, Copy)]
+#[diesel(postgres_type(oid = 3614, array_oid = 3643))]
+pub struct Tsvector;

@@ -13,9 +13,9 @@ use uuid::Uuid;
 const START: char = '\u{E000}';
 const STOP: char = '\u{E001}';
 
-/// The `forum_thread_document` call matching the search index.
-const DOCUMENT: &str = "forum_thread_document(t.title, t.fault_code, t.equipment_manufacturer, \
-                        t.equipment_model, t.search_body)";
+/// The thread's stored search document (`forum_thread_document` of its title, equipment and
+/// posts), which the search index covers.
+const DOCUMENT: &str = "t.search_document";
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchFilter {

@@ -170,11 +170,24 @@ impl TestApp {
     }
 
     pub async fn with_pool_size(pool_size: u32) -> TestApp {
+        Self::build(pool_size, false).await
+    }
+
+    /// An app serving the benchmark-only routes too (`sitesync --bench-routes`).
+    pub async fn with_bench_routes() -> TestApp {
+        Self::build(4, true).await
+    }
+
+    async fn build(pool_size: u32, bench_routes: bool) -> TestApp {
         let url = fresh_database();
         let config = test_config(&url, pool_size);
         let db =
             Db::connect(&url, PoolOptions::from_config(&config, "sitesync test")).expect("pool");
-        let state = web::Data::new(AppState::new(db.clone(), config));
+        let mut state = AppState::new(db.clone(), config);
+        if bench_routes {
+            state = state.with_bench_routes();
+        }
+        let state = web::Data::new(state);
         let server = actix_test::start(move || sitesync::app(state.clone()));
         let client = awc::Client::builder()
             .disable_redirects()

@@ -11,6 +11,7 @@ mod forum;
 mod foundation;
 mod jobs;
 mod marketplace;
+mod performance;
 mod service_requests;
 mod sites;
 mod work_orders;

@@ -1,0 +1,102 @@
+//! Handlers of the benchmark routes; `configure` is called only under `--bench-routes`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use actix_web::web::{self, ServiceConfig};
+use actix_web::HttpResponse;
+use diesel::{Connection, PgConnection};
+
+use super::queries;
+use super::views::FortunesPage;
+use crate::orgs::naming::Slug;
+use crate::orgs::{queries as orgs, tenancy};
+use crate::web::{render, AppError};
+use crate::AppState;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.app_data(web::Data::new(OrgDirectory::default()))
+        .route("/bench/baseline/{slug}", web::get().to(baseline))
+        .route("/bench/tenancy/{slug}", web::get().to(tenancy_switch));
+}
+
+/// Schema and role of each organization asked for, so that after the first request neither
+/// route spends a query on finding them (an organization page gets them from the session's
+/// memberships in the same way).
+#[derive(Default)]
+pub struct OrgDirectory {
+    known: RwLock<HashMap<String, Arc<Place>>>,
+}
+
+pub struct Place {
+    schema_name: String,
+    role_name: String,
+}
+
+impl OrgDirectory {
+    fn cached(&self, slug: &str) -> Option<Arc<Place>> {
+        self.known.read().ok()?.get(slug).cloned()
+    }
+
+    fn find(&self, conn: &mut PgConnection, slug: &str) -> Result<Arc<Place>, AppError> {
+        if let Some(place) = self.cached(slug) {
+            return Ok(place);
+        }
+        let org = orgs::find_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
+        let place = Arc::new(Place {
+            schema_name: org.schema_name,
+            role_name: org.role_name,
+        });
+        if let Ok(mut known) = self.known.write() {
+            known.insert(slug.to_string(), place.clone());
+        }
+        Ok(place)
+    }
+}
+
+/// (b) and the baseline: the schema named in the query, no transaction, no switch.
+pub async fn baseline(
+    state: web::Data<AppState>,
+    directory: web::Data<OrgDirectory>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = Slug::parse(&path).map_err(|_| AppError::NotFound)?;
+    let for_query = slug.clone();
+    let rows = state
+        .db
+        .run(move |conn| {
+            let place = directory.find(conn, for_query.as_str())?;
+            Ok::<_, AppError>(queries::first_sites_in(conn, &place.schema_name)?)
+        })
+        .await?;
+    render(&FortunesPage {
+        slug: slug.as_str().to_string(),
+        how: "schema named in the query",
+        rows,
+    })
+}
+
+/// (a): the same rows through the tenancy switch every organization page makes.
+pub async fn tenancy_switch(
+    state: web::Data<AppState>,
+    directory: web::Data<OrgDirectory>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = Slug::parse(&path).map_err(|_| AppError::NotFound)?;
+    let for_query = slug.clone();
+    let rows = state
+        .db
+        .run(move |conn| {
+            let place = directory.find(conn, for_query.as_str())?;
+            conn.transaction(|conn| {
+                tenancy::enter(conn, &place.schema_name, &place.role_name)?;
+                Ok::<_, AppError>(queries::first_sites(conn)?)
+            })
+        })
+        .await?;
+    render(&FortunesPage {
+        slug: slug.as_str().to_string(),
+        how: "through the tenancy switch",
+        rows,
+    })
+}
