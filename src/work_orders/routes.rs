@@ -1014,12 +1014,21 @@ pub struct VersionForm {
     version: String,
 }
 
-pub async fn remove_part(
+/// A cost line that can be taken off a work order: parts used or a labour entry.
+#[derive(Clone, Copy)]
+enum CostLine {
+    Part,
+    Labor,
+}
+
+/// Removes one part or labour entry of this work order and recomputes its costs.
+async fn remove_cost_line(
     scope: OrgScope,
     path: web::Path<(String, Uuid, Uuid)>,
     form: web::Form<VersionForm>,
+    line: CostLine,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id, part_id) = path.into_inner();
+    let (_, id, line_id) = path.into_inner();
     change(
         &scope,
         id,
@@ -1027,20 +1036,39 @@ pub async fn remove_part(
         DetailForms::default(),
         Permission::WorkOnAssigned,
         move |conn, ctx, order| {
-            if wo::remove_part(conn, order.id, part_id)? == 0 {
+            let (removed, event, message) = match line {
+                CostLine::Part => (
+                    wo::remove_part(conn, order.id, line_id)?,
+                    "part_removed",
+                    "Part removed.",
+                ),
+                CostLine::Labor => (
+                    wo::remove_labor(conn, order.id, line_id)?,
+                    "labor_removed",
+                    "Labour entry removed.",
+                ),
+            };
+            if removed == 0 {
                 return Err(AppError::NotFound);
             }
             wo::recompute_costs(conn, order.id)?;
             audit::record(
                 conn,
                 &ctx.actor,
-                AuditEvent::new("part_removed", "work_order", order.id)
-                    .data(json!({ "part_id": part_id })),
+                AuditEvent::new(event, "work_order", order.id).data(json!({ "line_id": line_id })),
             )?;
-            Ok(Outcome::Saved("Part removed.".into()))
+            Ok(Outcome::Saved(message.into()))
         },
     )
     .await
+}
+
+pub async fn remove_part(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid, Uuid)>,
+    form: web::Form<VersionForm>,
+) -> Result<HttpResponse, AppError> {
+    remove_cost_line(scope, path, form, CostLine::Part).await
 }
 
 pub async fn add_labor(
@@ -1084,28 +1112,7 @@ pub async fn remove_labor(
     path: web::Path<(String, Uuid, Uuid)>,
     form: web::Form<VersionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id, labor_id) = path.into_inner();
-    change(
-        &scope,
-        id,
-        &form.version,
-        DetailForms::default(),
-        Permission::WorkOnAssigned,
-        move |conn, ctx, order| {
-            if wo::remove_labor(conn, order.id, labor_id)? == 0 {
-                return Err(AppError::NotFound);
-            }
-            wo::recompute_costs(conn, order.id)?;
-            audit::record(
-                conn,
-                &ctx.actor,
-                AuditEvent::new("labor_removed", "work_order", order.id)
-                    .data(json!({ "labor_id": labor_id })),
-            )?;
-            Ok(Outcome::Saved("Labour entry removed.".into()))
-        },
-    )
-    .await
+    remove_cost_line(scope, path, form, CostLine::Labor).await
 }
 
 pub async fn set_followup(
