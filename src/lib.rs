@@ -84,7 +84,11 @@ fn sessions(state: &AppState) -> SessionMiddleware<PgSessionStore> {
         "sitesync"
     };
     SessionMiddleware::builder(
-        PgSessionStore::new(state.db.clone(), config.session_lifetime),
+        PgSessionStore::new(
+            state.db.clone(),
+            config.session_lifetime,
+            config.session_idle,
+        ),
         Key::derive_from(&config.secret_key.0),
     )
     .cookie_name(name.into())

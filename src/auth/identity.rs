@@ -7,12 +7,15 @@ use std::sync::Arc;
 
 use actix_session::{Session, SessionExt};
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
+use diesel::RunQueryDsl;
 use rand::distributions::{Alphanumeric, DistString};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::accounts::Account;
+use super::roles::Role;
 use super::session_store::{ACCOUNT_KEY, GENERATION_KEY};
-use crate::members::queries::{self as memberships, MembershipSummary};
+use crate::members::queries::MembershipSummary;
 use crate::web::layout::{AccountNav, Flash, Layout, OrgNav};
 use crate::web::request_meta::RequestMeta;
 use crate::web::AppError;
@@ -66,10 +69,11 @@ impl FromRequest for Viewer {
             let generation = session.get::<i32>(GENERATION_KEY).ok().flatten();
             let account = match (account_id, generation) {
                 (Some(id), Some(generation)) => {
-                    let loaded = state
-                        .db
-                        .run(move |conn| load_signed_in(conn, id, generation))
-                        .await?;
+                    let record = match preloaded(&session) {
+                        Ok(record) => record,
+                        Err(()) => state.db.run(move |conn| load_signed_in(conn, id)).await?,
+                    };
+                    let loaded = record.and_then(|r| r.into_signed_in(id, generation));
                     if loaded.is_none() {
                         // Suspended, deleted, or signed in before a password change.
                         session.purge();
@@ -94,25 +98,107 @@ impl FromRequest for Viewer {
     }
 }
 
+/// Where the session store puts the account it loaded with the session row (see
+/// [`signed_in_json`]); never written back to the row.
+pub const SIGNED_IN_KEY: &str = "_signed_in";
+
+/// An SQL expression giving the active account `account` (an SQL expression for its id) with
+/// its memberships as one JSON object, or NULL. PostgreSQL builds it so that knowing who is
+/// asking costs no round trip of its own: the session store selects it with the session row.
+pub fn signed_in_json(account: &str) -> String {
+    format!(
+        "(SELECT json_build_object(\
+           'id', a.id, 'email', a.email, 'display_name', a.display_name, \
+           'timezone', a.timezone, 'is_platform_admin', a.is_platform_admin, \
+           'session_generation', a.session_generation, \
+           'memberships', coalesce((SELECT json_agg(json_build_object(\
+               'organization_id', o.id, 'slug', o.slug, 'name', o.name, 'role', m.role, \
+               'schema_name', o.schema_name, 'role_name', o.role_name, \
+               'suspended', o.suspended_at IS NOT NULL, 'tenant_id', m.tenant_id) \
+             ORDER BY o.name) \
+             FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+             WHERE m.account_id = a.id AND o.deleted_at IS NULL), '[]'::json)) \
+         FROM accounts a WHERE a.id = {account} AND a.is_active)"
+    )
+}
+
+#[derive(Deserialize)]
+struct SignedInRecord {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    timezone: String,
+    is_platform_admin: bool,
+    session_generation: i32,
+    memberships: Vec<MembershipRecord>,
+}
+
+#[derive(Deserialize)]
+struct MembershipRecord {
+    organization_id: Uuid,
+    slug: String,
+    name: String,
+    role: String,
+    schema_name: String,
+    role_name: String,
+    suspended: bool,
+    tenant_id: Option<Uuid>,
+}
+
+impl SignedInRecord {
+    /// The account, if it is the one the session names and the session is of its current
+    /// generation (a password change or suspension ends older sessions).
+    fn into_signed_in(self, id: Uuid, generation: i32) -> Option<SignedIn> {
+        if self.id != id || self.session_generation != generation {
+            return None;
+        }
+        let memberships = self
+            .memberships
+            .into_iter()
+            .filter_map(|m| {
+                Some(MembershipSummary {
+                    role: Role::parse(&m.role)?,
+                    organization_id: m.organization_id,
+                    slug: m.slug,
+                    name: m.name,
+                    schema_name: m.schema_name,
+                    role_name: m.role_name,
+                    suspended: m.suspended,
+                    tenant_id: m.tenant_id,
+                })
+            })
+            .collect();
+        Some(SignedIn {
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            timezone: self.timezone,
+            is_platform_admin: self.is_platform_admin,
+            memberships,
+        })
+    }
+}
+
+/// The account as the session store loaded it; `None` inside when there is no active account.
+/// `Err` when the store did not load it (the session was started during this request).
+fn preloaded(session: &Session) -> Result<Option<SignedInRecord>, ()> {
+    match session.get::<Option<SignedInRecord>>(SIGNED_IN_KEY) {
+        Ok(Some(record)) => Ok(record),
+        _ => Err(()),
+    }
+}
+
 fn load_signed_in(
     conn: &mut diesel::PgConnection,
     id: Uuid,
-    generation: i32,
-) -> Result<Option<SignedIn>, AppError> {
-    let account = match super::accounts::find(conn, id) {
-        Ok(a) if a.is_active && a.session_generation == generation => a,
-        Ok(_) | Err(diesel::result::Error::NotFound) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    let memberships = memberships::for_account(conn, account.id)?;
-    Ok(Some(SignedIn {
-        id: account.id,
-        email: account.email,
-        display_name: account.display_name,
-        timezone: account.timezone,
-        is_platform_admin: account.is_platform_admin,
-        memberships,
-    }))
+) -> Result<Option<SignedInRecord>, AppError> {
+    let row: crate::db::TextRow = diesel::sql_query(format!(
+        "SELECT coalesce({}::text, 'null') AS value",
+        signed_in_json("$1")
+    ))
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .get_result(conn)?;
+    serde_json::from_str(&row.value).map_err(AppError::internal)
 }
 
 impl Viewer {

@@ -13,6 +13,7 @@ use rand::distributions::{Alphanumeric, DistString};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::identity::{signed_in_json, SIGNED_IN_KEY};
 use crate::db::schema_public::sessions;
 use crate::db::{Db, Unavailable};
 
@@ -34,14 +35,18 @@ enum StoreError {
 #[derive(Clone)]
 pub struct PgSessionStore {
     db: Db,
+    /// Absolute: a session ends this long after sign-in, however busy.
     lifetime: Duration,
+    /// Idle: a session ends this long after its last request.
+    idle: Duration,
 }
 
 impl PgSessionStore {
-    pub fn new(db: Db, lifetime: std::time::Duration) -> PgSessionStore {
+    pub fn new(db: Db, lifetime: std::time::Duration, idle: std::time::Duration) -> PgSessionStore {
         PgSessionStore {
             db,
             lifetime: Duration::from_std(lifetime).unwrap_or(Duration::days(14)),
+            idle: Duration::from_std(idle).unwrap_or(Duration::hours(8)),
         }
     }
 }
@@ -60,19 +65,43 @@ fn expiry(ttl: &CookieDuration) -> DateTime<Utc> {
     Utc::now() + Duration::seconds(ttl.whole_seconds())
 }
 
-fn load(conn: &mut PgConnection, hash: &[u8]) -> Result<Option<State>, StoreError> {
+#[derive(QueryableByName)]
+struct LoadedRow {
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    state: serde_json::Value,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    signed_in: String,
+}
+
+/// One round trip per request: the live session row, its idle expiry pushed forward (written
+/// at most once a minute per session), and the signed-in account with its memberships, which
+/// is handed to `Viewer` under [`SIGNED_IN_KEY`] and never stored.
+fn load(conn: &mut PgConnection, hash: &[u8], idle: Duration) -> Result<Option<State>, StoreError> {
     let now = Utc::now();
-    let state: Option<serde_json::Value> = sessions::table
-        .filter(sessions::key_hash.eq(hash))
-        .filter(sessions::expires_at.gt(now))
-        .filter(sessions::absolute_expires_at.gt(now))
-        .select(sessions::state)
-        .first(conn)
-        .optional()?;
-    Ok(match state {
-        Some(value) => Some(serde_json::from_value(value)?),
-        None => None,
-    })
+    let row: Option<LoadedRow> = diesel::sql_query(format!(
+        "WITH live AS (SELECT key_hash, state, account_id, expires_at FROM sessions \
+                       WHERE key_hash = $1 AND expires_at > $2 AND absolute_expires_at > $2), \
+              extended AS (UPDATE sessions SET expires_at = $3 FROM live \
+                           WHERE sessions.key_hash = live.key_hash \
+                             AND live.expires_at < $3 - interval '60 seconds') \
+         SELECT live.state, coalesce({}::text, 'null') AS signed_in FROM live",
+        signed_in_json("live.account_id")
+    ))
+    .bind::<diesel::sql_types::Bytea, _>(hash)
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
+    .bind::<diesel::sql_types::Timestamptz, _>(now + idle)
+    .get_result(conn)
+    .optional()?;
+    let Some(row) = row else { return Ok(None) };
+    let mut state: State = serde_json::from_value(row.state)?;
+    state.insert(SIGNED_IN_KEY.to_string(), row.signed_in);
+    Ok(Some(state))
+}
+
+/// What is written back: the session's own keys, without what [`load`] added.
+fn stored(mut state: State) -> State {
+    state.remove(SIGNED_IN_KEY);
+    state
 }
 
 fn insert(
@@ -105,8 +134,9 @@ impl SessionStore for PgSessionStore {
     ) -> impl Future<Output = Result<Option<State>, LoadError>> {
         let db = self.db.clone();
         let hash = key_hash(session_key.as_ref());
+        let idle = self.idle;
         async move {
-            db.run(move |conn| load(conn, &hash))
+            db.run(move |conn| load(conn, &hash, idle))
                 .await
                 .map_err(|e| LoadError::Other(e.into()))
         }
@@ -120,6 +150,7 @@ impl SessionStore for PgSessionStore {
         let db = self.db.clone();
         let expires_at = expiry(ttl);
         let lifetime = self.lifetime;
+        let session_state = stored(session_state);
         async move {
             let key = db
                 .run(move |conn| insert(conn, &session_state, expires_at, lifetime))
@@ -138,6 +169,7 @@ impl SessionStore for PgSessionStore {
         let db = self.db.clone();
         let expires_at = expiry(ttl);
         let lifetime = self.lifetime;
+        let session_state = stored(session_state);
         async move {
             let hash = key_hash(session_key.as_ref());
             let replaced = db
@@ -168,29 +200,13 @@ impl SessionStore for PgSessionStore {
         }
     }
 
+    /// [`load`] already pushed the idle expiry forward in the same statement.
     fn update_ttl(
         &self,
-        session_key: &SessionKey,
-        ttl: &CookieDuration,
+        _session_key: &SessionKey,
+        _ttl: &CookieDuration,
     ) -> impl Future<Output = Result<(), anyhow::Error>> {
-        let db = self.db.clone();
-        let hash = key_hash(session_key.as_ref());
-        let expires_at = expiry(ttl);
-        async move {
-            // Written at most once a minute per session, not on every request.
-            db.run(move |conn| -> Result<(), StoreError> {
-                diesel::update(
-                    sessions::table
-                        .filter(sessions::key_hash.eq(&hash))
-                        .filter(sessions::expires_at.lt(expires_at - Duration::seconds(60))),
-                )
-                .set(sessions::expires_at.eq(expires_at))
-                .execute(conn)?;
-                Ok(())
-            })
-            .await
-            .map_err(anyhow::Error::from)
-        }
+        std::future::ready(Ok(()))
     }
 
     fn delete(&self, session_key: &SessionKey) -> impl Future<Output = Result<(), anyhow::Error>> {

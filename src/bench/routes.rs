@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use actix_web::web::{self, ServiceConfig};
 use actix_web::HttpResponse;
-use diesel::{Connection, PgConnection};
+use diesel::PgConnection;
 
 use super::queries;
 use super::views::FortunesPage;
@@ -88,8 +88,7 @@ pub async fn tenancy_switch(
         .db
         .run(move |conn| {
             let place = directory.find(conn, for_query.as_str())?;
-            conn.transaction(|conn| {
-                tenancy::enter(conn, &place.schema_name, &place.role_name)?;
+            tenancy::transaction(conn, &place.schema_name, &place.role_name, |conn| {
                 Ok::<_, AppError>(queries::first_sites(conn)?)
             })
         })

@@ -85,6 +85,10 @@ impl Db {
             .max_size(options.size)
             .min_idle(Some(0))
             .connection_timeout(options.timeout)
+            // No `SELECT 1` before every checkout: that is a round trip per request. A
+            // connection the server dropped fails its next query and is then discarded
+            // (`is_broken`), and `max_lifetime` / `idle_timeout` retire the rest.
+            .test_on_check_out(false)
             .max_lifetime(Some(options.max_lifetime))
             .idle_timeout(Some(options.idle_timeout))
             .connection_customizer(Box::new(SessionSettings {

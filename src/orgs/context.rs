@@ -9,7 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
-use diesel::{Connection, PgConnection};
+use diesel::PgConnection;
 use uuid::Uuid;
 
 use super::naming::Slug;
@@ -131,8 +131,7 @@ impl OrgScope {
         let ctx = self.ctx.clone();
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
-                    tenancy::enter(conn, &ctx.org.schema_name, &ctx.org.role_name)?;
+                tenancy::transaction(conn, &ctx.org.schema_name, &ctx.org.role_name, |conn| {
                     work(conn, &ctx)
                 })
             })

@@ -124,6 +124,51 @@ async fn session_is_renewed_at_sign_in_and_ended_at_sign_out() {
     );
 }
 
+/// The account and memberships come with the session row in one query; what a page sees is
+/// never older than its request, and none of it is written into the session row.
+#[actix_web::test]
+async fn each_request_sees_the_current_account_and_stores_none_of_it() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    app.create_org("bravo", "Bravo Buildings");
+    let id = app.create_account("ann@example.com");
+    app.add_member("acme", id, Role::Manager);
+    let browser = Browser::new(&app);
+    browser.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(browser.get("/o/acme").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/o/bravo").await.status, StatusCode::NOT_FOUND);
+
+    // Joined to bravo and removed from acme between two requests: the next one knows.
+    app.add_member("bravo", id, Role::ReadOnly);
+    app.execute(&format!(
+        "DELETE FROM memberships m USING organizations o \
+         WHERE m.organization_id = o.id AND o.slug = 'acme' AND m.account_id = '{id}'"
+    ));
+    assert_eq!(browser.get("/o/bravo").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/o/acme").await.status, StatusCode::NOT_FOUND);
+
+    // The session row holds the session's own keys only, however many requests it served.
+    assert_eq!(
+        app.count(&format!(
+            "SELECT 1 FROM sessions WHERE account_id = '{id}' \
+             AND (state ? '_signed_in' OR state::text ILIKE '%ann@example.com%')"
+        )),
+        0
+    );
+    // A request pushes the idle expiry forward (in the same statement that loads the session).
+    app.execute(&format!(
+        "UPDATE sessions SET expires_at = now() + interval '5 minutes' WHERE account_id = '{id}'"
+    ));
+    assert_eq!(browser.get("/o/bravo").await.status, StatusCode::OK);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT 1 FROM sessions WHERE account_id = '{id}' \
+             AND expires_at > now() + interval '1 hour'"
+        )),
+        1
+    );
+}
+
 #[actix_web::test]
 async fn a_password_change_ends_the_other_sessions() {
     let app = TestApp::new().await;

@@ -79,6 +79,25 @@ async fn a_pooled_connection_carries_nothing_into_the_next_request() {
     );
 }
 
+/// `BEGIN` and the settings travel in one batch; when the settings fail (a role that no longer
+/// exists), no transaction is left open on the pooled connection.
+#[actix_web::test]
+async fn a_failed_switch_leaves_the_connection_clean() {
+    let app = TestApp::with_pool_size(1).await;
+    let org = app.create_org("acme", "Acme Lifts");
+    let mut conn = app.conn();
+    let outcome = tenancy::transaction(&mut conn, "org_acme", "org_no_such_role", |_| {
+        Ok::<_, tenancy::TenancyError>(())
+    });
+    assert!(outcome.is_err(), "an unknown role must fail the switch");
+    // Left inside the aborted transaction, every query would fail until a ROLLBACK.
+    assert_eq!(text(&mut conn, "SELECT 'usable' AS value"), "usable");
+    let switched = tenancy::transaction(&mut conn, "org_acme", &org.role_name, |conn| {
+        Ok::<_, tenancy::TenancyError>(text(conn, "SELECT current_user::text AS value"))
+    });
+    assert_eq!(switched.expect("the real role works"), org.role_name);
+}
+
 #[actix_web::test]
 async fn another_orgs_schema_is_refused_by_the_database() {
     let app = TestApp::new().await;

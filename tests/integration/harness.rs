@@ -248,6 +248,14 @@ impl TestApp {
     pub fn count(&self, sql: &str) -> i64 {
         count(&mut self.conn(), sql)
     }
+
+    /// Runs SQL as the test's superuser, to change what the app will find next.
+    pub fn execute(&self, sql: &str) {
+        use diesel::connection::SimpleConnection;
+        self.conn()
+            .batch_execute(sql)
+            .unwrap_or_else(|e| panic!("{e}: {sql}"));
+    }
 }
 
 #[derive(QueryableByName)]
