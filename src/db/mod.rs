@@ -15,8 +15,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
+use diesel::pg::Pg;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::PgConnection;
+use diesel::{QueryResult, RunQueryDsl};
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
@@ -143,6 +146,40 @@ pub fn contains_pattern(text: &str) -> String {
         .replace('_', "\\_");
     format!("%{escaped}%")
 }
+
+/// `(q1) UNION ALL (q2) UNION ALL …` over any number of queries of one shape (Diesel's own
+/// `union_all` nests a new type per arm): several ordered, limited reads in one round trip.
+pub struct UnionAll<Q>(pub Vec<Q>);
+
+impl<Q: QueryFragment<Pg>> QueryFragment<Pg> for UnionAll<Q> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        if self.0.is_empty() {
+            // No arms: a query of no rows, so callers need not special-case it.
+            out.push_sql("SELECT NULL WHERE false");
+            return Ok(());
+        }
+        for (i, arm) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" UNION ALL ");
+            }
+            out.push_sql("(");
+            arm.walk_ast(out.reborrow())?;
+            out.push_sql(")");
+        }
+        Ok(())
+    }
+}
+
+impl<Q: Query> Query for UnionAll<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q> QueryId for UnionAll<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, Conn> RunQueryDsl<Conn> for UnionAll<Q> {}
 
 /// One text column of a raw query, named `value`.
 #[derive(diesel::QueryableByName)]

@@ -14,6 +14,7 @@ use crate::db::schema_org::{
     contractors, elevators, sites, work_order_comments, work_order_counters, work_order_labor,
     work_order_parts, work_order_tasks, work_orders,
 };
+use crate::db::UnionAll;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = work_orders)]
@@ -267,33 +268,75 @@ pub const BOARD_COLUMNS: [WorkOrderStatus; 5] = [
 /// How many cards a column shows; its count says how many there are in all.
 pub const COLUMN_LIMIT: i64 = 50;
 
-/// One board column: its cards (entrapments first, then by priority and due time) and count.
-pub fn column(
-    conn: &mut PgConnection,
-    query: &WorkOrderQuery,
+/// The work orders of one board column that match the filters.
+fn in_column<'a>(
+    query: &'a WorkOrderQuery,
     status: WorkOrderStatus,
     now: DateTime<Utc>,
-) -> QueryResult<(Vec<Card>, i64)> {
-    let scoped = || {
-        let q = filtered(query, now).filter(work_orders::status.eq(status));
-        if status == WorkOrderStatus::Completed {
-            q.filter(work_orders::completed_at.ge(now - Duration::days(14)))
-        } else {
-            q
-        }
-    };
-    let count = scoped().count().get_result(conn)?;
-    let cards = scoped()
-        .order((
-            work_orders::entrapment.desc(),
-            work_orders::priority.asc(),
-            work_orders::due_date.asc().nulls_last(),
-            work_orders::id,
+) -> Boxed<'a> {
+    let q = filtered(query, now).filter(work_orders::status.eq(status));
+    if status == WorkOrderStatus::Completed {
+        q.filter(work_orders::completed_at.ge(now - Duration::days(14)))
+    } else {
+        q
+    }
+}
+
+/// The order of cards in a column: entrapments first, then by priority and due time.
+fn card_order(card: &Card) -> impl Ord + '_ {
+    (
+        !card.entrapment,
+        card.priority,
+        card.due_date.is_none(),
+        card.due_date,
+        card.id,
+    )
+}
+
+/// Board columns: the first [`COLUMN_LIMIT`] cards of each and how many there are in all, in
+/// two round trips whatever the number of columns. Each column is its own arm of a
+/// `UNION ALL`, so each still reads its own index range.
+pub fn columns(
+    conn: &mut PgConnection,
+    query: &WorkOrderQuery,
+    statuses: &[WorkOrderStatus],
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<(WorkOrderStatus, Vec<Card>, i64)>> {
+    let arms = statuses.iter().map(|&status| {
+        in_column(query, status, now)
+            .order((
+                work_orders::entrapment.desc(),
+                work_orders::priority.asc(),
+                work_orders::due_date.asc().nulls_last(),
+                work_orders::id,
+            ))
+            .limit(COLUMN_LIMIT)
+            .select(card_columns())
+    });
+    let count_arms = statuses.iter().map(|&status| {
+        in_column(query, status, now).select((
+            status.into_sql::<crate::db::sql_types::WorkOrderStatus>(),
+            diesel::dsl::count_star(),
         ))
-        .limit(COLUMN_LIMIT)
-        .select(card_columns())
-        .load(conn)?;
-    Ok((cards, count))
+    });
+    let mut cards: Vec<Card> = UnionAll(arms.collect()).load(conn)?;
+    let counts: Vec<(WorkOrderStatus, i64)> = UnionAll(count_arms.collect()).load(conn)?;
+    cards.sort_by(|a, b| card_order(a).cmp(&card_order(b)));
+    Ok(statuses
+        .iter()
+        .map(|&status| {
+            let count = counts
+                .iter()
+                .find(|(s, _)| *s == status)
+                .map_or(0, |(_, n)| *n);
+            let column = cards
+                .iter()
+                .filter(|c| c.status == status)
+                .cloned()
+                .collect();
+            (status, column, count)
+        })
+        .collect())
 }
 
 /// One card by id (after a move), or `None` if it no longer matches.

@@ -78,11 +78,7 @@ fn site_tz(conn: &mut PgConnection, site_id: Uuid) -> QueryResult<chrono_tz::Tz>
 
 fn load_board(conn: &mut PgConnection, query: &WorkOrderQuery) -> Result<BoardColumns, AppError> {
     let now = Utc::now();
-    let mut columns = Vec::new();
-    for status in wo::BOARD_COLUMNS {
-        let (cards, count) = wo::column(conn, query, status, now)?;
-        columns.push((status, cards, count));
-    }
+    let columns = wo::columns(conn, query, &wo::BOARD_COLUMNS, now)?;
     Ok(BoardColumns { columns, now })
 }
 
@@ -808,13 +804,11 @@ async fn board_move(scope: OrgScope, id: Uuid, form: MoveForm) -> Result<HttpRes
             let columns = scope
                 .run(Permission::View, move |conn, _| {
                     let now = Utc::now();
-                    let mut columns = Vec::new();
-                    for status in [from, to] {
-                        if wo::BOARD_COLUMNS.contains(&status) {
-                            let (cards, count) = wo::column(conn, &query, status, now)?;
-                            columns.push((status, cards, count));
-                        }
-                    }
+                    let statuses: Vec<_> = [from, to]
+                        .into_iter()
+                        .filter(|s| wo::BOARD_COLUMNS.contains(s))
+                        .collect();
+                    let columns = wo::columns(conn, &query, &statuses, now)?;
                     Ok(BoardColumns { columns, now })
                 })
                 .await?;
