@@ -51,6 +51,8 @@ pub struct AppState {
     pub files: Arc<dyn storage::FileStore>,
     /// Serve the benchmark-only routes (`sitesync serve --bench-routes`); never by default.
     pub bench_routes: bool,
+    /// Filter choices kept for a short while (see `web::choices`).
+    pub choices: Arc<web::choices::ChoiceCache>,
 }
 
 impl AppState {
@@ -62,7 +64,13 @@ impl AppState {
             config: Arc::new(config),
             files,
             bench_routes: false,
+            choices: Arc::default(),
         }
+    }
+
+    /// The platform's filter choices (marketplace and jobs), kept for a short while.
+    pub fn platform_choices(&self) -> web::choices::Choices {
+        web::choices::Choices::new(self.choices.clone(), web::choices::PLATFORM)
     }
 
     /// The same state with the benchmark routes switched on.

@@ -52,7 +52,7 @@ pub async fn list(
     let (rows, pagination, site_options, manufacturers) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, _| {
+            .run(Permission::View, move |conn, ctx| {
                 let total = queries::count(conn, &query, today)?;
                 let pagination =
                     Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
@@ -61,7 +61,11 @@ pub async fn list(
                 let (site_options, manufacturers) = if fragment {
                     (Vec::new(), Vec::new())
                 } else {
-                    (sites::options(conn)?, queries::manufacturers(conn)?)
+                    (
+                        ctx.choices.get("sites", || sites::options(conn))?,
+                        ctx.choices
+                            .get("lift makes", || queries::manufacturers(conn))?,
+                    )
                 };
                 Ok((rows, pagination, site_options, manufacturers))
             })

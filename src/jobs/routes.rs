@@ -79,6 +79,7 @@ pub async fn browse(
     let audience = Audience::of(viewer.signed_in());
     let page = query.page;
     let fragment = htmx.is_fragment();
+    let choices = state.platform_choices();
     let (total, cards, pagination_page, manufacturers) = state
         .db
         .run(move |conn| -> Result<_, AppError> {
@@ -91,7 +92,7 @@ pub async fn browse(
             let manufacturers = if fragment {
                 Vec::new()
             } else {
-                queries::manufacturers_in_demand(conn)?
+                choices.get("job makes", || queries::manufacturers_in_demand(conn))?
             };
             Ok((
                 total,
@@ -257,6 +258,7 @@ pub async fn create(
             )?)
         })
         .await?;
+    state.platform_choices().forget();
     viewer.flash(
         "success",
         if publish {
@@ -320,6 +322,7 @@ pub async fn update(
             }
         })
         .await?;
+    state.platform_choices().forget();
     match saved {
         Ok(job) => {
             viewer.flash("success", "The job is saved.");
@@ -371,6 +374,7 @@ pub async fn change_status(
             Ok(())
         })
         .await?;
+    state.platform_choices().forget();
     viewer.flash(
         "success",
         match target {

@@ -109,6 +109,7 @@ pub async fn browse(
     let (filter, problems) = query.filter();
     let page = query.page;
     let keep = query.clone();
+    let choices = state.platform_choices();
     let (cards, pagination, manufacturers) = state
         .db
         .run(move |conn| -> Result<_, AppError> {
@@ -118,7 +119,7 @@ pub async fn browse(
             let manufacturers = if htmx.is_fragment() {
                 Vec::new()
             } else {
-                queries::manufacturers(conn)?
+                choices.get("marketplace makes", || queries::manufacturers(conn))?
             };
             Ok((cards, pagination, manufacturers))
         })
@@ -321,6 +322,7 @@ pub async fn create(
                 queries::insert_listing(conn, org_id, account_id, &input)
             })
             .await?;
+            state.platform_choices().forget();
             viewer.flash(
                 "success",
                 "Your part is listed. Add photos below: listings with photos sell faster.",
@@ -427,6 +429,7 @@ pub async fn update(
                 queries::update_listing(conn, listing_id, &input)
             })
             .await?;
+            state.platform_choices().forget();
             if !updated {
                 return Err(AppError::Conflict(
                     "This listing was sold or withdrawn, so it can no longer be edited.".into(),

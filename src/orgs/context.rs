@@ -18,6 +18,7 @@ use crate::auth::identity::Viewer;
 use crate::auth::roles::{Permission, Role};
 use crate::db::Db;
 use crate::members::queries::MembershipSummary;
+use crate::web::choices::Choices;
 use crate::web::request_meta::RequestMeta;
 use crate::web::{AppError, Layout};
 use crate::AppState;
@@ -37,6 +38,8 @@ pub struct OrgCtx {
     pub org: MembershipSummary,
     pub role: Role,
     pub actor: Actor,
+    /// This organization's filter choices, kept for a short while.
+    pub choices: Choices,
 }
 
 pub struct OrgScope {
@@ -64,12 +67,13 @@ impl FromRequest for OrgScope {
             if membership.suspended {
                 return Err(AppError::Suspended);
             }
-            let db = req
+            let state = req
                 .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| AppError::internal("application state missing"))?
-                .db
-                .clone();
+                .ok_or_else(|| AppError::internal("application state missing"))?;
+            let db = state.db.clone();
+            let choices = Choices::new(state.choices.clone(), &membership.schema_name);
             let ctx = OrgCtx {
+                choices,
                 role: membership.role,
                 org: membership,
                 actor: Actor {
@@ -129,12 +133,18 @@ impl OrgScope {
     {
         self.require(permission)?;
         let ctx = self.ctx.clone();
-        self.db
+        let outcome = self
+            .db
             .run(move |conn| {
                 tenancy::transaction(conn, &ctx.org.schema_name, &ctx.org.role_name, |conn| {
                     work(conn, &ctx)
                 })
             })
-            .await
+            .await;
+        if permission != Permission::View {
+            // It may have changed a site, a lift or a contractor that a filter offers.
+            self.ctx.choices.forget();
+        }
+        outcome
     }
 }

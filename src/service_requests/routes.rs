@@ -23,6 +23,7 @@ use crate::notifications::{notify, NewNotification};
 use crate::orgs::context::{Actor, OrgCtx};
 use crate::orgs::queries::Organization;
 use crate::orgs::{tenancy, OrgScope};
+use crate::web::choices::Choices;
 use crate::web::forms::FieldErrors;
 use crate::web::pagination::Pagination;
 use crate::web::{render, render_status, AppError};
@@ -59,6 +60,8 @@ fn public_ctx(org: &Organization, meta: crate::web::request_meta::RequestMeta) -
             display_name: "Public report form".into(),
             meta,
         },
+        // A report changes no filter choice (sites, lifts, contractors), and shows none.
+        choices: Choices::new(Default::default(), &org.schema_name),
     }
 }
 

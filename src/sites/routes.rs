@@ -47,12 +47,14 @@ pub async fn list(
     let (rows, pagination, states, cities) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, _| {
+            .run(Permission::View, move |conn, ctx| {
                 let total = queries::count(conn, &query, today)?;
                 let pagination =
                     Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
                 let rows = queries::page(conn, &query, today, pagination.offset(), PER_PAGE)?;
-                let (states, cities) = queries::states_and_cities(conn)?;
+                let (states, cities) = ctx.choices.get("site states and cities", || {
+                    queries::states_and_cities(conn)
+                })?;
                 Ok((rows, pagination, states, cities))
             })
             .await?

@@ -1,6 +1,7 @@
 //! Shared web parts: errors as pages, the page frame, static assets, middleware, htmx helpers.
 
 pub mod assets;
+pub mod choices;
 pub mod errors;
 pub mod forms;
 pub mod htmx;

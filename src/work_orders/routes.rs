@@ -92,12 +92,12 @@ pub async fn board(
     let (columns, filters) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, _| {
+            .run(Permission::View, move |conn, ctx| {
                 let columns = load_board(conn, &query)?;
                 let filters = if fragment {
                     None
                 } else {
-                    Some(views::Filters::load(conn)?)
+                    Some(views::Filters::load(conn, &ctx.choices)?)
                 };
                 Ok((columns, filters))
             })
@@ -135,7 +135,7 @@ pub async fn list(
     let (rows, pagination, filters) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, _| {
+            .run(Permission::View, move |conn, ctx| {
                 let now = Utc::now();
                 let total = wo::count(conn, &query, now)?;
                 let pagination =
@@ -144,7 +144,7 @@ pub async fn list(
                 let filters = if fragment {
                     None
                 } else {
-                    Some(views::Filters::load(conn)?)
+                    Some(views::Filters::load(conn, &ctx.choices)?)
                 };
                 Ok((rows, pagination, filters))
             })

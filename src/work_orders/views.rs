@@ -14,6 +14,7 @@ use crate::contractors::queries::Contractor;
 use crate::elevators::queries::Elevator;
 use crate::elevators::status::ElevatorStatus;
 use crate::sites::queries::Site;
+use crate::web::choices::Choices;
 use crate::web::forms::FieldErrors;
 use crate::web::pagination::Pagination;
 use crate::web::Layout;
@@ -26,10 +27,11 @@ pub struct Filters {
 }
 
 impl Filters {
-    pub fn load(conn: &mut PgConnection) -> diesel::QueryResult<Filters> {
+    pub fn load(conn: &mut PgConnection, choices: &Choices) -> diesel::QueryResult<Filters> {
         Ok(Filters {
-            sites: crate::sites::queries::options(conn)?,
-            contractors: crate::contractors::queries::options(conn)?,
+            sites: choices.get("sites", || crate::sites::queries::options(conn))?,
+            contractors: choices
+                .get("contractors", || crate::contractors::queries::options(conn))?,
         })
     }
 

@@ -685,3 +685,68 @@ async fn csv_export_neutralizes_formulas() {
         assert!(!line.starts_with(['=', '+', '-', '@']), "{line}");
     }
 }
+
+/// Filter choices are kept for a short while per organization: never another
+/// organization's, and a change made meanwhile shows on the next page.
+#[actix_web::test]
+async fn filter_choices_are_per_organization_and_follow_changes() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    app.create_org("bravo", "Bravo Buildings");
+    let m = app.member("acme", Role::Manager).await;
+    let other = app.member("bravo", Role::Manager).await;
+    m.get("/o/acme/sites/new").await;
+    other.get("/o/bravo/sites/new").await;
+    let harbour = add_site(&m, "acme", &[("name", "Harbour Tower"), ("city", "Sydney")]).await;
+    add_lift(
+        &m,
+        "acme",
+        &harbour,
+        &[("unit_number", "L1"), ("manufacturer", "Kone")],
+    )
+    .await;
+    add_site(
+        &other,
+        "bravo",
+        &[("name", "Bravo Secret Plaza"), ("city", "Darwin")],
+    )
+    .await;
+
+    for path in ["/o/acme/elevators", "/o/acme/work-orders", "/o/acme/sites"] {
+        let page = m.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains("Bravo Secret Plaza"), "{path}");
+        assert!(!page.body.contains("Darwin"), "{path}");
+    }
+    let lifts = m.get("/o/acme/elevators").await.body;
+    assert!(lifts.contains(">Harbour Tower<") && lifts.contains(">Kone<"));
+    let other_page = other.get("/o/bravo/elevators").await.body;
+    assert!(other_page.contains("Bravo Secret Plaza") && !other_page.contains("Harbour Tower"));
+
+    // A new site, a new make and a new city show at once on the next page.
+    let quay = add_site(
+        &m,
+        "acme",
+        &[("name", "Quay Centre"), ("city", "Newcastle")],
+    )
+    .await;
+    add_lift(
+        &m,
+        "acme",
+        &quay,
+        &[("unit_number", "Q1"), ("manufacturer", "Schindler")],
+    )
+    .await;
+    let lifts = m.get("/o/acme/elevators").await.body;
+    assert!(
+        lifts.contains(">Quay Centre<"),
+        "new site offered in the lift filter"
+    );
+    assert!(lifts.contains(">Schindler<"), "new make offered");
+    assert!(m
+        .get("/o/acme/work-orders")
+        .await
+        .body
+        .contains(">Quay Centre<"));
+    assert!(m.get("/o/acme/sites").await.body.contains(">Newcastle<"));
+}
