@@ -213,6 +213,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
         search_document -> Nullable<Tsvector>,
+        rank_document -> Nullable<Tsvector>,
     }
 }
 
@@ -344,6 +345,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         published_at -> Nullable<Timestamptz>,
+        search_document -> Nullable<Tsvector>,
     }
 }
 
@@ -448,6 +450,7 @@ diesel::table! {
         expires_at -> Timestamptz,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        search_document -> Nullable<Tsvector>,
     }
 }
 

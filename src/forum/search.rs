@@ -17,6 +17,14 @@ const STOP: char = '\u{E001}';
 /// posts), which the search index covers.
 const DOCUMENT: &str = "t.search_document";
 
+/// What a hit is ranked by: the same, but of the posts only the opening 3,000 characters, so
+/// ranking a long thread does not read its whole text.
+const RANK_DOCUMENT: &str = "t.rank_document";
+
+/// How much of a thread's text a snippet is quoted from: `ts_headline` costs in proportion to
+/// the text it is given, and long threads run to hundreds of kilobytes.
+const SNIPPET_SOURCE: &str = "left(t.search_body, 3000)";
+
 #[derive(Debug, Clone, Default)]
 pub struct SearchFilter {
     pub text: String,
@@ -136,11 +144,11 @@ pub fn search(
            t.reply_count, t.upvote_count, t.last_post_at, t.fault_code, t.equipment_manufacturer, \
            CASE WHEN $1 = '' THEN t.title ELSE ts_headline('english', t.title, \
                websearch_to_tsquery('english', $1), $6 || ', HighlightAll=true') END AS title_snippet, \
-           CASE WHEN $1 = '' THEN left(t.search_body, 240) ELSE ts_headline('english', t.search_body, \
+           CASE WHEN $1 = '' THEN left(t.search_body, 240) ELSE ts_headline('english', {SNIPPET_SOURCE}, \
                websearch_to_tsquery('english', $1), $6 || ', MaxWords=35, MinWords=12, MaxFragments=2') END \
                AS body_snippet \
          FROM forum_threads t WHERE {} \
-         ORDER BY CASE WHEN $1 = '' THEN 0 ELSE ts_rank({DOCUMENT}, websearch_to_tsquery('english', $1)) END DESC, \
+         ORDER BY CASE WHEN $1 = '' THEN 0 ELSE ts_rank({RANK_DOCUMENT}, websearch_to_tsquery('english', $1)) END DESC, \
            (t.accepted_post_id IS NOT NULL) DESC, t.last_post_at DESC, t.id \
          LIMIT $7 OFFSET $8",
         conditions()

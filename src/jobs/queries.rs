@@ -154,9 +154,9 @@ fn browse_query(
         .filter(reachable(audience))
         .into_boxed();
     if let Some(text) = &filter.text {
-        // The same expression as the `idx_job_search` index.
+        // The stored document the `idx_job_search` index covers.
         query = query.filter(
-            sql::<Bool>("to_tsvector('english', title || ' ' || description) @@ websearch_to_tsquery('english', ")
+            sql::<Bool>("search_document @@ websearch_to_tsquery('english', ")
                 .bind::<Text, _>(text.clone())
                 .sql(")"),
         );

@@ -418,7 +418,8 @@ impl Statement {
     }
 }
 
-const TEXT_DOCUMENT: &str = "to_tsvector('english', l.part_name || ' ' || l.description)";
+/// The listing's stored search document (`to_tsvector` of its part name and description).
+const TEXT_DOCUMENT: &str = "l.search_document";
 
 /// The WHERE clause and the three relevance columns of a search.
 fn search_clauses(filter: &SearchFilter, statement: &mut Statement) -> (String, String) {
