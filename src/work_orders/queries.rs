@@ -3,8 +3,10 @@
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use diesel::dsl::sql;
+use diesel::expression::BoxableExpression;
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{Bool, Nullable, Text};
 use uuid::Uuid;
 
 use super::costs;
@@ -177,39 +179,84 @@ type Boxed<'a> = diesel::dsl::IntoBoxed<
 const SEARCH_TEXT: &str = "(work_orders.work_order_number || ' ' || work_orders.title || ' ' || \
      coalesce(work_orders.fault_code, ''))";
 
+/// A condition on work orders' own columns, usable in any query that reads `work_orders`.
+/// Nullable because comparisons with nullable columns are (NULL is "no match" in a filter).
+type Predicate<QS> = Box<dyn BoxableExpression<QS, Pg, SqlType = Nullable<Bool>>>;
+
+/// The condition the others are added to, typed so that comparisons with nullable columns join.
+fn always() -> diesel::expression::SqlLiteral<Nullable<Bool>> {
+    sql::<Nullable<Bool>>("TRUE")
+}
+
+/// The list and board filters as one condition on work orders' own columns. Counting needs no
+/// join (an index-only scan); the cards join sites, lifts and contractors.
+fn matching<QS>(query: &WorkOrderQuery, now: DateTime<Utc>) -> Predicate<QS>
+where
+    QS: 'static,
+    work_orders::site_id: SelectableExpression<QS>,
+    work_orders::priority: SelectableExpression<QS>,
+    work_orders::type_: SelectableExpression<QS>,
+    work_orders::assigned_contractor_id: SelectableExpression<QS>,
+    work_orders::due_date: SelectableExpression<QS>,
+    work_orders::status: SelectableExpression<QS>,
+{
+    let mut p: Predicate<QS> = Box::new(always());
+    let search = query.q.trim();
+    if !search.is_empty() {
+        let pattern = crate::db::contains_pattern(search);
+        p = Box::new(p.and(sql::<Text>(SEARCH_TEXT).ilike(pattern)));
+    }
+    if let Some(site) = query.site_id() {
+        p = Box::new(p.and(work_orders::site_id.eq(site)));
+    }
+    if let Some(priority) = Priority::parse(&query.priority) {
+        p = Box::new(p.and(work_orders::priority.eq(priority)));
+    }
+    if let Some(kind) = WorkOrderType::parse(&query.work_type) {
+        p = Box::new(p.and(work_orders::type_.eq(kind)));
+    }
+    if query.assignee == "none" {
+        p = Box::new(p.and(work_orders::assigned_contractor_id.is_null()));
+    } else if let Some(assignee) = query.assignee_id() {
+        p = Box::new(p.and(work_orders::assigned_contractor_id.eq(assignee)));
+    }
+    if query.overdue == "1" {
+        p = Box::new(
+            p.and(work_orders::due_date.lt(now))
+                .and(work_orders::status.eq_any(OPEN)),
+        );
+    }
+    if let Some(status) = WorkOrderStatus::parse(&query.status) {
+        p = Box::new(p.and(work_orders::status.eq(status)));
+    }
+    p
+}
+
+/// What a board column holds: its status, and for Completed only the last 14 days.
+fn in_column<QS>(status: WorkOrderStatus, now: DateTime<Utc>) -> Predicate<QS>
+where
+    QS: 'static,
+    work_orders::status: SelectableExpression<QS>,
+    work_orders::completed_at: SelectableExpression<QS>,
+{
+    if status == WorkOrderStatus::Completed {
+        Box::new(
+            always()
+                .and(work_orders::status.eq(status))
+                .and(work_orders::completed_at.ge(now - Duration::days(14))),
+        )
+    } else {
+        Box::new(always().and(work_orders::status.eq(status)))
+    }
+}
+
 fn filtered<'a>(query: &'a WorkOrderQuery, now: DateTime<Utc>) -> Boxed<'a> {
-    let mut q = work_orders::table
+    work_orders::table
         .inner_join(sites::table)
         .left_join(elevators::table)
         .left_join(contractors::table)
-        .into_boxed();
-    let search = query.q.trim();
-    if !search.is_empty() {
-        q = q.filter(sql::<Text>(SEARCH_TEXT).ilike(crate::db::contains_pattern(search)));
-    }
-    if let Some(site) = query.site_id() {
-        q = q.filter(work_orders::site_id.eq(site));
-    }
-    if let Some(priority) = Priority::parse(&query.priority) {
-        q = q.filter(work_orders::priority.eq(priority));
-    }
-    if let Some(kind) = WorkOrderType::parse(&query.work_type) {
-        q = q.filter(work_orders::type_.eq(kind));
-    }
-    if query.assignee == "none" {
-        q = q.filter(work_orders::assigned_contractor_id.is_null());
-    } else if let Some(assignee) = query.assignee_id() {
-        q = q.filter(work_orders::assigned_contractor_id.eq(assignee));
-    }
-    if query.overdue == "1" {
-        q = q
-            .filter(work_orders::due_date.lt(now))
-            .filter(work_orders::status.eq_any(OPEN));
-    }
-    if let Some(status) = WorkOrderStatus::parse(&query.status) {
-        q = q.filter(work_orders::status.eq(status));
-    }
-    q
+        .into_boxed()
+        .filter(matching(query, now))
 }
 
 pub const OPEN: [WorkOrderStatus; 5] = [
@@ -268,20 +315,6 @@ pub const BOARD_COLUMNS: [WorkOrderStatus; 5] = [
 /// How many cards a column shows; its count says how many there are in all.
 pub const COLUMN_LIMIT: i64 = 50;
 
-/// The work orders of one board column that match the filters.
-fn in_column<'a>(
-    query: &'a WorkOrderQuery,
-    status: WorkOrderStatus,
-    now: DateTime<Utc>,
-) -> Boxed<'a> {
-    let q = filtered(query, now).filter(work_orders::status.eq(status));
-    if status == WorkOrderStatus::Completed {
-        q.filter(work_orders::completed_at.ge(now - Duration::days(14)))
-    } else {
-        q
-    }
-}
-
 /// The order of cards in a column: entrapments first, then by priority and due time.
 fn card_order(card: &Card) -> impl Ord + '_ {
     (
@@ -303,7 +336,8 @@ pub fn columns(
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<(WorkOrderStatus, Vec<Card>, i64)>> {
     let arms = statuses.iter().map(|&status| {
-        in_column(query, status, now)
+        filtered(query, now)
+            .filter(in_column(status, now))
             .order((
                 work_orders::entrapment.desc(),
                 work_orders::priority.asc(),
@@ -314,10 +348,13 @@ pub fn columns(
             .select(card_columns())
     });
     let count_arms = statuses.iter().map(|&status| {
-        in_column(query, status, now).select((
-            status.into_sql::<crate::db::sql_types::WorkOrderStatus>(),
-            diesel::dsl::count_star(),
-        ))
+        work_orders::table
+            .filter(matching(query, now))
+            .filter(in_column(status, now))
+            .select((
+                status.into_sql::<crate::db::sql_types::WorkOrderStatus>(),
+                diesel::dsl::count_star(),
+            ))
     });
     let mut cards: Vec<Card> = UnionAll(arms.collect()).load(conn)?;
     let counts: Vec<(WorkOrderStatus, i64)> = UnionAll(count_arms.collect()).load(conn)?;
@@ -355,7 +392,10 @@ pub fn count(
     query: &WorkOrderQuery,
     now: DateTime<Utc>,
 ) -> QueryResult<i64> {
-    filtered(query, now).count().get_result(conn)
+    work_orders::table
+        .filter(matching(query, now))
+        .count()
+        .get_result(conn)
 }
 
 fn sorted<'a>(q: Boxed<'a>, query: &WorkOrderQuery) -> Boxed<'a> {

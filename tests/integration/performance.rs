@@ -279,12 +279,12 @@ const HOT_QUERIES: &[(&str, bool, &str)] = &[
          WHERE site_id = (SELECT id FROM sites ORDER BY id LIMIT 1) AND deleted_at IS NULL",
     ),
     (
-        "work-order board: column count",
+        "work-order board: column counts",
         true,
-        "SELECT COUNT(*) FROM work_orders w JOIN sites s ON w.site_id = s.id \
-         LEFT JOIN elevators e ON w.elevator_id = e.id \
-         LEFT JOIN contractors c ON w.assigned_contractor_id = c.id \
-         WHERE w.priority = 'high' AND w.status = 'pending'",
+        "(SELECT 'pending', COUNT(*) FROM work_orders WHERE TRUE AND priority = 'high' \
+           AND TRUE AND status = 'pending') \
+         UNION ALL (SELECT 'completed', COUNT(*) FROM work_orders WHERE TRUE AND priority = 'high' \
+           AND TRUE AND status = 'completed' AND completed_at >= now() - interval '14 days')",
     ),
     (
         "work-order board: column cards",
@@ -343,12 +343,12 @@ const HOT_QUERIES: &[(&str, bool, &str)] = &[
     (
         "forum search: page",
         false,
-        "SELECT t.id, t.title, ts_headline('english', t.search_body, \
+        "SELECT t.id, t.title, ts_headline('english', left(t.search_body, 3000), \
          websearch_to_tsquery('english', 'governor tripping')) FROM forum_threads t \
          WHERE t.deleted_at IS NULL AND t.is_approved \
          AND t.category_id = ANY(ARRAY(SELECT id FROM forum_categories)) \
          AND t.search_document @@ websearch_to_tsquery('english', 'governor tripping') \
-         ORDER BY ts_rank(t.search_document, websearch_to_tsquery('english', 'governor tripping')) DESC, \
+         ORDER BY ts_rank(t.rank_document, websearch_to_tsquery('english', 'governor tripping')) DESC, \
            (t.accepted_post_id IS NOT NULL) DESC, t.last_post_at DESC, t.id LIMIT 15 OFFSET 0",
     ),
     (
@@ -356,12 +356,12 @@ const HOT_QUERIES: &[(&str, bool, &str)] = &[
         false,
         "SELECT l.id, CASE WHEN l.part_number_normalized = 'KM171234' THEN 3 \
            WHEN l.part_number_normalized % 'KM171234' OR l.part_number_normalized LIKE 'KM171234%' THEN 2 \
-           WHEN to_tsvector('english', l.part_name || ' ' || l.description) @@ websearch_to_tsquery('english', 'KM 17-1234') THEN 1 \
+           WHEN l.search_document @@ websearch_to_tsquery('english', 'KM 17-1234') THEN 1 \
            ELSE 0 END AS tier \
          FROM marketplace_listings l WHERE l.status = 'active' AND l.expires_at > now() \
          AND l.quantity_available > 0 AND (l.part_number_normalized = 'KM171234' \
            OR l.part_number_normalized % 'KM171234' OR l.part_number_normalized LIKE 'KM171234%' \
-           OR to_tsvector('english', l.part_name || ' ' || l.description) @@ websearch_to_tsquery('english', 'KM 17-1234')) \
+           OR l.search_document @@ websearch_to_tsquery('english', 'KM 17-1234')) \
          ORDER BY tier DESC, similarity(l.part_number_normalized, 'KM171234') DESC, created_at DESC, id \
          LIMIT 20",
     ),
@@ -371,7 +371,7 @@ const HOT_QUERIES: &[(&str, bool, &str)] = &[
         "SELECT id, title FROM job_listings WHERE status = 'active' \
          AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP) \
          AND (visibility = 'public' OR visibility = 'platform') \
-         AND to_tsvector('english', title || ' ' || description) @@ websearch_to_tsquery('english', 'hydraulic specialist hobart') \
+         AND search_document @@ websearch_to_tsquery('english', 'hydraulic specialist hobart') \
          ORDER BY published_at DESC LIMIT 20 OFFSET 0",
     ),
     (
