@@ -4,11 +4,14 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::OnceLock;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as CookieDuration;
 use chrono::{DateTime, Duration, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use rand::distributions::{Alphanumeric, DistString};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -65,36 +68,71 @@ fn expiry(ttl: &CookieDuration) -> DateTime<Utc> {
     Utc::now() + Duration::seconds(ttl.whole_seconds())
 }
 
-#[derive(QueryableByName)]
-struct LoadedRow {
-    #[diesel(sql_type = diesel::sql_types::Jsonb)]
-    state: serde_json::Value,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    signed_in: String,
+/// The session load as a statement type of its own: Diesel keeps it prepared on every
+/// connection, so the statement every signed-in request begins with is not parsed and planned
+/// again each time.
+struct LoadSession<'a> {
+    hash: &'a [u8],
+    now: DateTime<Utc>,
+    extended: DateTime<Utc>,
 }
 
-/// One round trip per request: the live session row, its idle expiry pushed forward (written
-/// at most once a minute per session), and the signed-in account with its memberships, which
-/// is handed to `Viewer` under [`SIGNED_IN_KEY`] and never stored.
+impl QueryId for LoadSession<'_> {
+    type QueryId = LoadSession<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for LoadSession<'_> {
+    type SqlType = (diesel::sql_types::Jsonb, diesel::sql_types::Text);
+}
+
+impl<Conn> RunQueryDsl<Conn> for LoadSession<'_> {}
+
+impl QueryFragment<Pg> for LoadSession<'_> {
+    /// The live session row, its idle expiry pushed forward (written at most once a minute per
+    /// session), and the signed-in account with its memberships.
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        use diesel::sql_types::{Bytea, Timestamptz};
+        static SIGNED_IN: OnceLock<String> = OnceLock::new();
+        out.push_sql(
+            "WITH live AS (SELECT key_hash, state, account_id, expires_at FROM sessions \
+             WHERE key_hash = ",
+        );
+        out.push_bind_param::<Bytea, _>(&self.hash)?;
+        out.push_sql(" AND expires_at > ");
+        out.push_bind_param::<Timestamptz, _>(&self.now)?;
+        out.push_sql(" AND absolute_expires_at > ");
+        out.push_bind_param::<Timestamptz, _>(&self.now)?;
+        out.push_sql("), extended AS (UPDATE sessions SET expires_at = ");
+        out.push_bind_param::<Timestamptz, _>(&self.extended)?;
+        out.push_sql(
+            " FROM live WHERE sessions.key_hash = live.key_hash \
+             AND live.expires_at < ",
+        );
+        out.push_bind_param::<Timestamptz, _>(&self.extended)?;
+        out.push_sql(" - interval '60 seconds') SELECT live.state, coalesce(");
+        out.push_sql(SIGNED_IN.get_or_init(|| signed_in_json("live.account_id")));
+        out.push_sql("::text, 'null') FROM live");
+        Ok(())
+    }
+}
+
+/// One round trip per request: the session with the account it signs in, which is handed to
+/// `Viewer` under [`SIGNED_IN_KEY`] and never stored.
 fn load(conn: &mut PgConnection, hash: &[u8], idle: Duration) -> Result<Option<State>, StoreError> {
     let now = Utc::now();
-    let row: Option<LoadedRow> = diesel::sql_query(format!(
-        "WITH live AS (SELECT key_hash, state, account_id, expires_at FROM sessions \
-                       WHERE key_hash = $1 AND expires_at > $2 AND absolute_expires_at > $2), \
-              extended AS (UPDATE sessions SET expires_at = $3 FROM live \
-                           WHERE sessions.key_hash = live.key_hash \
-                             AND live.expires_at < $3 - interval '60 seconds') \
-         SELECT live.state, coalesce({}::text, 'null') AS signed_in FROM live",
-        signed_in_json("live.account_id")
-    ))
-    .bind::<diesel::sql_types::Bytea, _>(hash)
-    .bind::<diesel::sql_types::Timestamptz, _>(now)
-    .bind::<diesel::sql_types::Timestamptz, _>(now + idle)
+    let row: Option<(serde_json::Value, String)> = LoadSession {
+        hash,
+        now,
+        extended: now + idle,
+    }
     .get_result(conn)
     .optional()?;
-    let Some(row) = row else { return Ok(None) };
-    let mut state: State = serde_json::from_value(row.state)?;
-    state.insert(SIGNED_IN_KEY.to_string(), row.signed_in);
+    let Some((state, signed_in)) = row else {
+        return Ok(None);
+    };
+    let mut state: State = serde_json::from_value(state)?;
+    state.insert(SIGNED_IN_KEY.to_string(), signed_in);
     Ok(Some(state))
 }
 

@@ -1,5 +1,6 @@
 //! Queries over an organization's contractors, including their computed performance.
 
+use crate::db::static_sql;
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::dsl::sql;
@@ -132,7 +133,7 @@ pub fn page(
     filtered(query, today)
         .order((
             contractors::is_preferred.desc(),
-            sql::<Text>("lower(contact_name)"),
+            static_sql::<Text>("lower(contact_name)"),
             contractors::id,
         ))
         .offset(offset)
@@ -154,7 +155,7 @@ pub fn options(conn: &mut PgConnection) -> QueryResult<Vec<(Uuid, String, Option
         .filter(contractors::is_active.eq(true))
         .order((
             contractors::is_preferred.desc(),
-            sql::<Text>("lower(contact_name)"),
+            static_sql::<Text>("lower(contact_name)"),
         ))
         .select((
             contractors::id,

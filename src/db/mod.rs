@@ -10,6 +10,9 @@ pub mod migrations;
 pub mod schema_org;
 pub mod schema_public;
 pub mod sql_types;
+pub mod static_sql;
+
+pub use static_sql::static_sql;
 
 use std::sync::Arc;
 use std::time::Duration;

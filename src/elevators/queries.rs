@@ -1,7 +1,7 @@
 //! Queries over an organization's `elevators` and their status history.
 
+use crate::db::static_sql;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::Text;
@@ -142,7 +142,7 @@ fn filtered<'a>(query: &'a ElevatorListQuery, today: NaiveDate) -> Boxed<'a> {
     if !search.is_empty() {
         let pattern = crate::db::contains_pattern(search);
         q = q.filter(
-            sql::<Text>(SEARCH_TEXT)
+            static_sql::<Text>(SEARCH_TEXT)
                 .ilike(pattern.clone())
                 .or(sites::name.ilike(pattern)),
         );
@@ -152,7 +152,7 @@ fn filtered<'a>(query: &'a ElevatorListQuery, today: NaiveDate) -> Boxed<'a> {
     }
     if !query.manufacturer.trim().is_empty() {
         q = q.filter(
-            sql::<Text>("lower(elevators.manufacturer)")
+            static_sql::<Text>("lower(elevators.manufacturer)")
                 .eq(query.manufacturer.trim().to_lowercase()),
         );
     }
@@ -182,8 +182,8 @@ fn filtered<'a>(query: &'a ElevatorListQuery, today: NaiveDate) -> Boxed<'a> {
 }
 
 fn sorted<'a>(q: Boxed<'a>, query: &ElevatorListQuery) -> Boxed<'a> {
-    let unit = sql::<Text>("lower(elevators.unit_number)");
-    let site = sql::<Text>("lower(sites.name)");
+    let unit = static_sql::<Text>("lower(elevators.unit_number)");
+    let site = static_sql::<Text>("lower(sites.name)");
     match (query.sort_column(), query.descending()) {
         ("unit", false) => q.order((unit.asc(), elevators::id)),
         ("unit", true) => q.order((unit.desc(), elevators::id)),
@@ -246,7 +246,7 @@ pub fn for_site(conn: &mut PgConnection, site_id: Uuid) -> QueryResult<Vec<Eleva
     elevators::table
         .filter(elevators::site_id.eq(site_id))
         .filter(elevators::deleted_at.is_null())
-        .order((sql::<Text>("lower(unit_number)"), elevators::id))
+        .order((static_sql::<Text>("lower(unit_number)"), elevators::id))
         .select(Elevator::as_select())
         .load(conn)
 }
@@ -409,13 +409,13 @@ pub fn search_options(
         .filter(elevators::deleted_at.is_null())
         .filter(sites::deleted_at.is_null())
         .filter(
-            sql::<Text>(SEARCH_TEXT)
+            static_sql::<Text>(SEARCH_TEXT)
                 .ilike(pattern.clone())
                 .or(sites::name.ilike(pattern)),
         )
         .order((
-            sql::<Text>("lower(sites.name)"),
-            sql::<Text>("lower(elevators.unit_number)"),
+            static_sql::<Text>("lower(sites.name)"),
+            static_sql::<Text>("lower(elevators.unit_number)"),
         ))
         .limit(limit)
         .select((elevators::id, elevators::unit_number, sites::name))

@@ -1,7 +1,7 @@
 //! Service requests (fault reports from occupants), tenants, and the public report links.
 
+use crate::db::static_sql;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use rand::RngCore;
@@ -58,7 +58,7 @@ pub fn find_target(conn: &mut PgConnection, token: &str) -> QueryResult<Option<R
     let lifts = elevators::table
         .filter(elevators::site_id.eq(site_id))
         .filter(elevators::deleted_at.is_null())
-        .order(sql::<Text>("lower(unit_number)"))
+        .order(static_sql::<Text>("lower(unit_number)"))
         .select((elevators::id, elevators::unit_number))
         .load(conn)?;
     let address = [
@@ -497,7 +497,7 @@ pub fn tenants(
                 .or(tenants::primary_contact_email.ilike(pattern)),
         );
     }
-    q.order((sites::name, sql::<Text>("lower(tenants.name)")))
+    q.order((sites::name, static_sql::<Text>("lower(tenants.name)")))
         .limit(500)
         .select((Tenant::as_select(), sites::name))
         .load(conn)

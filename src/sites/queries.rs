@@ -1,7 +1,7 @@
 //! Queries over an organization's `sites`. Callers pass a connection already inside the org.
 
+use crate::db::static_sql;
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{Bool, Text};
@@ -89,7 +89,7 @@ fn filtered<'a>(query: &'a SiteListQuery, today: NaiveDate) -> BoxedSites<'a> {
     };
     let search = query.q.trim();
     if !search.is_empty() {
-        q = q.filter(sql::<Text>(SEARCH_TEXT).ilike(crate::db::contains_pattern(search)));
+        q = q.filter(static_sql::<Text>(SEARCH_TEXT).ilike(crate::db::contains_pattern(search)));
     }
     if !query.site_type.is_empty() {
         q = q.filter(sites::site_type.eq(&query.site_type));
@@ -143,13 +143,13 @@ pub fn all_matching(
 
 fn sorted<'a>(q: BoxedSites<'a>, query: &SiteListQuery) -> BoxedSites<'a> {
     let desc = query.descending();
-    let name = || sql::<Text>("lower(name)");
+    let name = || static_sql::<Text>("lower(name)");
     // Ties are broken by name, then id, so paging is stable and the order reads naturally.
     let q = match (query.sort(), desc) {
         (SiteSort::Name, false) => return q.order((name().asc(), sites::id)),
         (SiteSort::Name, true) => return q.order((name().desc(), sites::id)),
-        (SiteSort::Code, false) => q.order(sql::<Text>("lower(code)").asc().nulls_last()),
-        (SiteSort::Code, true) => q.order(sql::<Text>("lower(code)").desc().nulls_last()),
+        (SiteSort::Code, false) => q.order(static_sql::<Text>("lower(code)").asc().nulls_last()),
+        (SiteSort::Code, true) => q.order(static_sql::<Text>("lower(code)").desc().nulls_last()),
         (SiteSort::Type, false) => q.order(sites::site_type.asc()),
         (SiteSort::Type, true) => q.order(sites::site_type.desc()),
         (SiteSort::City, false) => q.order((
@@ -206,7 +206,7 @@ pub fn states_and_cities(conn: &mut PgConnection) -> QueryResult<(Vec<String>, V
 pub fn options(conn: &mut PgConnection) -> QueryResult<Vec<(Uuid, String, Option<String>)>> {
     sites::table
         .filter(sites::deleted_at.is_null())
-        .order((sql::<Text>("lower(name)"), sites::id))
+        .order((static_sql::<Text>("lower(name)"), sites::id))
         .select((sites::id, sites::name, sites::code))
         .load(conn)
 }
@@ -273,7 +273,7 @@ pub fn find_by_codes(
     let lowered: Vec<String> = codes.iter().map(|c| c.to_lowercase()).collect();
     sites::table
         .filter(
-            sql::<Bool>("lower(code) = ANY(")
+            diesel::dsl::sql::<Bool>("lower(code) = ANY(")
                 .bind::<diesel::sql_types::Array<Text>, _>(lowered)
                 .sql(")"),
         )

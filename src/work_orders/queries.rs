@@ -1,8 +1,8 @@
 //! Queries over an organization's work orders and what hangs off them.
 
+use crate::db::static_sql;
 use bigdecimal::BigDecimal;
 use chrono::{DateTime, Datelike, Duration, Utc};
-use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -184,8 +184,8 @@ const SEARCH_TEXT: &str = "(work_orders.work_order_number || ' ' || work_orders.
 type Predicate<QS> = Box<dyn BoxableExpression<QS, Pg, SqlType = Nullable<Bool>>>;
 
 /// The condition the others are added to, typed so that comparisons with nullable columns join.
-fn always() -> diesel::expression::SqlLiteral<Nullable<Bool>> {
-    sql::<Nullable<Bool>>("TRUE")
+fn always() -> crate::db::static_sql::StaticSql<Nullable<Bool>> {
+    static_sql::<Nullable<Bool>>("TRUE")
 }
 
 /// The list and board filters as one condition on work orders' own columns. Counting needs no
@@ -204,7 +204,7 @@ where
     let search = query.q.trim();
     if !search.is_empty() {
         let pattern = crate::db::contains_pattern(search);
-        p = Box::new(p.and(sql::<Text>(SEARCH_TEXT).ilike(pattern)));
+        p = Box::new(p.and(static_sql::<Text>(SEARCH_TEXT).ilike(pattern)));
     }
     if let Some(site) = query.site_id() {
         p = Box::new(p.and(work_orders::site_id.eq(site)));
@@ -461,7 +461,7 @@ pub fn for_asset(
         q = q.filter(work_orders::elevator_id.eq(elevator));
     }
     q.order((
-        sql::<diesel::sql_types::Bool>(
+        static_sql::<diesel::sql_types::Bool>(
             "work_orders.status IN ('draft','pending','scheduled','in_progress','on_hold')",
         )
         .desc(),
@@ -484,7 +484,7 @@ pub fn for_contractor(
     };
     filtered(&query, Utc::now())
         .order((
-            sql::<diesel::sql_types::Bool>(
+            static_sql::<diesel::sql_types::Bool>(
                 "work_orders.status IN ('draft','pending','scheduled','in_progress','on_hold')",
             )
             .desc(),
