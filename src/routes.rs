@@ -365,6 +365,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .route("/sites", web::get().to(sites::routes::list))
                 .route("/sites", web::post().to(sites::routes::create))
                 .route("/sites/new", web::get().to(sites::routes::new_form))
+                .route("/sites/options", web::get().to(sites::filter::options))
                 .route("/sites/export.csv", web::get().to(sites::routes::export))
                 .route("/sites/{id}", web::get().to(sites::routes::detail))
                 .route("/sites/{id}", web::post().to(sites::routes::update))

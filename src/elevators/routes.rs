@@ -21,6 +21,7 @@ use crate::auth::roles::Permission;
 use crate::imports::routes::csv_response;
 use crate::orgs::context::OrgCtx;
 use crate::orgs::OrgScope;
+use crate::sites::filter::SiteFilter;
 use crate::sites::queries as sites;
 use crate::web::forms::FieldErrors;
 use crate::web::pagination::Pagination;
@@ -49,7 +50,7 @@ pub async fn list(
     let today = Utc::now().date_naive();
     let path = format!("/o/{}/elevators", scope.slug());
     let fragment = htmx.is_fragment();
-    let (rows, pagination, site_options, manufacturers) = {
+    let (rows, pagination, site_filter, manufacturers) = {
         let query = query.clone();
         scope
             .run(Permission::View, move |conn, ctx| {
@@ -58,16 +59,16 @@ pub async fn list(
                     Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
                 let rows = queries::page(conn, &query, today, pagination.offset(), PER_PAGE)?;
                 // The filter choices are only needed for the full page.
-                let (site_options, manufacturers) = if fragment {
-                    (Vec::new(), Vec::new())
+                let (site_filter, manufacturers) = if fragment {
+                    Default::default()
                 } else {
                     (
-                        ctx.choices.get("sites", || sites::options(conn))?,
+                        SiteFilter::load(conn, &ctx.choices, &query.site)?,
                         ctx.choices
                             .get("lift makes", || queries::manufacturers(conn))?,
                     )
                 };
-                Ok((rows, pagination, site_options, manufacturers))
+                Ok((rows, pagination, site_filter, manufacturers))
             })
             .await?
     };
@@ -91,7 +92,7 @@ pub async fn list(
         query,
         rows,
         pagination,
-        sites: site_options,
+        site_filter,
         manufacturers,
         statuses: ElevatorStatus::ALL,
         drive_types: DRIVE_TYPES,

@@ -9,6 +9,7 @@ use super::queries::{Elevator, ElevatorRow, StatusChange};
 use super::status::{
     drive_type_label, inspection_state, ElevatorStatus, InspectionState, DRIVE_TYPES,
 };
+use crate::sites::filter::SiteFilter;
 use crate::sites::queries::Site;
 use crate::web::forms::FieldErrors;
 use crate::web::pagination::Pagination;
@@ -22,7 +23,7 @@ pub struct ElevatorListPage {
     pub query: ElevatorListQuery,
     pub rows: Vec<ElevatorRow>,
     pub pagination: Pagination,
-    pub sites: Vec<(Uuid, String, Option<String>)>,
+    pub site_filter: SiteFilter,
     pub manufacturers: Vec<String>,
     pub statuses: &'static [ElevatorStatus],
     pub drive_types: &'static [(&'static str, &'static str)],

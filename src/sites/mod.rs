@@ -3,6 +3,7 @@
 pub mod access_codes;
 pub mod csv;
 pub mod demo;
+pub mod filter;
 pub mod forms;
 pub mod queries;
 pub mod routes;

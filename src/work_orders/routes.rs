@@ -97,7 +97,7 @@ pub async fn board(
                 let filters = if fragment {
                     None
                 } else {
-                    Some(views::Filters::load(conn, &ctx.choices)?)
+                    Some(views::Filters::load(conn, &ctx.choices, &query.site)?)
                 };
                 Ok((columns, filters))
             })
@@ -144,7 +144,7 @@ pub async fn list(
                 let filters = if fragment {
                     None
                 } else {
-                    Some(views::Filters::load(conn, &ctx.choices)?)
+                    Some(views::Filters::load(conn, &ctx.choices, &query.site)?)
                 };
                 Ok((rows, pagination, filters))
             })

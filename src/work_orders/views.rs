@@ -13,6 +13,7 @@ use crate::audit::queries::AuditRow;
 use crate::contractors::queries::Contractor;
 use crate::elevators::queries::Elevator;
 use crate::elevators::status::ElevatorStatus;
+use crate::sites::filter::SiteFilter;
 use crate::sites::queries::Site;
 use crate::web::choices::Choices;
 use crate::web::forms::FieldErrors;
@@ -22,14 +23,19 @@ use crate::web::Layout;
 /// Choices for the filters of the board and the list.
 #[derive(Default)]
 pub struct Filters {
-    pub sites: Vec<(Uuid, String, Option<String>)>,
+    pub sites: SiteFilter,
     pub contractors: Vec<(Uuid, String, Option<String>)>,
 }
 
 impl Filters {
-    pub fn load(conn: &mut PgConnection, choices: &Choices) -> diesel::QueryResult<Filters> {
+    /// The choices, with `site` (an id, or empty) the site chosen so far.
+    pub fn load(
+        conn: &mut PgConnection,
+        choices: &Choices,
+        site: &str,
+    ) -> diesel::QueryResult<Filters> {
         Ok(Filters {
-            sites: choices.get("sites", || crate::sites::queries::options(conn))?,
+            sites: SiteFilter::load(conn, choices, site)?,
             contractors: choices
                 .get("contractors", || crate::contractors::queries::options(conn))?,
         })

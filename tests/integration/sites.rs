@@ -750,3 +750,68 @@ async fn filter_choices_are_per_organization_and_follow_changes() {
         .contains(">Quay Centre<"));
     assert!(m.get("/o/acme/sites").await.body.contains(">Newcastle<"));
 }
+
+/// With many sites the filter carries only the chosen one; the rest come from
+/// `/o/{slug}/sites/options` when the control is used, for members of that organization only.
+#[actix_web::test]
+async fn a_long_site_list_is_fetched_when_the_filter_is_used() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    app.create_org("bravo", "Bravo Buildings");
+    app.execute(
+        "INSERT INTO org_acme.sites (name, code) \
+         SELECT 'Tower ' || lpad(n::text, 3, '0'), 'T' || n FROM generate_series(1, 200) n",
+    );
+    let m = app.member("acme", Role::ReadOnly).await;
+    let other = app.member("bravo", Role::Manager).await;
+    let chosen = text(
+        &mut app.conn(),
+        "SELECT id::text AS value FROM org_acme.sites WHERE name = 'Tower 123'",
+    );
+
+    for path in [
+        "/o/acme/elevators",
+        "/o/acme/work-orders",
+        "/o/acme/work-orders/list",
+    ] {
+        let page = m.get(&format!("{path}?site={chosen}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            page.body.contains("hx-get=\"/o/acme/sites/options\""),
+            "{path}"
+        );
+        assert!(
+            page.body.contains(&format!(
+                "<option value=\"{chosen}\" selected>Tower 123 (T123)</option>"
+            )),
+            "{path}"
+        );
+        assert!(
+            !page.body.contains(">Tower 124 (T124)<"),
+            "{path}: only the chosen site inline"
+        );
+    }
+
+    let options = m
+        .get_htmx(&format!("/o/acme/sites/options?site={chosen}"))
+        .await;
+    assert_eq!(options.status, StatusCode::OK);
+    assert_eq!(
+        options.body.matches("<option").count(),
+        201,
+        "all sites and 'All sites'"
+    );
+    assert!(options
+        .body
+        .contains(&format!("<option value=\"{chosen}\" selected>")));
+    assert!(!options.body.contains("<html"), "a fragment, not a page");
+
+    // Not a member: not found, and nothing of acme's shows.
+    let refused = other.get_htmx("/o/acme/sites/options").await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(!refused.body.contains("Tower 123"));
+    assert_eq!(
+        app.get("/o/acme/sites/options").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
