@@ -30,6 +30,9 @@ pub struct Config {
     pub pool_max_lifetime: Duration,
     /// `SITESYNC_POOL_IDLE_TIMEOUT_SECS`: idle connections are closed after this long.
     pub pool_idle_timeout: Duration,
+    /// `SITESYNC_POOL_SCHEMAS_PER_CONNECTION`: a connection that has entered more organization
+    /// schemas than this is replaced, which bounds PostgreSQL's memory (`db::connection`).
+    pub pool_schemas_per_connection: usize,
     /// `SITESYNC_SECURE_COOKIES`: set to `true` when served over HTTPS: cookies get `Secure` and
     /// the `__Host-` prefix, and responses carry HSTS.
     pub secure_cookies: bool,
@@ -111,6 +114,11 @@ impl Config {
             pool_timeout: secs("SITESYNC_POOL_TIMEOUT_SECS", 5)?,
             pool_max_lifetime: secs("SITESYNC_POOL_MAX_LIFETIME_SECS", 30 * 60)?,
             pool_idle_timeout: secs("SITESYNC_POOL_IDLE_TIMEOUT_SECS", 5 * 60)?,
+            pool_schemas_per_connection: parse_var(
+                "SITESYNC_POOL_SCHEMAS_PER_CONNECTION",
+                100usize,
+            )?
+            .max(1),
             secure_cookies: parse_var("SITESYNC_SECURE_COOKIES", false)?,
             session_idle: Duration::from_secs(
                 60 * parse_var("SITESYNC_SESSION_IDLE_MINUTES", 8 * 60u64)?,

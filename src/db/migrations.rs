@@ -112,7 +112,7 @@ pub fn run_all_orgs(db: &crate::db::Db, jobs: usize) -> Result<Report, Migration
             .filter(o::deleted_at.is_null())
             .order(o::slug)
             .select(o::schema_name)
-            .load(&mut conn)?
+            .load(&mut *conn)?
     };
     let queue = Mutex::new(schemas.into_iter());
     let report = Mutex::new(Report::default());

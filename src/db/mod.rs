@@ -6,6 +6,7 @@
 
 pub mod bootstrap;
 pub mod cluster;
+pub mod connection;
 pub mod migrations;
 pub mod schema_org;
 pub mod schema_public;
@@ -17,18 +18,20 @@ pub use static_sql::static_sql;
 use std::sync::Arc;
 use std::time::Duration;
 
+use connection::{Conn, Manager};
 use diesel::connection::SimpleConnection;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, Pool};
 use diesel::PgConnection;
 use diesel::{QueryResult, RunQueryDsl};
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
 
-pub type PgPool = Pool<ConnectionManager<PgConnection>>;
-pub type PooledConn = PooledConnection<ConnectionManager<PgConnection>>;
+pub use connection::PooledConn;
+
+pub type PgPool = Pool<Manager>;
 
 /// How [`Unavailable`]'s message starts, wherever it travels as text.
 pub const UNAVAILABLE: &str = "the database is unavailable";
@@ -45,8 +48,8 @@ struct SessionSettings {
     application_name: &'static str,
 }
 
-impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
-    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+impl CustomizeConnection<Conn, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(&format!(
             "SET application_name = '{}'; SET statement_timeout = '30s'; \
              SET idle_in_transaction_session_timeout = '60s'",
@@ -68,6 +71,8 @@ pub struct PoolOptions {
     pub timeout: Duration,
     pub max_lifetime: Duration,
     pub idle_timeout: Duration,
+    /// A connection that has entered more organization schemas than this is replaced.
+    pub schemas_per_connection: usize,
     /// Shown in `pg_stat_activity`; the embedded cluster is stopped only when no process
     /// whose name starts with `sitesync` is still connected.
     pub application_name: &'static str,
@@ -80,6 +85,7 @@ impl PoolOptions {
             timeout: config.pool_timeout,
             max_lifetime: config.pool_max_lifetime,
             idle_timeout: config.pool_idle_timeout,
+            schemas_per_connection: config.pool_schemas_per_connection,
             application_name,
         }
     }
@@ -100,7 +106,7 @@ impl Db {
             .connection_customizer(Box::new(SessionSettings {
                 application_name: options.application_name,
             }))
-            .build(ConnectionManager::<PgConnection>::new(url))
+            .build(Manager::new(url, options.schemas_per_connection))
             .map_err(|e| Unavailable(e.to_string()))?;
         Ok(Db {
             pool,
@@ -116,6 +122,26 @@ impl Db {
         T: Send + 'static,
         E: From<Unavailable> + Send + 'static,
     {
+        self.run_on(None, work).await
+    }
+
+    /// [`Db::run`] for work that enters the organization schema `schema` (the connection
+    /// counts the schemas it has entered; see [`connection`]).
+    pub async fn run_in<T, E, F>(&self, schema: String, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<Unavailable> + Send + 'static,
+    {
+        self.run_on(Some(schema), work).await
+    }
+
+    async fn run_on<T, E, F>(&self, schema: Option<String>, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<Unavailable> + Send + 'static,
+    {
         let permit = tokio::time::timeout(self.timeout, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| Unavailable("timed out waiting for a database connection".into()))?
@@ -124,6 +150,9 @@ impl Db {
         let outcome = actix_web::web::block(move || {
             let _permit = permit;
             let mut conn = pool.get().map_err(|e| Unavailable(e.to_string()))?;
+            if let Some(schema) = &schema {
+                conn.entering(schema);
+            }
             work(&mut conn)
         })
         .await
@@ -133,7 +162,10 @@ impl Db {
 
     /// A connection for blocking code outside a request (CLI commands, tests).
     pub fn get(&self) -> Result<PooledConn, Unavailable> {
-        self.pool.get().map_err(|e| Unavailable(e.to_string()))
+        self.pool
+            .get()
+            .map(PooledConn)
+            .map_err(|e| Unavailable(e.to_string()))
     }
 
     pub fn state(&self) -> diesel::r2d2::State {

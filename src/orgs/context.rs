@@ -135,7 +135,7 @@ impl OrgScope {
         let ctx = self.ctx.clone();
         let outcome = self
             .db
-            .run(move |conn| {
+            .run_in(self.ctx.org.schema_name.clone(), move |conn| {
                 tenancy::transaction(conn, &ctx.org.schema_name, &ctx.org.role_name, |conn| {
                     work(conn, &ctx)
                 })

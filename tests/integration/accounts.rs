@@ -667,7 +667,7 @@ async fn the_audit_chain_never_forks_and_tampering_is_named() {
     diesel::sql_query(
         "UPDATE org_acme.audit_events SET event_data = '{\"n\": 999}' WHERE seq = 17",
     )
-    .execute(&mut app.conn())
+    .execute(&mut *app.conn())
     .expect("tamper as the owner");
     let output = Command::new(env!("CARGO_BIN_EXE_sitesync"))
         .args(["audit", "verify", "--org", "acme"])

@@ -218,7 +218,7 @@ struct Pair {
 
 fn pairs(app: &TestApp, sql: &str) -> Vec<(String, String)> {
     diesel::sql_query(sql)
-        .load::<Pair>(&mut app.conn())
+        .load::<Pair>(&mut *app.conn())
         .unwrap_or_else(|e| panic!("{e}: {sql}"))
         .into_iter()
         .map(|p| (p.label, p.value))

@@ -97,7 +97,7 @@ fn opening_post(app: &TestApp, thread: Uuid) -> Uuid {
 
 fn set(app: &TestApp, sql: &str) {
     use diesel::RunQueryDsl;
-    diesel::sql_query(sql).execute(&mut app.conn()).unwrap();
+    diesel::sql_query(sql).execute(&mut *app.conn()).unwrap();
 }
 
 #[actix_web::test]

@@ -79,6 +79,40 @@ async fn a_pooled_connection_carries_nothing_into_the_next_request() {
     );
 }
 
+/// A connection that has entered more organization schemas than allowed is replaced when it
+/// goes back to the pool, so PostgreSQL's per-schema caches cannot grow without bound.
+#[actix_web::test]
+async fn a_connection_is_replaced_after_entering_too_many_organizations() {
+    let app = TestApp::with_config(1, |c| c.pool_schemas_per_connection = 2).await;
+    let backend = || text(&mut app.conn(), "SELECT pg_backend_pid()::text AS value");
+    for slug in ["acme", "bravo", "coral"] {
+        app.create_org(slug, slug);
+    }
+    let member = app.member("acme", Role::Manager).await;
+    let account = text(
+        &mut app.conn(),
+        "SELECT id::text AS value FROM accounts ORDER BY created_at DESC LIMIT 1",
+    );
+    for slug in ["bravo", "coral"] {
+        app.add_member(slug, account.parse().expect("uuid"), Role::Manager);
+    }
+
+    assert_eq!(member.get("/o/acme").await.status, StatusCode::OK);
+    let first = backend();
+    assert_eq!(member.get("/o/bravo").await.status, StatusCode::OK);
+    assert_eq!(member.get("/o/acme").await.status, StatusCode::OK);
+    assert_eq!(backend(), first, "two schemas: the same connection");
+    assert_eq!(member.get("/o/coral").await.status, StatusCode::OK);
+    let second = backend();
+    assert_ne!(second, first, "a third schema: replaced");
+    assert_eq!(member.get("/o/coral").await.status, StatusCode::OK);
+    assert_eq!(
+        backend(),
+        second,
+        "the new connection starts counting afresh"
+    );
+}
+
 /// `BEGIN` and the settings travel in one batch; when the settings fail (a role that no longer
 /// exists), no transaction is left open on the pooled connection.
 #[actix_web::test]
@@ -206,7 +240,7 @@ async fn migrate_reports_a_broken_schema_and_carries_on() {
     app.create_org("charlie", "Charlie Estates");
     // Losing its record of applied versions makes bravo's migrations collide with its tables.
     diesel::sql_query("DROP TABLE org_bravo.__diesel_schema_migrations")
-        .execute(&mut app.conn())
+        .execute(&mut *app.conn())
         .expect("break bravo");
 
     let report = migrations::run_all_orgs(&app.db, 2).expect("run");

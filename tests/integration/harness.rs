@@ -136,6 +136,7 @@ pub fn test_config(url: &str, pool_size: u32) -> Config {
         pool_timeout: Duration::from_secs(2),
         pool_max_lifetime: Duration::from_secs(600),
         pool_idle_timeout: Duration::from_secs(600),
+        pool_schemas_per_connection: 100,
         secure_cookies: false,
         session_idle: Duration::from_secs(8 * 3600),
         session_lifetime: Duration::from_secs(14 * 24 * 3600),
@@ -170,17 +171,27 @@ impl TestApp {
     }
 
     pub async fn with_pool_size(pool_size: u32) -> TestApp {
-        Self::build(pool_size, false).await
+        Self::build(pool_size, false, |_| ()).await
     }
 
     /// An app serving the benchmark-only routes too (`sitesync --bench-routes`).
     pub async fn with_bench_routes() -> TestApp {
-        Self::build(4, true).await
+        Self::build(4, true, |_| ()).await
     }
 
-    async fn build(pool_size: u32, bench_routes: bool) -> TestApp {
+    /// An app whose configuration `adjust` changed from the tests' default.
+    pub async fn with_config(pool_size: u32, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::build(pool_size, false, adjust).await
+    }
+
+    async fn build(
+        pool_size: u32,
+        bench_routes: bool,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let url = fresh_database();
-        let config = test_config(&url, pool_size);
+        let mut config = test_config(&url, pool_size);
+        adjust(&mut config);
         let db =
             Db::connect(&url, PoolOptions::from_config(&config, "sitesync test")).expect("pool");
         let mut state = AppState::new(db.clone(), config);

@@ -9,7 +9,7 @@ use crate::harness::{self, Browser, Page, TestApp, PASSWORD};
 
 fn exec(app: &TestApp, sql: &str) {
     diesel::sql_query(sql)
-        .execute(&mut app.conn())
+        .execute(&mut *app.conn())
         .unwrap_or_else(|e| panic!("{e}: {sql}"));
 }
 

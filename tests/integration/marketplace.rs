@@ -948,7 +948,7 @@ async fn managers_sell_edit_renew_and_withdraw_their_organizations_listings() {
 
     // Expired listings leave the search, and come back when renewed.
     diesel::sql_query("UPDATE marketplace_listings SET expires_at = now() - interval '1 day'")
-        .execute(&mut app.conn())
+        .execute(&mut *app.conn())
         .unwrap();
     assert!(!app
         .get("/marketplace")

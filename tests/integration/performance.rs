@@ -18,7 +18,7 @@ struct Number {
 /// The single number a query answers (a count, a sum, a column of one row).
 fn number(app: &TestApp, sql: &str) -> i64 {
     diesel::sql_query(format!("SELECT ({sql})::bigint AS n"))
-        .get_result::<Number>(&mut app.conn())
+        .get_result::<Number>(&mut *app.conn())
         .unwrap_or_else(|e| panic!("{e}: {sql}"))
         .n
 }

@@ -424,7 +424,7 @@ async fn tenants_see_their_own_requests_and_nothing_else() {
         diesel::sql_query(format!(
             "UPDATE org_acme.service_requests SET status = 'resolved' WHERE id = '{other}'"
         )),
-        &mut app.conn(),
+        &mut *app.conn(),
     )
     .expect("resolve");
     assert_eq!(
@@ -456,7 +456,7 @@ async fn tenants_see_their_own_requests_and_nothing_else() {
         diesel::sql_query(format!(
             "UPDATE org_acme.service_requests SET status = 'resolved' WHERE id = '{own}'"
         )),
-        &mut app.conn(),
+        &mut *app.conn(),
     )
     .expect("resolve");
     assert_eq!(

@@ -117,7 +117,7 @@ async fn every_move_of_the_lifecycle_is_allowed_or_refused_as_specified() {
                     "UPDATE org_acme.work_orders SET status = '{}' WHERE id = '{id}'",
                     from.as_str()
                 )),
-                &mut app.conn(),
+                &mut *app.conn(),
             )
             .expect("set status");
             let version = f.version(&id);
@@ -154,7 +154,7 @@ async fn every_move_of_the_lifecycle_is_allowed_or_refused_as_specified() {
         diesel::sql_query(format!(
             "UPDATE org_acme.work_orders SET status = 'in_progress' WHERE id = '{id}'"
         )),
-        &mut app.conn(),
+        &mut *app.conn(),
     )
     .expect("reset");
     let version = f.version(&id);
@@ -547,7 +547,7 @@ async fn technicians_change_only_their_own_and_other_orgs_see_nothing() {
         diesel::sql_query(format!(
             "UPDATE org_acme.contractors SET account_id = '{tech_account}'"
         )),
-        &mut app.conn(),
+        &mut *app.conn(),
     )
     .expect("link");
     let v = f.version(&id);
