@@ -5,10 +5,10 @@ use std::sync::{Arc, RwLock};
 
 use actix_web::web::{self, ServiceConfig};
 use actix_web::HttpResponse;
-use diesel::PgConnection;
 
 use super::queries;
 use super::views::FortunesPage;
+use crate::db::Db;
 use crate::orgs::naming::Slug;
 use crate::orgs::{queries as orgs, tenancy};
 use crate::web::{render, AppError};
@@ -38,17 +38,21 @@ impl OrgDirectory {
         self.known.read().ok()?.get(slug).cloned()
     }
 
-    fn find(&self, conn: &mut PgConnection, slug: &str) -> Result<Arc<Place>, AppError> {
-        if let Some(place) = self.cached(slug) {
+    async fn find(&self, db: &Db, slug: &Slug) -> Result<Arc<Place>, AppError> {
+        if let Some(place) = self.cached(slug.as_str()) {
             return Ok(place);
         }
-        let org = orgs::find_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
+        let lookup = slug.as_str().to_string();
+        let org = db
+            .run(move |conn| Ok::<_, AppError>(orgs::find_by_slug(conn, &lookup)?))
+            .await?
+            .ok_or(AppError::NotFound)?;
         let place = Arc::new(Place {
             schema_name: org.schema_name,
             role_name: org.role_name,
         });
         if let Ok(mut known) = self.known.write() {
-            known.insert(slug.to_string(), place.clone());
+            known.insert(slug.as_str().to_string(), place.clone());
         }
         Ok(place)
     }
@@ -61,11 +65,11 @@ pub async fn baseline(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = Slug::parse(&path).map_err(|_| AppError::NotFound)?;
-    let for_query = slug.clone();
+    let place = directory.find(&state.db, &slug).await?;
+    // Counted against the connection like an organization page: it reads that schema too.
     let rows = state
         .db
-        .run(move |conn| {
-            let place = directory.find(conn, for_query.as_str())?;
+        .run_in(place.schema_name.clone(), move |conn| {
             Ok::<_, AppError>(queries::first_sites_in(conn, &place.schema_name)?)
         })
         .await?;
@@ -76,18 +80,18 @@ pub async fn baseline(
     })
 }
 
-/// (a): the same rows through the tenancy switch every organization page makes.
+/// (a): the same rows through the tenancy switch every organization page makes
+/// (`OrgScope::run`: `Db::run_in` and `tenancy::transaction`).
 pub async fn tenancy_switch(
     state: web::Data<AppState>,
     directory: web::Data<OrgDirectory>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = Slug::parse(&path).map_err(|_| AppError::NotFound)?;
-    let for_query = slug.clone();
+    let place = directory.find(&state.db, &slug).await?;
     let rows = state
         .db
-        .run(move |conn| {
-            let place = directory.find(conn, for_query.as_str())?;
+        .run_in(place.schema_name.clone(), move |conn| {
             tenancy::transaction(conn, &place.schema_name, &place.role_name, |conn| {
                 Ok::<_, AppError>(queries::first_sites(conn)?)
             })
