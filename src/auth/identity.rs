@@ -13,7 +13,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::accounts::Account;
-use super::roles::Role;
 use super::session_store::{ACCOUNT_KEY, GENERATION_KEY};
 use crate::members::queries::MembershipSummary;
 use crate::web::layout::{AccountNav, Flash, Layout, OrgNav};
@@ -25,7 +24,7 @@ const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
 
 /// A signed-in account, as loaded for this request.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct SignedIn {
     pub id: Uuid,
     pub email: String,
@@ -122,60 +121,19 @@ pub fn signed_in_json(account: &str) -> String {
     )
 }
 
+/// [`signed_in_json`] as read: the account, and the session generation it is at.
 #[derive(Deserialize)]
 struct SignedInRecord {
-    id: Uuid,
-    email: String,
-    display_name: String,
-    timezone: String,
-    is_platform_admin: bool,
     session_generation: i32,
-    memberships: Vec<MembershipRecord>,
-}
-
-#[derive(Deserialize)]
-struct MembershipRecord {
-    organization_id: Uuid,
-    slug: String,
-    name: String,
-    role: String,
-    schema_name: String,
-    role_name: String,
-    suspended: bool,
-    tenant_id: Option<Uuid>,
+    #[serde(flatten)]
+    account: SignedIn,
 }
 
 impl SignedInRecord {
     /// The account, if it is the one the session names and the session is of its current
     /// generation (a password change or suspension ends older sessions).
     fn into_signed_in(self, id: Uuid, generation: i32) -> Option<SignedIn> {
-        if self.id != id || self.session_generation != generation {
-            return None;
-        }
-        let memberships = self
-            .memberships
-            .into_iter()
-            .filter_map(|m| {
-                Some(MembershipSummary {
-                    role: Role::parse(&m.role)?,
-                    organization_id: m.organization_id,
-                    slug: m.slug,
-                    name: m.name,
-                    schema_name: m.schema_name,
-                    role_name: m.role_name,
-                    suspended: m.suspended,
-                    tenant_id: m.tenant_id,
-                })
-            })
-            .collect();
-        Some(SignedIn {
-            id: self.id,
-            email: self.email,
-            display_name: self.display_name,
-            timezone: self.timezone,
-            is_platform_admin: self.is_platform_admin,
-            memberships,
-        })
+        (self.account.id == id && self.session_generation == generation).then_some(self.account)
     }
 }
 

@@ -35,6 +35,14 @@ pub enum Role {
     Owner,
 }
 
+/// A role as stored, by its name (`"manager"`).
+impl<'de> serde::Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Role, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Role::parse(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown role {name}")))
+    }
+}
+
 impl Role {
     /// The organization's own people (tenants are invited from their tenant record).
     pub const ALL: [Role; 5] = [

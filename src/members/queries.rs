@@ -8,7 +8,7 @@ use crate::auth::roles::Role;
 use crate::db::schema_public::{accounts, invitations, memberships, organizations};
 
 /// One organization an account belongs to, with what is needed to enter it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct MembershipSummary {
     pub organization_id: Uuid,
     pub slug: String,
