@@ -36,19 +36,17 @@ impl SiteFilter {
         choices: &Choices,
         selected: &str,
     ) -> diesel::QueryResult<SiteFilter> {
-        let all = choices.get("sites", || queries::options(conn))?;
-        if all.len() <= INLINE_SITES {
-            return Ok(SiteFilter {
-                sites: all,
-                lazy: false,
-            });
-        }
+        // Shared, not copied: a large organization's list is thousands of sites.
+        let all = choices.shared("sites", || queries::options(conn))?;
+        let lazy = all.len() > INLINE_SITES;
+        let chosen = Uuid::parse_str(selected).ok();
         Ok(SiteFilter {
             sites: all
-                .into_iter()
-                .filter(|(id, _, _)| id.to_string() == selected)
+                .iter()
+                .filter(|(id, _, _)| !lazy || Some(*id) == chosen)
+                .cloned()
                 .collect(),
-            lazy: true,
+            lazy,
         })
     }
 }

@@ -49,14 +49,14 @@ impl ChoiceCache {
     }
 
     /// The `kind` list of `owner`, from memory when read less than [`TTL`] ago, else `load`ed.
-    pub fn get<T, E>(
+    pub fn shared<T, E>(
         &self,
         owner: &str,
         kind: &'static str,
         load: impl FnOnce() -> Result<T, E>,
-    ) -> Result<T, E>
+    ) -> Result<Arc<T>, E>
     where
-        T: Clone + Send + Sync + 'static,
+        T: Send + Sync + 'static,
     {
         let key = (owner.to_string(), kind);
         let cached = self
@@ -65,9 +65,9 @@ impl ChoiceCache {
             .filter(|entry| entry.at.elapsed() < TTL)
             .map(|entry| entry.value.clone());
         if let Some(value) = cached.and_then(|v| v.downcast::<T>().ok()) {
-            return Ok((*value).clone());
+            return Ok(value);
         }
-        let value = load()?;
+        let value = Arc::new(load()?);
         let mut entries = self.lock();
         if entries.len() >= MAX_ENTRIES {
             entries.retain(|_, entry| entry.at.elapsed() < TTL);
@@ -76,7 +76,7 @@ impl ChoiceCache {
             key,
             Entry {
                 at: Instant::now(),
-                value: Arc::new(value.clone()),
+                value: value.clone(),
             },
         );
         Ok(value)
@@ -103,11 +103,24 @@ impl Choices {
         }
     }
 
+    /// The list, shared: for long lists a page uses only part of.
+    pub fn shared<T, E>(
+        &self,
+        kind: &'static str,
+        load: impl FnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+    {
+        self.cache.shared(&self.owner, kind, load)
+    }
+
+    /// The list, as the page's own copy.
     pub fn get<T, E>(&self, kind: &'static str, load: impl FnOnce() -> Result<T, E>) -> Result<T, E>
     where
         T: Clone + Send + Sync + 'static,
     {
-        self.cache.get(&self.owner, kind, load)
+        Ok(self.shared(kind, load)?.as_ref().clone())
     }
 
     pub fn forget(&self) {
