@@ -17,6 +17,11 @@ pub struct Config {
     pub database_url: Option<String>,
     /// `SITESYNC_BIND`: address the web server listens on.
     pub bind: String,
+    /// `SITESYNC_PUBLIC_URL`: where people reach SiteSync (`https://lifts.example.com`), for
+    /// every link handed out (invitations, QR codes, emails). Never taken from a request's
+    /// `Host` or forwarding headers, which anyone can send. When unset, `http://` + the bind
+    /// address is used and a warning logged at start-up.
+    pub public_url: Option<String>,
     /// `SITESYNC_DATA_DIR`: the embedded cluster (`pg/`), the secret key file and uploaded files.
     pub data_dir: PathBuf,
     /// `SITESYNC_SECRET_KEY`: signs cookies and derives encryption keys. Never printed.
@@ -108,6 +113,7 @@ impl Config {
         Ok(Config {
             database_url: var("DATABASE_URL"),
             bind: var("SITESYNC_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            public_url: parse_public_url(var("SITESYNC_PUBLIC_URL").as_deref())?,
             data_dir,
             secret_key,
             pool_size: parse_var("SITESYNC_POOL_SIZE", 10u32)?.max(1),
@@ -136,6 +142,40 @@ impl Config {
     pub fn pg_dir(&self) -> PathBuf {
         self.data_dir.join("pg")
     }
+
+    /// The base of links handed out: `SITESYNC_PUBLIC_URL`, else the bind address.
+    pub fn link_base(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+}
+
+/// `http(s)://host[:port][/prefix]`, without a trailing slash; anything else is refused at
+/// start-up rather than printed into every link.
+fn parse_public_url(raw: Option<&str>) -> Result<Option<String>, ConfigError> {
+    let Some(raw) = raw.map(str::trim) else {
+        return Ok(None);
+    };
+    let invalid = |reason: &str| ConfigError::Invalid {
+        name: "SITESYNC_PUBLIC_URL",
+        reason: format!("{raw:?}: {reason}"),
+    };
+    let rest = raw
+        .strip_prefix("https://")
+        .or_else(|| raw.strip_prefix("http://"))
+        .ok_or_else(|| invalid("start it with https:// (or http://)"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let well_formed = !host.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._:/[]".contains(c));
+    if !well_formed {
+        return Err(invalid(
+            "use a plain address such as https://lifts.example.com",
+        ));
+    }
+    Ok(Some(raw.trim_end_matches('/').to_string()))
 }
 
 fn parse_proxies(raw: Option<&str>) -> Result<Vec<IpAddr>, ConfigError> {
@@ -200,5 +240,28 @@ impl SecretKey {
         // 32 bytes is far below HKDF's limit of 255 × 32, so expand cannot fail.
         let _ = hkdf.expand(purpose.as_bytes(), &mut key);
         key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn public_urls_are_plain_http_addresses() {
+        assert_eq!(
+            parse_public_url(Some("https://lifts.example.com/")).ok(),
+            Some(Some("https://lifts.example.com".into()))
+        );
+        assert_eq!(parse_public_url(None).ok(), Some(None));
+        for bad in [
+            "javascript://evil.example/%0aalert(1)",
+            "lifts.example.com",
+            "https://",
+            "https://a b",
+            "https://x\"onmouseover=",
+        ] {
+            assert!(parse_public_url(Some(bad)).is_err(), "{bad}");
+        }
     }
 }

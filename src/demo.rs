@@ -8,10 +8,11 @@ use crate::audit::{self, AuditEvent};
 use crate::auth::accounts::{self, AccountInsertForm};
 use crate::auth::password;
 use crate::auth::roles::Role;
+use crate::db::PooledConn;
 use crate::members::queries as memberships;
 use crate::orgs::context::Actor;
 use crate::orgs::provision::{self, NewOrganization};
-use crate::orgs::{queries as orgs, tenancy};
+use crate::orgs::{self, queries as registry, As};
 use crate::web::request_meta::RequestMeta;
 
 pub const DEMO_SLUG: &str = "demo";
@@ -100,19 +101,21 @@ pub enum DemoError {
     Other(String),
 }
 
-impl From<tenancy::TenancyError> for DemoError {
-    fn from(e: tenancy::TenancyError) -> Self {
+impl From<orgs::TenancyError> for DemoError {
+    fn from(e: orgs::TenancyError) -> Self {
         DemoError::Other(e.to_string())
     }
 }
 
 /// Creates what is missing of the demo; returns the logins to print.
-pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
+pub fn ensure(conn: &mut PooledConn) -> Result<Vec<DemoLogin>, DemoError> {
+    let ledger = conn.ledger();
     conn.transaction(|conn| {
-        let org = match orgs::find_by_slug(conn, DEMO_SLUG)? {
+        let org = match registry::find_by_slug(conn, DEMO_SLUG)? {
             Some(org) => org,
             None => provision::create_in_transaction(
                 conn,
+                &ledger,
                 &NewOrganization {
                     name: "Harbour City Lifts (demo)",
                     slug: DEMO_SLUG,
@@ -157,11 +160,12 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
             }
         }
         for (slug, name, email) in OTHER_ORGS {
-            if orgs::find_by_slug(conn, slug)?.is_some() {
+            if registry::find_by_slug(conn, slug)?.is_some() {
                 continue;
             }
             let other = provision::create_in_transaction(
                 conn,
+                &ledger,
                 &NewOrganization {
                     name,
                     slug,
@@ -190,20 +194,20 @@ pub fn ensure(conn: &mut PgConnection) -> Result<Vec<DemoLogin>, DemoError> {
         // Before entering an organization's schema and role, which cannot reach public tables.
         let job_board_logins = crate::jobs::demo::ensure(conn)?;
         if let Some(owner) = owner {
-            tenancy::enter(conn, &org.schema_name, &org.role_name)?;
+            orgs::enter_in(conn, &ledger, &org.handle(), As::Organization)?;
             let seeded: i64 = crate::db::schema_org::audit_events::table
                 .count()
                 .get_result(conn)?;
-            let actor = Actor {
-                account_id: owner.id,
-                email: owner.email.clone(),
-                display_name: owner.display_name.clone(),
-                meta: RequestMeta {
+            let actor = Actor::new(
+                owner.id,
+                &owner.email,
+                &owner.display_name,
+                RequestMeta {
                     ip: "127.0.0.1".into(),
                     user_agent: "sitesync --demo".into(),
                     request_id: "demo".into(),
                 },
-            };
+            );
             if seeded == 0 {
                 audit::record(
                     conn,

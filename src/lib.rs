@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod background;
 pub mod bench;
 pub mod config;
 pub mod contractors;
@@ -141,10 +142,10 @@ pub fn app(
         .configure(routes::configure)
         .default_service(aweb::to(web::pages::not_found))
         .wrap(CsrfGuard)
+        .wrap(ErrorHandlers::new().default_handler(web::errors::error_pages))
         .wrap_fn(web::middleware::refuse_nul_in_address)
         .wrap(session)
         .wrap_fn(web::middleware::errors_as_pages)
-        .wrap(ErrorHandlers::new().default_handler(web::errors::htmx_error_fragment))
         .wrap_fn(web::middleware::htmx_redirects)
         .wrap(web::middleware::security_headers(secure))
         .wrap(Compress::default())

@@ -8,7 +8,8 @@ use tracing_subscriber::EnvFilter;
 
 use sitesync::config::Config;
 use sitesync::db::bootstrap::Database;
-use sitesync::db::{migrations, PoolOptions};
+use sitesync::db::{PoolOptions, PooledConn};
+use sitesync::orgs::migrate;
 use sitesync::orgs::provision::{self, NewOrganization};
 use sitesync::{app, demo, AppState};
 
@@ -205,7 +206,7 @@ fn main() -> ExitCode {
 fn with_connection<T>(
     config: &Config,
     name: &'static str,
-    work: impl FnOnce(&mut diesel::PgConnection) -> Result<T, String>,
+    work: impl FnOnce(&mut PooledConn) -> Result<T, String>,
 ) -> Result<T, String> {
     let database = Database::open(config, PoolOptions::from_config(config, name))
         .map_err(|e| e.to_string())?;
@@ -220,15 +221,15 @@ fn with_connection<T>(
 fn verify_audit(config: Config, slug: &str) -> ExitCode {
     use sitesync::audit::chain::{self, ChainStatus};
     let outcome = with_connection(&config, "sitesync audit", |conn| {
-        sitesync::orgs::tenancy::in_org(
+        let org = sitesync::orgs::queries::find_by_slug(conn, slug)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no organization with the slug {slug:?}"))?;
+        sitesync::orgs::enter(
             conn,
-            slug,
-            |conn, _| -> Result<ChainStatus, sitesync::web::AppError> { Ok(chain::verify(conn)?) },
+            &org.handle(),
+            |conn| -> Result<ChainStatus, sitesync::web::AppError> { Ok(chain::verify(conn)?) },
         )
-        .map_err(|e| match e {
-            sitesync::web::AppError::NotFound => format!("no organization with the slug {slug:?}"),
-            other => other.to_string(),
-        })
+        .map_err(|e| e.to_string())
     });
     match outcome {
         Ok(ChainStatus::Intact { events }) => {
@@ -291,9 +292,9 @@ fn migrate(config: Config, jobs: usize) -> ExitCode {
 /// Migrates public, then every org schema; names each schema that failed.
 fn run_migrations(database: &Database, jobs: usize) -> Result<(), String> {
     let mut conn = database.db.get().map_err(|e| e.to_string())?;
-    migrations::run_public(&mut conn).map_err(|e| format!("platform migrations: {e}"))?;
+    migrate::platform(&mut conn).map_err(|e| format!("platform migrations: {e}"))?;
     drop(conn);
-    let report = migrations::run_all_orgs(&database.db, jobs).map_err(|e| e.to_string())?;
+    let report = migrate::all(&database.db, jobs).map_err(|e| e.to_string())?;
     println!("migrated {} organization schema(s)", report.migrated.len());
     for (schema, error) in &report.failed {
         eprintln!("schema {schema} failed: {error}");
@@ -393,6 +394,12 @@ fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
         }
     }
     let bind = config.bind.clone();
+    if config.public_url.is_none() {
+        tracing::warn!(
+            base = %config.link_base(),
+            "SITESYNC_PUBLIC_URL is not set: links handed out (invitations, QR codes) use the bind address"
+        );
+    }
     let mut state = AppState::new(database.db.clone(), config);
     if bench_routes {
         tracing::warn!("serving the benchmark routes under /bench: not for production");
@@ -413,8 +420,9 @@ fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
                 println!("  {:<24} {} / {}", login.what, login.email, login.password);
             }
         }
-        actix_web::rt::spawn(sitesync::dashboard::jobs::worker(
+        actix_web::rt::spawn(sitesync::background::worker(
             state_for_housekeeping.db.clone(),
+            state_for_housekeeping.config.clone(),
         ));
         actix_web::rt::spawn(housekeeping(state_for_housekeeping));
         println!("Press Ctrl-C to stop.");

@@ -36,7 +36,7 @@ pub struct SignedIn {
 
 impl SignedIn {
     pub fn membership(&self, slug: &str) -> Option<&MembershipSummary> {
-        self.memberships.iter().find(|m| m.slug == slug)
+        self.memberships.iter().find(|m| m.org.slug == slug)
     }
 }
 
@@ -61,7 +61,7 @@ impl FromRequest for Viewer {
             }
             let state = req
                 .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| AppError::internal("application state missing"))?
+                .ok_or_else(|| AppError::unexpected("application state missing"))?
                 .clone();
             let session = req.get_session();
             let account_id = session.get::<Uuid>(ACCOUNT_KEY).ok().flatten();
@@ -111,9 +111,9 @@ pub fn signed_in_json(account: &str) -> String {
            'timezone', a.timezone, 'is_platform_admin', a.is_platform_admin, \
            'session_generation', a.session_generation, \
            'memberships', coalesce((SELECT json_agg(json_build_object(\
-               'organization_id', o.id, 'slug', o.slug, 'name', o.name, 'role', m.role, \
-               'schema_name', o.schema_name, 'role_name', o.role_name, \
-               'suspended', o.suspended_at IS NOT NULL, 'tenant_id', m.tenant_id) \
+               'org', json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, \
+                 'schema_name', o.schema_name, 'role_name', o.role_name), \
+               'role', m.role, 'suspended', o.suspended_at IS NOT NULL, 'tenant_id', m.tenant_id) \
              ORDER BY o.name) \
              FROM memberships m JOIN organizations o ON o.id = m.organization_id \
              WHERE m.account_id = a.id AND o.deleted_at IS NULL), '[]'::json)) \
@@ -198,12 +198,12 @@ impl Viewer {
         let set = |key: &str, value: String| {
             self.session
                 .insert(key, value)
-                .map_err(|e| AppError::internal(format!("session: {e}")))
+                .map_err(|e| AppError::unexpected(format!("session: {e}")))
         };
         set(ACCOUNT_KEY, account.id.to_string())?;
         self.session
             .insert(GENERATION_KEY, account.session_generation)
-            .map_err(|e| AppError::internal(format!("session: {e}")))?;
+            .map_err(|e| AppError::unexpected(format!("session: {e}")))?;
         set(
             CSRF_KEY,
             Alphanumeric.sample_string(&mut rand::thread_rng(), 43),
@@ -216,7 +216,7 @@ impl Viewer {
         self.session.renew();
         self.session
             .insert(GENERATION_KEY, generation)
-            .map_err(|e| AppError::internal(format!("session: {e}")))
+            .map_err(|e| AppError::unexpected(format!("session: {e}")))
     }
 
     pub fn sign_out(&self) {
@@ -270,8 +270,8 @@ impl Viewer {
                 .memberships
                 .iter()
                 .map(|m| OrgNav {
-                    name: m.name.clone(),
-                    slug: m.slug.clone(),
+                    name: m.org.name.clone(),
+                    slug: m.org.slug.clone(),
                     role: m.role,
                 })
                 .collect();

@@ -2,14 +2,17 @@
 
 pub mod accounts;
 pub mod csrf;
+pub mod devices;
 pub mod forms;
 pub mod identity;
+pub mod operations;
 pub mod password;
 pub mod roles;
 pub mod routes;
 pub mod security_events;
 pub mod session_store;
 pub mod throttle;
+pub mod tokens;
 pub mod views;
 
 pub use identity::Viewer;

@@ -13,9 +13,17 @@
 //! | WorkOnAssigned        |   ✓   |   ✓   |    ✓    |  assigned  |          |
 //! | ManageContractors     |   ✓   |   ✓   |    ✓    |            |          |
 //! | ManageServiceRequests |   ✓   |   ✓   |    ✓    |            |          |
+//! | ManageOwners          |   ✓   |       |         |            |          |
+//! | StaffSpaces           |   ✓   |   ✓   |    ✓    |     ✓      |    ✓     |
+//! | TradeParts            |   ✓   |   ✓   |    ✓    |            |          |
+//! | Hire                  |   ✓   |   ✓   |    ✓    |            |          |
 //!
 //! The `tenant` role (building occupants) has none of these: it reaches only the tenant portal
-//! (`TenantPortal`), which shows a tenant their own requests.
+//! (`TenantPortal`), which shows a tenant their own requests. The platform features (forum,
+//! marketplace, job board) ask this same table for what a membership lets a person do there:
+//! `StaffSpaces` (organization-only forum categories, internal job posts), `TradeParts`
+//! (sell, buy and answer buyers for the organization) and `Hire` (post jobs, run applicant
+//! boards, see profiles shown to employers only).
 //!
 //! "assigned": a technician works only on the work orders assigned to their own contractor
 //! record; the work-order handlers check that on top of the role.
@@ -112,10 +120,19 @@ pub enum Permission {
     TenantPortal,
     /// The triage queue and tenants of the organization.
     ManageServiceRequests,
+    /// Make someone an owner, or change or remove an owner.
+    ManageOwners,
+    /// The organization's own corners of the platform: organization-only forum categories
+    /// and internal job posts. Staff only, never tenants.
+    StaffSpaces,
+    /// Sell, buy and answer buyers in the parts marketplace for the organization.
+    TradeParts,
+    /// Post jobs, run their applicant boards, see profiles shown to employers only.
+    Hire,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 16] = [
         Permission::View,
         Permission::ManageSites,
         Permission::ViewAccessCodes,
@@ -128,21 +145,56 @@ impl Permission {
         Permission::ManageContractors,
         Permission::TenantPortal,
         Permission::ManageServiceRequests,
+        Permission::ManageOwners,
+        Permission::StaffSpaces,
+        Permission::TradeParts,
+        Permission::Hire,
     ];
 
     pub fn minimum_role(self) -> Role {
         match self {
-            Permission::View | Permission::ViewMembers => Role::ReadOnly,
+            Permission::View | Permission::ViewMembers | Permission::StaffSpaces => Role::ReadOnly,
             Permission::TenantPortal => Role::Tenant,
             Permission::WorkOnAssigned => Role::Technician,
             Permission::ManageSites
             | Permission::ViewAccessCodes
             | Permission::ManageWorkOrders
             | Permission::ManageContractors
-            | Permission::ManageServiceRequests => Role::Manager,
+            | Permission::ManageServiceRequests
+            | Permission::TradeParts
+            | Permission::Hire => Role::Manager,
             Permission::ManageMembers | Permission::ViewAudit | Permission::ManageSettings => {
                 Role::Admin
             }
+            Permission::ManageOwners => Role::Owner,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Permission, Role};
+
+    #[test]
+    fn tenants_have_the_portal_alone() {
+        for permission in Permission::ALL {
+            assert_eq!(
+                Role::Tenant.can(permission),
+                permission == Permission::TenantPortal,
+                "{permission:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn trading_and_hiring_need_a_manager_and_owners_an_owner() {
+        for permission in [Permission::TradeParts, Permission::Hire] {
+            assert!(!Role::ReadOnly.can(permission));
+            assert!(!Role::Technician.can(permission));
+            assert!(Role::Manager.can(permission));
+        }
+        assert!(Role::ReadOnly.can(Permission::StaffSpaces));
+        assert!(!Role::Admin.can(Permission::ManageOwners));
+        assert!(Role::Owner.can(Permission::ManageOwners));
     }
 }

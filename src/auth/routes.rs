@@ -1,41 +1,32 @@
 //! Sign-in, sign-out, sign-up (account alone, or with a new organization) and account settings.
 
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
-use serde_json::json;
 
-use super::accounts::{self, AccountInsertForm, InsertError, ProfileUpdateForm};
+use super::accounts::{self, ProfileUpdateForm};
+use super::devices;
 use super::forms::{
     check_new_password, OrgSignUpForm, PasswordForm, ProfileForm, SignInForm, SignUpForm, SlugQuery,
 };
 use super::identity::Viewer;
-use super::roles::Role;
+use super::operations::{self, hash_password, NewAccount, SignInCheck};
 use super::security_events::{self, SecurityEvent};
-use super::session_store;
 use super::views::{timezones, AccountPage, OrgSignUpPage, SignInPage, SignUpPage, SlugField};
-use super::{password, throttle};
-use crate::audit::{self, AuditEvent};
 use crate::members::queries as memberships;
-use crate::orgs::context::Actor;
 use crate::orgs::naming::{self, Slug};
-use crate::orgs::provision::{self, CreateError, NewOrganization};
-use crate::orgs::{queries as orgs, tenancy};
+use crate::orgs::provision::NewOrganization;
+use crate::orgs::queries as orgs;
 use crate::web::forms::{safe_next, FieldErrors};
-use crate::web::{render, render_status, AppError};
+use crate::web::{render, render_status, see_other, AppError};
 use crate::AppState;
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", location))
-        .finish()
-}
 
 /// Where a person lands after signing in: where they were going, else their only
 /// organization, else their account page.
 fn landing(next: Option<&str>, memberships: &[memberships::MembershipSummary]) -> String {
     safe_next(next).unwrap_or_else(|| match memberships {
-        [only] => format!("/o/{}", only.slug),
+        [only] => format!("/o/{}", only.org.slug),
         _ => "/account".into(),
     })
 }
@@ -50,7 +41,7 @@ pub async fn signin_page(
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(account) = viewer.signed_in() {
-        return Ok(see_other(&landing(
+        return Ok(see_other(landing(
             query.next.as_deref(),
             &account.memberships,
         )));
@@ -66,71 +57,77 @@ pub async fn signin_page(
     })
 }
 
+/// Where the browser's known-device token is kept (see `auth::devices`).
+fn device_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(devices::COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(devices::LIFETIME_DAYS))
+        .finish()
+}
+
 enum SignInOutcome {
-    SignedIn(Box<(accounts::Account, Vec<memberships::MembershipSummary>)>),
+    SignedIn(Box<operations::SignedIn>),
     Refused,
     Throttled(i64),
 }
 
 pub async fn signin(
     viewer: Viewer,
+    req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let email = accounts::normalize_email(&form.email);
-    let password = form.password.clone();
+    let device = req.cookie(devices::COOKIE).map(|c| c.value().to_string());
     let meta = viewer.meta.clone();
-    // Each step commits on its own: a failed attempt is recorded even though sign-in fails.
-    let outcome = state
+    let (lookup_email, lookup_device, lookup_meta) = (email.clone(), device.clone(), meta.clone());
+    let check = state
         .db
-        .run(move |conn| -> Result<SignInOutcome, AppError> {
-            if let Some(minutes) = throttle::locked_for(conn, &email, &meta.ip)? {
-                security_events::record(conn, SecurityEvent::SignInThrottled, None, &email, &meta)?;
-                return Ok(SignInOutcome::Throttled(minutes));
-            }
-            let account = accounts::find_by_email(conn, &email)?;
-            let verified = match &account {
-                Some(account) => {
-                    password::verify(&password, &account.password_hash) && account.is_active
-                }
-                None => {
-                    password::verify_against_nothing(&password);
-                    false
-                }
-            };
-            throttle::record(conn, &email, &meta.ip, verified)?;
-            match account.filter(|_| verified) {
-                Some(account) => {
-                    accounts::record_sign_in(conn, account.id)?;
-                    security_events::record(
-                        conn,
-                        SecurityEvent::SignedIn,
-                        Some(account.id),
-                        &email,
-                        &meta,
-                    )?;
-                    let memberships = memberships::for_account(conn, account.id)?;
-                    Ok(SignInOutcome::SignedIn(Box::new((account, memberships))))
-                }
-                None => {
-                    security_events::record(
-                        conn,
-                        SecurityEvent::SignInFailed,
-                        None,
-                        &email,
-                        &meta,
-                    )?;
-                    Ok(SignInOutcome::Refused)
-                }
-            }
+        .run(move |conn| {
+            operations::check_sign_in(conn, &lookup_email, lookup_device.as_deref(), &lookup_meta)
         })
         .await?;
+    // Each step commits on its own: a failed attempt is recorded even though sign-in fails.
+    let outcome = match check {
+        SignInCheck::Paused(minutes) => SignInOutcome::Throttled(minutes),
+        SignInCheck::Proceed { account } => {
+            let account = account.map(|a| *a);
+            let verified = operations::verify_password(&form.password, account.as_ref()).await?;
+            let signed_in = state
+                .db
+                .run(move |conn| {
+                    operations::finish_sign_in(
+                        conn,
+                        &email,
+                        account,
+                        verified,
+                        device.as_deref(),
+                        &meta,
+                    )
+                })
+                .await?;
+            match signed_in {
+                Some(signed_in) => SignInOutcome::SignedIn(Box::new(signed_in)),
+                None => SignInOutcome::Refused,
+            }
+        }
+    };
     let (status, message) = match outcome {
         SignInOutcome::SignedIn(signed_in) => {
-            let (account, memberships) = *signed_in;
-            viewer.sign_in(&account)?;
-            return Ok(see_other(&landing(form.next.as_deref(), &memberships)));
+            let signed_in = *signed_in;
+            viewer.sign_in(&signed_in.account)?;
+            let mut response = see_other(landing(form.next.as_deref(), &signed_in.memberships));
+            response
+                .add_cookie(&device_cookie(
+                    signed_in.device_token,
+                    state.config.secure_cookies,
+                ))
+                .map_err(AppError::internal)?;
+            return Ok(response);
         }
         SignInOutcome::Refused => (
             StatusCode::UNAUTHORIZED,
@@ -201,13 +198,33 @@ pub async fn signup(
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
     form.person.validate(&mut errors);
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let created = if errors.is_empty() {
         let person = form.person.clone();
         let meta = viewer.meta.clone();
-        state
+        let password_hash = hash_password(&person.password).await?;
+        let created = state
             .db
-            .run(move |conn| create_account(conn, &person, &meta))
-            .await?
+            .run(move |conn| {
+                operations::create_account(
+                    conn,
+                    &NewAccount {
+                        person: &person,
+                        password_hash,
+                    },
+                    &meta,
+                )
+            })
+            .await;
+        match created {
+            Ok(created) => created,
+            Err(AppError::TooManyRequests { message, .. }) => {
+                status = StatusCode::TOO_MANY_REQUESTS;
+                errors.add("email", message);
+                None
+            }
+            Err(other) => return Err(other),
+        }
     } else {
         None
     };
@@ -216,7 +233,7 @@ pub async fn signup(
             viewer.sign_in(&account)?;
             viewer.flash("success", "Welcome to SiteSync! Your account is ready.");
             Ok(see_other(
-                &safe_next(form.next.as_deref()).unwrap_or_else(|| "/account".into()),
+                safe_next(form.next.as_deref()).unwrap_or_else(|| "/account".into()),
             ))
         }
         None => {
@@ -227,7 +244,7 @@ pub async fn signup(
                 );
             }
             render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                status,
                 &SignUpPage {
                     layout: viewer.form_layout("Create an account"),
                     form: SignUpForm {
@@ -238,41 +255,6 @@ pub async fn signup(
                 },
             )
         }
-    }
-}
-
-/// Creates the account; `None` when the email is taken.
-fn create_account(
-    conn: &mut PgConnection,
-    person: &super::forms::PersonFields,
-    meta: &crate::web::request_meta::RequestMeta,
-) -> Result<Option<accounts::Account>, AppError> {
-    let hash = password::hash(&person.password).map_err(AppError::internal)?;
-    let email = accounts::normalize_email(&person.email);
-    let inserted = accounts::insert(
-        conn,
-        &AccountInsertForm {
-            email: &email,
-            password_hash: &hash,
-            first_name: person.first_name.trim(),
-            last_name: person.last_name.trim(),
-            display_name: &person.display_name(),
-            timezone: "Australia/Sydney",
-        },
-    );
-    match inserted {
-        Ok(account) => {
-            security_events::record(
-                conn,
-                SecurityEvent::AccountCreated,
-                Some(account.id),
-                &email,
-                meta,
-            )?;
-            Ok(Some(account))
-        }
-        Err(InsertError::EmailTaken) => Ok(None),
-        Err(InsertError::Database(e)) => Err(e.into()),
     }
 }
 
@@ -339,16 +321,39 @@ pub async fn signup_org(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let mut errors = form.validate();
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let outcome = if errors.is_empty() {
         let form = form.clone();
         let meta = viewer.meta.clone();
+        let password_hash = hash_password(&form.person.password).await?;
         let created = state
             .db
-            .run(move |conn| conn.transaction(|conn| create_org_with_owner(conn, &form, &meta)))
+            .run_pooled(move |conn| {
+                operations::create_with_organization(
+                    conn,
+                    &NewAccount {
+                        person: &form.person,
+                        password_hash,
+                    },
+                    &NewOrganization {
+                        name: &form.organization_name,
+                        slug: form.slug.trim(),
+                        organization_type: &form.organization_type,
+                    },
+                    &meta,
+                )
+                .map(|(account, org)| (account, org.slug))
+            })
             .await;
         match created {
             Ok(created) => Ok(created),
             Err(AppError::Rejected(field_errors)) => Err(field_errors),
+            Err(AppError::TooManyRequests { message, .. }) => {
+                status = StatusCode::TOO_MANY_REQUESTS;
+                let mut field_errors = FieldErrors::default();
+                field_errors.add("email", message);
+                Err(field_errors)
+            }
             Err(other) => return Err(other),
         }
     } else {
@@ -361,7 +366,7 @@ pub async fn signup_org(
                 "success",
                 "Your organization is ready. Start by adding your first site.",
             );
-            Ok(see_other(&format!("/o/{slug}")))
+            Ok(see_other(format!("/o/{slug}")))
         }
         Err(more) => {
             for (field, message) in more.messages() {
@@ -376,7 +381,7 @@ pub async fn signup_org(
                 error: slug_error,
             };
             render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                status,
                 &OrgSignUpPage::new(
                     viewer.form_layout("Start an organization"),
                     OrgSignUpForm {
@@ -389,59 +394,6 @@ pub async fn signup_org(
             )
         }
     }
-}
-
-/// Account, organization (role, schema, tables) and owner membership, in the caller's
-/// transaction. A taken email or slug is `AppError::Rejected` with field errors, which rolls
-/// the transaction back, so nothing is half-made.
-fn create_org_with_owner(
-    conn: &mut PgConnection,
-    form: &OrgSignUpForm,
-    meta: &crate::web::request_meta::RequestMeta,
-) -> Result<(accounts::Account, String), AppError> {
-    let mut errors = FieldErrors::default();
-    let Some(account) = create_account(conn, &form.person, meta)? else {
-        errors.add("email", "An account with this email already exists. Sign in first, then start the organization from your account.");
-        return Err(AppError::Rejected(errors));
-    };
-    let org = provision::create_in_transaction(
-        conn,
-        &NewOrganization {
-            name: &form.organization_name,
-            slug: form.slug.trim(),
-            organization_type: &form.organization_type,
-        },
-    );
-    let org = match org {
-        Ok(org) => org,
-        Err(CreateError::Taken(_)) => {
-            errors.add("slug", "This web address is already taken; choose another.");
-            return Err(AppError::Rejected(errors));
-        }
-        Err(CreateError::Slug(e)) => {
-            errors.add("slug", format!("{e}."));
-            return Err(AppError::Rejected(errors));
-        }
-        Err(e) => return Err(AppError::internal(e)),
-    };
-    memberships::upsert(conn, account.id, org.id, Role::Owner)?;
-    tenancy::enter(conn, &org.schema_name, &org.role_name)?;
-    let actor = Actor {
-        account_id: account.id,
-        email: account.email.clone(),
-        display_name: account.display_name.clone(),
-        meta: meta.clone(),
-    };
-    audit::record(
-        conn,
-        &actor,
-        AuditEvent::new("organization_created", "organization", org.id).data(json!({
-            "name": org.name,
-            "slug": org.slug,
-            "owner": account.email,
-        })),
-    )?;
-    Ok((account, org.slug))
 }
 
 pub async fn account_page(
@@ -539,41 +491,33 @@ pub async fn change_password(
     let (id, email) = (signed_in.id, signed_in.email.clone());
     let form = form.into_inner();
     let meta = viewer.meta.clone();
-    let (account, outcome) = state
+    let account = state
         .db
-        .run(move |conn| -> Result<_, AppError> {
-            let account = accounts::find(conn, id)?;
-            let mut errors = FieldErrors::default();
-            if !password::verify(&form.current_password, &account.password_hash) {
-                errors.add("current_password", "This is not your current password.");
-            }
-            check_new_password(
-                &mut errors,
-                "new_password",
-                &form.new_password,
-                &form.new_password_confirm,
-                &email,
-                &[&account.first_name, &account.last_name],
-            );
-            if !errors.is_empty() {
-                return Ok((account, Err(errors)));
-            }
-            let hash = password::hash(&form.new_password).map_err(AppError::internal)?;
-            let generation = conn.transaction(|conn| -> Result<i32, AppError> {
-                let generation = accounts::set_password(conn, id, &hash)?;
-                session_store::end_all_for_account(conn, id)?;
-                security_events::record(
-                    conn,
-                    SecurityEvent::PasswordChanged,
-                    Some(id),
-                    &email,
-                    &meta,
-                )?;
-                Ok(generation)
-            })?;
-            Ok((account, Ok(generation)))
-        })
+        .run(move |conn| -> Result<_, AppError> { Ok(accounts::find(conn, id)?) })
         .await?;
+    // Both argon2 steps run off the pooled connection.
+    let mut errors = FieldErrors::default();
+    if !operations::verify_password(&form.current_password, Some(&account)).await? {
+        errors.add("current_password", "This is not your current password.");
+    }
+    check_new_password(
+        &mut errors,
+        "new_password",
+        &form.new_password,
+        &form.new_password_confirm,
+        &email,
+        &[&account.first_name, &account.last_name],
+    );
+    let outcome = if errors.is_empty() {
+        let hash = hash_password(&form.new_password).await?;
+        let generation = state
+            .db
+            .run(move |conn| operations::change_password(conn, id, &email, &hash, &meta))
+            .await?;
+        Ok(generation)
+    } else {
+        Err(errors)
+    };
     match outcome {
         Ok(generation) => {
             viewer.adopt_generation(generation)?;

@@ -1,48 +1,96 @@
-//! Sign-in throttling: 5 failed attempts for one email, or 20 from one IP, within 15 minutes
-//! lock further attempts until the oldest of them is 15 minutes old.
+//! Sign-in and sign-up throttling.
+//!
+//! Wrong passwords for one email slow further attempts with a pause that grows: after the fifth
+//! failure within 15 minutes, 1 minute; then 2, 4, 8 and at most 15. The pause is on the email,
+//! so guessing from many addresses does not help — and so that a stranger's guesses cannot lock
+//! the real person out, the right password from a browser the account has signed in from before
+//! (a known device) passes it.
+//!
+//! One address is paused only when it fails for many *different* emails (20 within 15
+//! minutes: someone trying a list of accounts), so an office where several people share one
+//! address and mistype now and then is never locked; a known device passes this pause too.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 
 use crate::db::schema_public::login_attempts;
 
 pub const WINDOW_MINUTES: i64 = 15;
+/// Failures for one email before the first pause.
 pub const MAX_PER_EMAIL: i64 = 5;
-pub const MAX_PER_IP: i64 = 20;
+/// Different emails failing from one address before that address is paused.
+pub const MAX_EMAILS_PER_IP: i64 = 20;
+/// Accounts one address may create in an hour.
+pub const SIGN_UPS_PER_IP_PER_HOUR: i64 = 10;
 
-/// `Some(minutes to wait)` when this email or IP is locked out.
-pub fn locked_for(conn: &mut PgConnection, email: &str, ip: &str) -> QueryResult<Option<i64>> {
-    let since = Utc::now() - Duration::minutes(WINDOW_MINUTES);
-    let failed = login_attempts::table
-        .filter(login_attempts::succeeded.eq(false))
-        .filter(login_attempts::attempted_at.gt(since));
-    let by_email: Vec<chrono::DateTime<Utc>> = failed
-        .filter(login_attempts::email.eq(email))
-        .order(login_attempts::attempted_at.desc())
-        .limit(MAX_PER_EMAIL)
-        .select(login_attempts::attempted_at)
-        .load(conn)?;
-    let by_ip: Vec<chrono::DateTime<Utc>> = failed
-        .filter(login_attempts::ip.eq(ip))
-        .order(login_attempts::attempted_at.desc())
-        .limit(MAX_PER_IP)
-        .select(login_attempts::attempted_at)
-        .load(conn)?;
-    let oldest_blocking = [
-        (by_email.len() as i64 >= MAX_PER_EMAIL)
-            .then(|| by_email.last().copied())
-            .flatten(),
-        (by_ip.len() as i64 >= MAX_PER_IP)
-            .then(|| by_ip.last().copied())
-            .flatten(),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    Ok(oldest_blocking.map(|oldest| {
-        let free_at = oldest + Duration::minutes(WINDOW_MINUTES);
-        ((free_at - Utc::now()).num_seconds() + 59).max(60) / 60
-    }))
+/// How long an email is paused after `failures` failures within the window.
+fn pause_after(failures: i64) -> Duration {
+    if failures < MAX_PER_EMAIL {
+        return Duration::zero();
+    }
+    let doublings = (failures - MAX_PER_EMAIL).min(4) as u32;
+    Duration::minutes((1i64 << doublings).min(WINDOW_MINUTES))
+}
+
+#[derive(QueryableByName)]
+struct Failures {
+    #[diesel(sql_type = BigInt)]
+    email_failures: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    email_latest: Option<DateTime<Utc>>,
+    #[diesel(sql_type = BigInt)]
+    ip_emails: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    ip_latest: Option<DateTime<Utc>>,
+}
+
+/// Whole minutes left until `until`, at least one.
+fn minutes_until(until: DateTime<Utc>) -> i64 {
+    ((until - Utc::now()).num_seconds() + 59).max(60) / 60
+}
+
+/// `Some(minutes to wait)` when this email or address is paused. `known_device`: the browser
+/// has signed in to this email's account before, which passes both pauses.
+pub fn paused_for(
+    conn: &mut PgConnection,
+    email: &str,
+    ip: &str,
+    known_device: bool,
+) -> QueryResult<Option<i64>> {
+    if known_device {
+        return Ok(None);
+    }
+    // Failures since the email's last success: a right password starts the count afresh.
+    let failures: Failures = diesel::sql_query(
+        "WITH recent AS (SELECT email, ip, succeeded, attempted_at FROM login_attempts \
+           WHERE attempted_at > now() - make_interval(mins => $3) AND (email = $1 OR ip = $2)), \
+         last_success AS (SELECT max(attempted_at) AS at FROM recent WHERE email = $1 AND succeeded) \
+         SELECT \
+           count(*) FILTER (WHERE email = $1 AND NOT succeeded \
+             AND attempted_at > coalesce((SELECT at FROM last_success), '-infinity')) AS email_failures, \
+           max(attempted_at) FILTER (WHERE email = $1 AND NOT succeeded) AS email_latest, \
+           count(DISTINCT email) FILTER (WHERE ip = $2 AND NOT succeeded) AS ip_emails, \
+           max(attempted_at) FILTER (WHERE ip = $2 AND NOT succeeded) AS ip_latest \
+         FROM recent",
+    )
+    .bind::<Text, _>(email)
+    .bind::<Text, _>(ip)
+    .bind::<diesel::sql_types::Integer, _>(WINDOW_MINUTES as i32)
+    .get_result(conn)?;
+    let email_until = failures
+        .email_latest
+        .map(|latest| latest + pause_after(failures.email_failures))
+        .filter(|until| *until > Utc::now());
+    let ip_until = failures
+        .ip_latest
+        .filter(|_| failures.ip_emails >= MAX_EMAILS_PER_IP)
+        .map(|latest| latest + Duration::minutes(WINDOW_MINUTES));
+    Ok(email_until
+        .into_iter()
+        .chain(ip_until)
+        .max()
+        .map(minutes_until))
 }
 
 pub fn record(
@@ -60,6 +108,23 @@ pub fn record(
         .execute(conn)
 }
 
+/// `Some(minutes to wait)` when this address has created too many accounts in the last hour.
+pub fn sign_ups_paused_for(conn: &mut PgConnection, ip: &str) -> QueryResult<Option<i64>> {
+    use crate::db::schema_public::security_events as e;
+    let recent: Vec<DateTime<Utc>> = e::table
+        .filter(e::ip.eq(ip))
+        .filter(e::event_type.eq("account_created"))
+        .filter(e::occurred_at.gt(Utc::now() - Duration::hours(1)))
+        .order(e::occurred_at.desc())
+        .limit(SIGN_UPS_PER_IP_PER_HOUR)
+        .select(e::occurred_at)
+        .load(conn)?;
+    Ok((recent.len() as i64 >= SIGN_UPS_PER_IP_PER_HOUR)
+        .then(|| recent.last().copied())
+        .flatten()
+        .map(|oldest| minutes_until(oldest + Duration::hours(1))))
+}
+
 /// Forgets attempts older than a day.
 pub fn purge_old(conn: &mut PgConnection) -> QueryResult<usize> {
     diesel::delete(
@@ -67,4 +132,16 @@ pub fn purge_old(conn: &mut PgConnection) -> QueryResult<usize> {
             .filter(login_attempts::attempted_at.lt(Utc::now() - Duration::days(1))),
     )
     .execute(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pause_after, Duration};
+
+    #[test]
+    fn the_pause_grows_with_each_failure_up_to_the_window() {
+        let minutes: Vec<i64> = (4..=11).map(|n| pause_after(n).num_minutes()).collect();
+        assert_eq!(minutes, vec![0, 1, 2, 4, 8, 15, 15, 15]);
+        assert_eq!(pause_after(0), Duration::zero());
+    }
 }

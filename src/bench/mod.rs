@@ -4,7 +4,7 @@
 //! of a dozen rows from one organization's schema, rendered through an Askama template (the
 //! TechEmpower "Fortunes" shape). It names the schema in the query and skips the tenancy switch.
 //! `/bench/tenancy/{slug}` runs the same query the way every organization page does: a
-//! transaction, `set_config('search_path')` and `set_config('role')` (`orgs::tenancy::enter`).
+//! transaction pointed at the organization's schema and role (`orgs::enter`).
 //! Their ratio is the cost of tenancy. Neither asks for a sign-in: they show a dozen site names
 //! of any organization, which is why they exist only on a benchmark server.
 

@@ -10,7 +10,7 @@ use super::queries;
 use super::views::FortunesPage;
 use crate::db::Db;
 use crate::orgs::naming::Slug;
-use crate::orgs::{queries as orgs, tenancy};
+use crate::orgs::{self, queries as registry, OrgHandle};
 use crate::web::{render, AppError};
 use crate::AppState;
 
@@ -25,32 +25,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// memberships in the same way).
 #[derive(Default)]
 pub struct OrgDirectory {
-    known: RwLock<HashMap<String, Arc<Place>>>,
-}
-
-pub struct Place {
-    schema_name: String,
-    role_name: String,
+    known: RwLock<HashMap<String, Arc<OrgHandle>>>,
 }
 
 impl OrgDirectory {
-    fn cached(&self, slug: &str) -> Option<Arc<Place>> {
+    fn cached(&self, slug: &str) -> Option<Arc<OrgHandle>> {
         self.known.read().ok()?.get(slug).cloned()
     }
 
-    async fn find(&self, db: &Db, slug: &Slug) -> Result<Arc<Place>, AppError> {
+    async fn find(&self, db: &Db, slug: &Slug) -> Result<Arc<OrgHandle>, AppError> {
         if let Some(place) = self.cached(slug.as_str()) {
             return Ok(place);
         }
         let lookup = slug.as_str().to_string();
         let org = db
-            .run(move |conn| Ok::<_, AppError>(orgs::find_by_slug(conn, &lookup)?))
+            .run(move |conn| Ok::<_, AppError>(registry::find_by_slug(conn, &lookup)?))
             .await?
             .ok_or(AppError::NotFound)?;
-        let place = Arc::new(Place {
-            schema_name: org.schema_name,
-            role_name: org.role_name,
-        });
+        let place = Arc::new(org.handle());
         if let Ok(mut known) = self.known.write() {
             known.insert(slug.as_str().to_string(), place.clone());
         }
@@ -69,7 +61,8 @@ pub async fn baseline(
     // Counted against the connection like an organization page: it reads that schema too.
     let rows = state
         .db
-        .run_in(place.schema_name.clone(), move |conn| {
+        .run_pooled(move |conn| {
+            conn.ledger().note(&place.schema_name);
             Ok::<_, AppError>(queries::first_sites_in(conn, &place.schema_name)?)
         })
         .await?;
@@ -81,7 +74,7 @@ pub async fn baseline(
 }
 
 /// (a): the same rows through the tenancy switch every organization page makes
-/// (`OrgScope::run`: `Db::run_in` and `tenancy::transaction`).
+/// (`OrgScope::run`: `orgs::enter`).
 pub async fn tenancy_switch(
     state: web::Data<AppState>,
     directory: web::Data<OrgDirectory>,
@@ -91,8 +84,8 @@ pub async fn tenancy_switch(
     let place = directory.find(&state.db, &slug).await?;
     let rows = state
         .db
-        .run_in(place.schema_name.clone(), move |conn| {
-            tenancy::transaction(conn, &place.schema_name, &place.role_name, |conn| {
+        .run_pooled(move |conn| {
+            orgs::enter(conn, &place, |conn| {
                 Ok::<_, AppError>(queries::first_sites(conn)?)
             })
         })

@@ -119,7 +119,7 @@ async fn form_page(
 ) -> Result<HttpResponse, AppError> {
     let members = scope
         .run(Permission::ManageContractors, |conn, ctx| {
-            Ok(member_options(conn, ctx.org.organization_id)?)
+            Ok(member_options(conn, ctx.org.id)?)
         })
         .await?;
     let title = if contractor_id.is_some() {
@@ -159,7 +159,7 @@ async fn save(
     let submitted = form.clone();
     let saved = scope
         .run(Permission::ManageContractors, move |conn, ctx| {
-            let members: Vec<Uuid> = member_options(conn, ctx.org.organization_id)?
+            let members: Vec<Uuid> = member_options(conn, ctx.org.id)?
                 .into_iter()
                 .map(|m| m.0)
                 .collect();
@@ -311,7 +311,7 @@ pub async fn detail(
         .run(Permission::View, move |conn, ctx| {
             let contractor = queries::find(conn, id)?;
             let linked = match contractor.account_id {
-                Some(account) => member_options(conn, ctx.org.organization_id)?
+                Some(account) => member_options(conn, ctx.org.id)?
                     .into_iter()
                     .find(|m| m.0 == account)
                     .map(|m| m.1),

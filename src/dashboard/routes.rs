@@ -19,10 +19,7 @@ pub async fn home(scope: OrgScope) -> Result<HttpResponse, AppError> {
     let now = Utc::now();
     let (name, dashboard) = scope
         .run(Permission::View, move |conn, ctx| {
-            Ok((
-                ctx.org.name.clone(),
-                queries::load(conn, ctx.org.organization_id, now)?,
-            ))
+            Ok((ctx.org.name.clone(), queries::load(conn, ctx.org.id, now)?))
         })
         .await?;
     let charts = vec![

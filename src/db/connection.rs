@@ -4,28 +4,53 @@
 //! 0.25 MB each, never given back), so a connection rotated over a thousand organizations
 //! holds hundreds of megabytes. A connection that has entered more distinct schemas than the
 //! pool allows (`SITESYNC_POOL_SCHEMAS_PER_CONNECTION`, 100 by default) is retired when it goes
-//! back to the pool and a fresh one takes its place: a backend's memory stays bounded whatever the number of
-//! organizations, for a reconnect (a few milliseconds) every few hundred requests at worst.
+//! back to the pool and a fresh one takes its place: a backend's memory stays bounded whatever
+//! the number of organizations, for a reconnect (a few milliseconds) every few hundred requests
+//! at worst.
+//!
+//! The schemas are noted by `orgs::enter` (the one door into an organization) on the
+//! connection's [`SchemaLedger`]; nothing else switches schemas.
 
 use std::collections::HashSet;
 use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex};
 
 use diesel::r2d2::{ConnectionManager, ManageConnection, PooledConnection, R2D2Connection};
 use diesel::PgConnection;
 
+/// The organization schemas one pooled connection has entered. Cloning it gives another handle
+/// on the same ledger, so work that already holds a transaction (and so only the bare
+/// `PgConnection`) can still note the schema it enters.
+#[derive(Clone, Default, Debug)]
+pub struct SchemaLedger(Arc<Mutex<HashSet<String>>>);
+
+impl SchemaLedger {
+    /// Notes that the connection is entering `schema`.
+    pub fn note(&self, schema: &str) {
+        if let Ok(mut schemas) = self.0.lock() {
+            if !schemas.contains(schema) {
+                schemas.insert(schema.to_string());
+            }
+        }
+    }
+
+    /// How many distinct schemas the connection has entered.
+    pub fn len(&self) -> usize {
+        self.0
+            .lock()
+            .map(|schemas| schemas.len())
+            .unwrap_or(usize::MAX)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// A connection and the organization schemas it has entered.
 pub struct Conn {
     pg: PgConnection,
-    schemas: HashSet<String>,
-}
-
-impl Conn {
-    /// Notes that this connection is about to enter `schema`.
-    pub fn entering(&mut self, schema: &str) {
-        if !self.schemas.contains(schema) {
-            self.schemas.insert(schema.to_string());
-        }
-    }
+    ledger: SchemaLedger,
 }
 
 impl Deref for Conn {
@@ -64,7 +89,7 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<Conn, Self::Error> {
         Ok(Conn {
             pg: self.diesel.connect()?,
-            schemas: HashSet::new(),
+            ledger: SchemaLedger::default(),
         })
     }
 
@@ -73,12 +98,19 @@ impl ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut Conn) -> bool {
-        conn.schemas.len() > self.max_schemas || self.diesel.has_broken(&mut conn.pg)
+        conn.ledger.len() > self.max_schemas || self.diesel.has_broken(&mut conn.pg)
     }
 }
 
 /// A connection from the pool, used as a `PgConnection`.
 pub struct PooledConn(pub(super) PooledConnection<Manager>);
+
+impl PooledConn {
+    /// The ledger of organization schemas this connection has entered.
+    pub fn ledger(&self) -> SchemaLedger {
+        self.0.ledger.clone()
+    }
+}
 
 impl Deref for PooledConn {
     type Target = PgConnection;

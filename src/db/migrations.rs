@@ -1,17 +1,14 @@
 //! Applies `migrations/public` once and `migrations/org` to every organization's schema.
 //!
-//! An org schema's migrations run with the search_path pointing at that schema first, so
-//! Diesel's unqualified `__diesel_schema_migrations` table is created in, and records the
-//! versions of, that schema alone.
-
-use std::sync::Mutex;
+//! This module knows the migrations; `orgs::migrate` decides where they run (it enters each
+//! schema through the one door). An org schema's migrations run with the search_path pointing
+//! at that schema first, so Diesel's unqualified `__diesel_schema_migrations` table is created
+//! in, and records the versions of, that schema alone.
 
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-
-use crate::orgs::naming;
 
 pub const PUBLIC: EmbeddedMigrations = embed_migrations!("migrations/public");
 pub const ORG: EmbeddedMigrations = embed_migrations!("migrations/org");
@@ -42,21 +39,19 @@ pub enum MigrationError {
     Migration(String),
 }
 
-/// Applies pending platform migrations and refreshes the org group's grants.
-pub fn run_public(conn: &mut PgConnection) -> Result<(), MigrationError> {
-    conn.transaction(|conn| {
-        // Serialises concurrent starts (an app server and a CLI run at once).
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7400001)").execute(conn)?;
-        diesel::sql_query("SELECT set_config('search_path', 'public', true)").execute(conn)?;
-        // Policies in the migrations name the group role, so it must exist first.
-        ensure_group_role(conn)?;
-        conn.run_pending_migrations(PUBLIC)
-            .map_err(|e| MigrationError::Migration(e.to_string()))?;
-        for grant in ORG_GROUP_GRANTS {
-            diesel::sql_query(*grant).execute(conn)?;
-        }
-        Ok(())
-    })
+/// Applies pending platform migrations and refreshes the org group's grants, in the caller's
+/// transaction pointed at `public` (`orgs::migrate::platform`).
+pub fn apply_public(conn: &mut PgConnection) -> Result<(), MigrationError> {
+    // Serialises concurrent starts (an app server and a CLI run at once).
+    diesel::sql_query("SELECT pg_advisory_xact_lock(7400001)").execute(conn)?;
+    // Policies in the migrations name the group role, so it must exist first.
+    ensure_group_role(conn)?;
+    conn.run_pending_migrations(PUBLIC)
+        .map_err(|e| MigrationError::Migration(e.to_string()))?;
+    for grant in ORG_GROUP_GRANTS {
+        diesel::sql_query(*grant).execute(conn)?;
+    }
+    Ok(())
 }
 
 fn ensure_group_role(conn: &mut PgConnection) -> QueryResult<()> {
@@ -70,69 +65,14 @@ fn ensure_group_role(conn: &mut PgConnection) -> QueryResult<()> {
     Ok(())
 }
 
-/// Applies pending org migrations to one schema. Call inside the caller's transaction.
-pub fn run_org_in_transaction(
-    conn: &mut PgConnection,
-    schema_name: &str,
-) -> Result<(), MigrationError> {
-    let path = naming::search_path(schema_name)
-        .ok_or_else(|| MigrationError::Migration(format!("invalid schema name {schema_name:?}")))?;
+/// Applies pending org migrations to `schema_name`, in the caller's transaction already
+/// pointed at that schema (`orgs::migrate`), so Diesel's unqualified
+/// `__diesel_schema_migrations` is the schema's own.
+pub fn apply_org(conn: &mut PgConnection, schema_name: &str) -> Result<(), MigrationError> {
     diesel::sql_query("SELECT pg_advisory_xact_lock(7400002, hashtext($1))")
         .bind::<Text, _>(schema_name)
-        .execute(conn)?;
-    diesel::sql_query("SELECT set_config('search_path', $1, true)")
-        .bind::<Text, _>(path)
         .execute(conn)?;
     conn.run_pending_migrations(ORG)
         .map_err(|e| MigrationError::Migration(e.to_string()))?;
     Ok(())
-}
-
-/// Applies pending org migrations to one schema in its own transaction.
-pub fn run_org(conn: &mut PgConnection, schema_name: &str) -> Result<(), MigrationError> {
-    conn.transaction(|conn| run_org_in_transaction(conn, schema_name))
-}
-
-/// The outcome of migrating every org schema.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub migrated: Vec<String>,
-    pub failed: Vec<(String, String)>,
-}
-
-/// Migrates every organization's schema with `jobs` connections at once. A schema that fails
-/// is reported and the others carry on.
-pub fn run_all_orgs(db: &crate::db::Db, jobs: usize) -> Result<Report, MigrationError> {
-    use crate::db::schema_public::organizations::dsl as o;
-    let schemas: Vec<String> = {
-        let mut conn = db
-            .get()
-            .map_err(|e| MigrationError::Migration(e.to_string()))?;
-        o::organizations
-            .filter(o::deleted_at.is_null())
-            .order(o::slug)
-            .select(o::schema_name)
-            .load(&mut *conn)?
-    };
-    let queue = Mutex::new(schemas.into_iter());
-    let report = Mutex::new(Report::default());
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1) {
-            scope.spawn(|| {
-                while let Some(schema) = queue.lock().ok().and_then(|mut q| q.next()) {
-                    let outcome = db
-                        .get()
-                        .map_err(|e| MigrationError::Migration(e.to_string()))
-                        .and_then(|mut conn| run_org(&mut conn, &schema));
-                    if let Ok(mut report) = report.lock() {
-                        match outcome {
-                            Ok(()) => report.migrated.push(schema),
-                            Err(e) => report.failed.push((schema, e.to_string())),
-                        }
-                    }
-                }
-            });
-        }
-    });
-    Ok(report.into_inner().unwrap_or_default())
 }

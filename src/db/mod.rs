@@ -29,7 +29,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::Config;
 
-pub use connection::PooledConn;
+pub use connection::{PooledConn, SchemaLedger};
 
 pub type PgPool = Pool<Manager>;
 
@@ -122,23 +122,14 @@ impl Db {
         T: Send + 'static,
         E: From<Unavailable> + Send + 'static,
     {
-        self.run_on(None, work).await
+        self.run_pooled(move |conn| work(conn)).await
     }
 
-    /// [`Db::run`] for work that enters the organization schema `schema` (the connection
-    /// counts the schemas it has entered; see [`connection`]).
-    pub async fn run_in<T, E, F>(&self, schema: String, work: F) -> Result<T, E>
+    /// [`Db::run`] with the pooled connection itself, for work that enters organizations
+    /// (`orgs::enter` notes each schema on the connection's ledger).
+    pub async fn run_pooled<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<Unavailable> + Send + 'static,
-    {
-        self.run_on(Some(schema), work).await
-    }
-
-    async fn run_on<T, E, F>(&self, schema: Option<String>, work: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&mut PooledConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<Unavailable> + Send + 'static,
     {
@@ -149,10 +140,10 @@ impl Db {
         let pool = self.pool.clone();
         let outcome = actix_web::web::block(move || {
             let _permit = permit;
-            let mut conn = pool.get().map_err(|e| Unavailable(e.to_string()))?;
-            if let Some(schema) = &schema {
-                conn.entering(schema);
-            }
+            let mut conn = pool
+                .get()
+                .map(PooledConn)
+                .map_err(|e| Unavailable(e.to_string()))?;
             work(&mut conn)
         })
         .await

@@ -4,6 +4,24 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    account_tokens (id) {
+        id -> Int8,
+        account_id -> Uuid,
+        #[max_length = 20]
+        purpose -> Varchar,
+        token_hash -> Bytea,
+        #[max_length = 255]
+        email -> Varchar,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     accounts (id) {
         id -> Uuid,
         #[max_length = 255]
@@ -26,6 +44,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        email_verified_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -47,6 +66,12 @@ diesel::table! {
         last_error -> Nullable<Text>,
         done_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        #[max_length = 10]
+        state -> Varchar,
+        max_attempts -> Int4,
+        #[max_length = 100]
+        locked_by -> Nullable<Varchar>,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -353,6 +378,19 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    known_devices (id) {
+        id -> Int8,
+        account_id -> Uuid,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        last_used_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     login_attempts (id) {
         id -> Int8,
         #[max_length = 255]
@@ -580,6 +618,37 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    outbox_messages (id) {
+        id -> Uuid,
+        #[max_length = 50]
+        kind -> Varchar,
+        #[max_length = 12]
+        status -> Varchar,
+        #[max_length = 255]
+        to_address -> Varchar,
+        #[max_length = 255]
+        to_name -> Nullable<Varchar>,
+        #[max_length = 255]
+        subject -> Varchar,
+        body_text -> Text,
+        body_html -> Text,
+        headers -> Jsonb,
+        account_id -> Nullable<Uuid>,
+        organization_id -> Nullable<Uuid>,
+        #[max_length = 100]
+        correlation_id -> Nullable<Varchar>,
+        attempts -> Int4,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        dispatched_at -> Nullable<Timestamptz>,
+        completed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     security_events (id) {
         id -> Int8,
         account_id -> Nullable<Uuid>,
@@ -659,6 +728,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(background_jobs -> organizations (organization_id));
 diesel::joinable!(employment_history -> accounts (account_id));
 diesel::joinable!(employment_history -> organizations (organization_id));
@@ -681,6 +751,7 @@ diesel::joinable!(job_application_events -> job_applications (application_id));
 diesel::joinable!(job_applications -> job_listings (job_listing_id));
 diesel::joinable!(job_listings -> accounts (posted_by));
 diesel::joinable!(job_listings -> organizations (organization_id));
+diesel::joinable!(known_devices -> accounts (account_id));
 diesel::joinable!(marketplace_inquiries -> accounts (buyer_account_id));
 diesel::joinable!(marketplace_inquiries -> marketplace_listings (listing_id));
 diesel::joinable!(marketplace_inquiries -> organizations (seller_org_id));
@@ -695,12 +766,15 @@ diesel::joinable!(memberships -> accounts (account_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(notifications -> accounts (account_id));
 diesel::joinable!(notifications -> organizations (organization_id));
+diesel::joinable!(outbox_messages -> accounts (account_id));
+diesel::joinable!(outbox_messages -> organizations (organization_id));
 diesel::joinable!(security_events -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(technician_profiles -> accounts (account_id));
 diesel::joinable!(user_certifications -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    account_tokens,
     accounts,
     background_jobs,
     employment_history,
@@ -716,6 +790,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_application_events,
     job_applications,
     job_listings,
+    known_devices,
     login_attempts,
     marketplace_inquiries,
     marketplace_inquiry_messages,
@@ -725,6 +800,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     notifications,
     organizations,
+    outbox_messages,
     security_events,
     sessions,
     technician_profiles,

@@ -148,7 +148,7 @@ fn text(value: &Option<impl ToString>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-pub fn export(rows: &[(Elevator, String, Option<String>)]) -> Result<Vec<u8>, String> {
+pub fn export(rows: &[(Elevator, String, Option<String>)]) -> Result<Vec<u8>, csv::Error> {
     let mut headers: Vec<&str> = vec!["site_name"];
     headers.extend(COLUMNS.iter().map(|c| c.name));
     headers.push("status");

@@ -1,5 +1,6 @@
 //! The lift form (also fed by CSV rows), the status change form, and the lift list's query.
 
+use crate::web::listing::Sortable;
 use std::collections::BTreeMap;
 
 use bigdecimal::BigDecimal;
@@ -339,28 +340,19 @@ pub struct ElevatorListQuery {
 }
 
 impl ElevatorListQuery {
-    pub fn descending(&self) -> bool {
-        self.dir == "desc"
-    }
-
     pub fn site_id(&self) -> Option<Uuid> {
         Uuid::parse_str(self.site.trim()).ok()
     }
+}
 
-    /// The column the list is sorted by.
-    pub fn sort_column(&self) -> &str {
-        if self.sort.is_empty() {
-            "site"
-        } else {
-            self.sort.as_str()
-        }
+impl Sortable for ElevatorListQuery {
+    const DEFAULT_SORT: &'static str = "site";
+
+    fn sort_param(&self) -> &str {
+        &self.sort
     }
 
-    pub fn sort_href(&self, base: &str, column: &str) -> String {
-        crate::web::listing::sort_href(base, self, self.sort_column(), self.descending(), column)
-    }
-
-    pub fn aria_sort(&self, column: &str) -> &'static str {
-        crate::web::listing::aria_sort(self.sort_column(), self.descending(), column)
+    fn descending(&self) -> bool {
+        self.dir == "desc"
     }
 }

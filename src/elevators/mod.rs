@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod forms;
+pub mod operations;
 pub mod queries;
 pub mod routes;
 pub mod status;

@@ -1,6 +1,7 @@
 //! Queries over an organization's `elevators` and their status history.
 
 use crate::db::static_sql;
+use crate::web::listing::Sortable;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::csv;
 use super::forms::{ElevatorForm, ElevatorListQuery, ElevatorValues, StatusForm};
-use super::queries::{self, ChangedBy, Elevator, WriteError};
+use super::operations;
+use super::queries::{self, Elevator, WriteError};
 use super::status::{ElevatorStatus, DRIVE_TYPES};
 use super::views::{
     ArchivePage, ElevatorDetailPage, ElevatorFormPage, ElevatorListPage, ElevatorListResults,
@@ -18,22 +19,15 @@ use super::views::{
 };
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
-use crate::imports::routes::csv_response;
 use crate::orgs::context::OrgCtx;
 use crate::orgs::OrgScope;
 use crate::sites::filter::SiteFilter;
 use crate::sites::queries as sites;
 use crate::web::forms::FieldErrors;
 use crate::web::pagination::Pagination;
-use crate::web::{render, render_status, AppError, Htmx};
+use crate::web::{csv_response, render, render_status, see_other, AppError, Htmx};
 
 const PER_PAGE: i64 = 25;
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", location))
-        .finish()
-}
 
 fn export_href(slug: &str, query: &ElevatorListQuery) -> String {
     let params = serde_urlencoded::to_string(query).unwrap_or_default();
@@ -455,29 +449,17 @@ pub async fn change_status(
     let form = form.into_inner();
     let checked = form.validate();
     let to_apply = checked.clone().ok();
-    let by_name = scope
-        .viewer
-        .signed_in()
-        .map(|a| a.display_name.clone())
-        .unwrap_or_default();
     let outcome = scope
         .run(Permission::ManageSites, move |conn, ctx| {
             let elevator = queries::find(conn, id)?;
             if let Some((status, reason)) = &to_apply {
-                let by = ChangedBy {
-                    account_id: Some(ctx.actor.account_id),
-                    name: &by_name,
-                };
-                let previous = queries::set_status(conn, id, *status, reason.as_deref(), &by)?;
-                audit::record(
+                operations::change_status(
                     conn,
                     &ctx.actor,
-                    AuditEvent::new("elevator_status_changed", "elevator", id)
-                        .data(json!({ "unit_number": elevator.unit_number, "reason": reason }))
-                        .change(
-                            Some(json!({ "status": previous.as_str() })),
-                            Some(json!({ "status": status.as_str() })),
-                        ),
+                    id,
+                    *status,
+                    reason.as_deref(),
+                    json!({ "unit_number": elevator.unit_number }),
                 )?;
             }
             Ok((

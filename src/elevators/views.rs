@@ -1,5 +1,6 @@
 //! Page structs for the lift templates.
 
+use crate::web::listing::Sortable;
 use askama::Template;
 use chrono::NaiveDate;
 use uuid::Uuid;

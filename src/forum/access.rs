@@ -1,35 +1,45 @@
-//! What the forum lets this viewer see and do: categories by visibility, moderation rights.
+//! What the forum lets someone see and do: categories by visibility, moderation rights.
+//!
+//! Organization-only categories are the organization's staff spaces: the permission table's
+//! `StaffSpaces` decides who reads them, so a tenant's membership (a building occupant with
+//! portal access) opens none of them.
 
 use std::collections::HashSet;
 
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::queries::Category;
+use super::model::Category;
 use super::Visibility;
-use crate::auth::identity::Viewer;
+use crate::auth::identity::SignedIn;
+use crate::auth::roles::{Permission, Role};
 use crate::db::schema_public::forum_category_moderators;
 
 #[derive(Debug, Clone, Default)]
 pub struct Access {
     pub account_id: Option<Uuid>,
     pub is_admin: bool,
-    pub organization_ids: Vec<Uuid>,
+    /// Organizations whose staff spaces this account may enter.
+    pub staff_of: Vec<Uuid>,
     /// Categories this account moderates (platform admins moderate all of them).
     pub moderates: HashSet<Uuid>,
 }
 
 impl Access {
-    /// The viewer's rights; the moderated categories are loaded by [`Access::load`].
-    pub fn of(viewer: &Viewer) -> Access {
-        match viewer.signed_in() {
+    /// The rights of `account` (nobody when `None`); the moderated categories are loaded by
+    /// [`Access::load`].
+    pub fn of(account: Option<&SignedIn>) -> Access {
+        match account {
             Some(account) => Access {
                 account_id: Some(account.id),
                 is_admin: account.is_platform_admin,
-                organization_ids: account
+                // A suspended organization's spaces are frozen with the rest of its platform
+                // activity.
+                staff_of: account
                     .memberships
                     .iter()
-                    .map(|m| m.organization_id)
+                    .filter(|m| !m.suspended && m.role.can(Permission::StaffSpaces))
+                    .map(|m| m.org.id)
                     .collect(),
                 moderates: HashSet::new(),
             },
@@ -79,7 +89,7 @@ impl Access {
             Visibility::SignedIn => self.signed_in(),
             Visibility::Organization => category
                 .organization_id
-                .is_some_and(|org| self.organization_ids.contains(&org)),
+                .is_some_and(|org| self.staff_of.contains(&org)),
         }
     }
 }
@@ -94,5 +104,15 @@ pub fn visible(access: &Access, all: Vec<Category>) -> Vec<Category> {
         .collect();
     all.into_iter()
         .filter(|c| readable.contains(&c.id) && c.parent_id.is_none_or(|p| readable.contains(&p)))
+        .collect()
+}
+
+/// The stored names of the roles that open an organization's staff spaces, for queries that
+/// check memberships in SQL.
+pub fn staff_roles() -> Vec<&'static str> {
+    Role::ALL
+        .into_iter()
+        .filter(|role| role.can(Permission::StaffSpaces))
+        .map(Role::as_str)
         .collect()
 }

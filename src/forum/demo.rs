@@ -5,7 +5,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Uuid as SqlUuid};
 use uuid::Uuid;
 
-use super::queries::{self, Category, NewReply, NewThread};
+use super::model::Category;
+use super::queries::categories::{self, CategoryWrite};
+use super::queries::posts::{self, NewReply};
+use super::queries::threads::{self, NewThread};
 use super::{Scope, Visibility};
 use crate::auth::accounts::{self, AccountInsertForm};
 use crate::auth::password;
@@ -194,7 +197,7 @@ const TEAM_ROOM_SLUG: &str = "harbour-city-team";
 
 /// Creates the demo forum content once.
 pub fn ensure(conn: &mut PgConnection, organization_id: Uuid) -> Result<(), DemoFailure> {
-    if queries::all_categories(conn)?
+    if categories::all_categories(conn)?
         .iter()
         .any(|c| c.slug == TEAM_ROOM_SLUG)
     {
@@ -225,9 +228,9 @@ pub fn ensure(conn: &mut PgConnection, organization_id: Uuid) -> Result<(), Demo
             people.push(account.id);
         }
     }
-    queries::insert_category(
+    categories::insert_category(
         conn,
-        &queries::CategoryWrite {
+        &CategoryWrite {
             parent_id: None,
             name: "Harbour City Lifts team room".into(),
             slug: TEAM_ROOM_SLUG.into(),
@@ -245,13 +248,13 @@ pub fn ensure(conn: &mut PgConnection, organization_id: Uuid) -> Result<(), Demo
             display_order: 5,
         },
     )?;
-    let categories: Vec<Category> = queries::all_categories(conn)?;
+    let categories: Vec<Category> = categories::all_categories(conn)?;
     // A couple of moderators besides the platform admins.
     if let (Some(moderator), Some(safety)) = (
         people.get(4),
         categories.iter().find(|c| c.slug == "safety"),
     ) {
-        queries::add_moderator(conn, safety.id, *moderator)?;
+        categories::add_moderator(conn, safety.id, *moderator)?;
     }
     let threads = THREADS.iter().chain(std::iter::once(&TEAM_THREAD));
     for (index, demo) in threads.enumerate() {
@@ -260,7 +263,7 @@ pub fn ensure(conn: &mut PgConnection, organization_id: Uuid) -> Result<(), Demo
         };
         let author = people[index % people.len()];
         let text = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        let (thread_id, opening) = queries::create_thread(
+        let (thread_id, opening) = threads::create_thread(
             conn,
             &NewThread {
                 category,
@@ -286,7 +289,7 @@ pub fn ensure(conn: &mut PgConnection, organization_id: Uuid) -> Result<(), Demo
             } else {
                 replier
             };
-            if let Some(id) = queries::add_reply(
+            if let Some(id) = posts::add_reply(
                 conn,
                 &NewReply {
                     thread_id,
@@ -304,25 +307,25 @@ pub fn ensure(conn: &mut PgConnection, organization_id: Uuid) -> Result<(), Demo
         // Votes: a few people like the question, more like the accepted answer.
         for (n, voter) in people.iter().enumerate() {
             if *voter != author && (index + n) % 3 != 0 {
-                queries::set_vote(conn, opening, *voter, true)?;
+                posts::set_vote(conn, opening, *voter, true)?;
             }
             for (r, (reply, replier)) in replies.iter().enumerate() {
                 let liked = demo.accepted == Some(r) || (index + n + r) % 4 == 0;
                 if liked && voter != replier {
-                    queries::set_vote(conn, *reply, *voter, true)?;
+                    posts::set_vote(conn, *reply, *voter, true)?;
                 }
             }
         }
         if let Some((answer, _)) = demo.accepted.and_then(|r| replies.get(r)) {
-            queries::set_accepted(conn, thread_id, Some(*answer))?;
+            threads::set_accepted(conn, thread_id, Some(*answer))?;
         }
-        queries::recount_thread(conn, thread_id)?;
+        threads::recount_thread(conn, thread_id)?;
     }
     let ids: Vec<Uuid> = forum_categories::table
         .select(forum_categories::id)
         .load(conn)?;
     for id in ids {
-        queries::recount_category(conn, id)?;
+        categories::recount_category(conn, id)?;
     }
     Ok(())
 }

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::queries::{CategoryWrite, ThreadEdit};
+use super::queries::categories::CategoryWrite;
+use super::queries::posts::ThreadEdit;
 use super::{Scope, Visibility};
 use crate::web::forms::{check_line, check_text, optional, FieldErrors};
 

@@ -5,6 +5,8 @@
 pub mod access;
 pub mod demo;
 pub mod forms;
+pub mod model;
+pub mod operations;
 pub mod queries;
 pub mod routes;
 pub mod search;

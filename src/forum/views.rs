@@ -8,7 +8,11 @@ use uuid::Uuid;
 
 use super::access::Access;
 use super::forms::{self, CategoryForm, EditForm, ThreadForm};
-use super::queries::{self, Category, Moderator, PostRow, ReviewItem, Sort, Thread, ThreadItem};
+use super::model::{Category, Thread};
+use super::queries::categories::Moderator;
+use super::queries::moderation::ReviewItem;
+use super::queries::posts::PostRow;
+use super::queries::threads::{self, Sort, ThreadItem};
 use super::search::{Hit, Similar};
 use super::{Scope, Visibility};
 use crate::web::forms::FieldErrors;
@@ -149,7 +153,7 @@ pub fn post_views(
     let mut views = Vec::with_capacity(rows.len());
     for (index, row) in rows.into_iter().enumerate() {
         let post = row.post;
-        let author = queries::author_label(
+        let author = threads::author_label(
             access,
             thread.category_id,
             post.author_id,

@@ -141,15 +141,15 @@ fn unescape(cell: &str) -> String {
 pub fn write(
     headers: &[&str],
     rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(headers).map_err(|e| e.to_string())?;
+    writer.write_record(headers)?;
     for row in rows {
-        writer
-            .write_record(row.iter().map(|cell| neutralize(cell)))
-            .map_err(|e| e.to_string())?;
+        writer.write_record(row.iter().map(|cell| neutralize(cell)))?;
     }
-    writer.into_inner().map_err(|e| e.to_string())
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// What importing one row will do.

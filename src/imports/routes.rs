@@ -18,7 +18,7 @@ use crate::orgs::context::OrgCtx;
 use crate::orgs::OrgScope;
 use crate::sites::csv as site_csv;
 use crate::web::uploads::read_file;
-use crate::web::{render, render_status, AppError, Layout};
+use crate::web::{csv_response, render, render_status, AppError, Layout};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -110,17 +110,6 @@ pub async fn template(
         &format!("{}-template.csv", kind.as_str()),
         body,
     ))
-}
-
-pub fn csv_response(filename: &str, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(body)
 }
 
 pub async fn upload(

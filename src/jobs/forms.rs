@@ -11,8 +11,10 @@ use uuid::Uuid;
 use super::model::{
     EmploymentType, Job, JobStatus, LOCATION_TYPES, SALARY_TYPES, TRADES, VISIBILITIES,
 };
-use super::queries::{BrowseFilter, JobInput, Sort};
-use crate::web::forms::{check_line, check_text, optional, FieldErrors};
+use super::queries::listings::{BrowseFilter, JobInput, Sort};
+use crate::web::forms::{
+    check_line, check_text, optional, plausible_date, whole, FieldErrors, YEARS,
+};
 
 pub const STATES: &[&str] = &["ACT", "NSW", "NT", "QLD", "SA", "TAS", "VIC", "WA"];
 
@@ -49,42 +51,23 @@ pub fn check_list(errors: &mut FieldErrors, field: &str, raw: &str) -> Vec<Strin
     items
 }
 
-/// A whole number in `range`, or `None` when blank.
-pub fn check_number(
-    errors: &mut FieldErrors,
-    field: &str,
-    raw: &str,
-    range: std::ops::RangeInclusive<i32>,
-) -> Option<i32> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    match raw.parse::<i32>() {
-        Ok(n) if range.contains(&n) => Some(n),
-        _ => {
-            errors.add(
-                field,
-                format!(
-                    "Enter a whole number from {} to {}.",
-                    range.start(),
-                    range.end()
-                ),
-            );
-            None
-        }
-    }
-}
-
+/// A date (`YYYY-MM-DD`) within the forms' years, or `None` when blank.
 pub fn check_date(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;
     }
     match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(date) => Some(date),
-        Err(_) => {
-            errors.add(field, "Enter a date as YYYY-MM-DD.");
+        Ok(date) if plausible_date(&date) => Some(date),
+        _ => {
+            errors.add(
+                field,
+                format!(
+                    "Enter a date as YYYY-MM-DD, from {} to {}.",
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            );
             None
         }
     }
@@ -247,13 +230,13 @@ impl JobForm {
                 SALARY_TYPES,
             ))
         };
-        let years = check_number(
+        let years = whole(
             errors,
             "required_experience_years",
             &self.required_experience_years,
             0..=60,
         );
-        let hours = check_number(errors, "hours_per_week", &self.hours_per_week, 1..=80);
+        let hours = whole(errors, "hours_per_week", &self.hours_per_week, 1..=80);
         let salary_min = check_money(errors, "salary_min", &self.salary_min);
         let salary_max = check_money(errors, "salary_max", &self.salary_max);
         if let (Some(min), Some(max)) = (&salary_min, &salary_max) {
@@ -459,7 +442,7 @@ impl AssessmentForm {
             10_000,
             false,
         );
-        check_number(errors, "employer_rating", &self.employer_rating, 1..=5)
+        whole(errors, "employer_rating", &self.employer_rating, 1..=5)
     }
 }
 
@@ -483,6 +466,7 @@ impl InterviewForm {
         );
         let at = NaiveDateTime::parse_from_str(self.interview_at.trim(), "%Y-%m-%dT%H:%M")
             .ok()
+            .filter(plausible_date)
             .and_then(|local| {
                 chrono::FixedOffset::east_opt(10 * 3600)
                     .and_then(|zone| zone.from_local_datetime(&local).single())

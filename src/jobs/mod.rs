@@ -1,12 +1,11 @@
 //! The job board: listings posted by organizations' managers, browsed by anyone, applied to by
 //! signed-in accounts, and each job's applicant pipeline.
 
-pub mod applying;
 pub mod demo;
 pub mod forms;
 pub mod matching;
 pub mod model;
-pub mod pipeline;
+pub mod operations;
 pub mod queries;
 pub mod routes;
 pub mod views;

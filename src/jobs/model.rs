@@ -10,7 +10,7 @@ use diesel::sql_types::{Array, Nullable, Text};
 use uuid::Uuid;
 
 use crate::auth::identity::SignedIn;
-use crate::auth::roles::Role;
+use crate::auth::roles::Permission;
 use crate::db::schema_public::{job_applications, job_listings};
 use crate::db::sql_types;
 use crate::pg_enum;
@@ -283,35 +283,53 @@ impl Job {
         self.effective_status() == JobStatus::Active
     }
 
+    /// Why the job takes no applications, in words (empty while it does).
+    pub fn closed_reason(&self) -> String {
+        match self.effective_status() {
+            JobStatus::Filled => "This position has been filled.".into(),
+            JobStatus::Expired => "This job has expired and no longer takes applications.".into(),
+            JobStatus::Paused => "The employer has paused applications for this job.".into(),
+            JobStatus::Cancelled => "This job was withdrawn by the employer.".into(),
+            JobStatus::Draft => "This job has not been published yet.".into(),
+            JobStatus::Active => String::new(),
+        }
+    }
+
     pub fn description_html(&self) -> String {
         crate::web::markdown::render(&self.description)
     }
 }
 
-/// Who is looking at jobs: the organizations they belong to, and those where they run hiring.
+/// Who is looking at jobs: the organizations whose staff spaces they enter (internal jobs) and
+/// those where they hire (drafts, applicant boards), both as the permission table says.
 #[derive(Debug, Clone, Default)]
 pub struct Audience {
     pub account_id: Option<Uuid>,
-    pub member_of: Vec<Uuid>,
+    pub staff_of: Vec<Uuid>,
     pub hiring_for: Vec<Uuid>,
 }
-
-/// Posting jobs and running the applicant pipeline needs this role in the organization.
-pub const HIRING_ROLE: Role = Role::Manager;
 
 impl Audience {
     pub fn of(account: Option<&SignedIn>) -> Audience {
         match account {
             None => Audience::default(),
             Some(account) => {
-                let active = account.memberships.iter().filter(|m| !m.suspended);
+                let active: Vec<_> = account
+                    .memberships
+                    .iter()
+                    .filter(|m| !m.suspended)
+                    .collect();
+                let with = |permission: Permission| {
+                    active
+                        .iter()
+                        .filter(|m| m.role.can(permission))
+                        .map(|m| m.org.id)
+                        .collect()
+                };
                 Audience {
                     account_id: Some(account.id),
-                    member_of: active.clone().map(|m| m.organization_id).collect(),
-                    hiring_for: active
-                        .filter(|m| m.role >= HIRING_ROLE)
-                        .map(|m| m.organization_id)
-                        .collect(),
+                    staff_of: with(Permission::StaffSpaces),
+                    hiring_for: with(Permission::Hire),
                 }
             }
         }
@@ -321,8 +339,8 @@ impl Audience {
         self.account_id.is_some()
     }
 
-    pub fn is_member(&self, organization_id: Uuid) -> bool {
-        self.member_of.contains(&organization_id)
+    pub fn is_staff(&self, organization_id: Uuid) -> bool {
+        self.staff_of.contains(&organization_id)
     }
 
     pub fn hires_for(&self, organization_id: Uuid) -> bool {
@@ -334,21 +352,22 @@ impl Audience {
         match job.visibility.as_str() {
             "public" => true,
             "platform" => self.signed_in(),
-            _ => self.is_member(job.organization_id),
+            _ => self.is_staff(job.organization_id),
         }
     }
 
-    /// Whether the job page exists for this audience: the organization's members see all of
-    /// their jobs; everyone else sees open and filled jobs their visibility reaches, plus any
-    /// job they applied to.
+    /// Whether the job page exists for this audience: those who hire for the organization see
+    /// all of its jobs, its other staff all but drafts; everyone else sees open and filled
+    /// jobs their visibility reaches, plus any job they applied to.
     pub fn can_see(&self, job: &Job, has_applied: bool) -> bool {
-        if self.is_member(job.organization_id) {
+        if self.hires_for(job.organization_id) {
             return true;
         }
         if !self.reaches(job) || job.status == JobStatus::Draft {
             return false;
         }
         has_applied
+            || self.is_staff(job.organization_id)
             || matches!(
                 job.effective_status(),
                 JobStatus::Active | JobStatus::Filled

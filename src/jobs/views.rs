@@ -11,7 +11,8 @@ use super::model::{
     ApplicantView, ApplicationStatus, EmployerView, EmploymentType, Job, JobStatus, LOCATION_TYPES,
     SALARY_TYPES, TRADES, VISIBILITIES,
 };
-use super::queries::{OrgName, StatusEvent};
+use super::queries::applications::StatusEvent;
+use super::queries::listings::OrgName;
 use crate::people::queries::{Certification, Employment, Profile};
 use crate::web::forms::FieldErrors;
 use crate::web::pagination::Pagination;

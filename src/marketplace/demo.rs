@@ -311,7 +311,7 @@ pub fn ensure(conn: &mut PgConnection) -> QueryResult<()> {
         let Some(org) = orgs::find_by_slug(conn, slug)? else {
             return Ok(());
         };
-        let managers = queries::org_managers(conn, org.id)?;
+        let managers = queries::org_traders(conn, org.id)?;
         let Some(account) = managers.first().copied() else {
             return Ok(());
         };

@@ -1,18 +1,15 @@
 //! Listing photos: what is accepted (JPEG, PNG or WebP by their bytes, at most 5 MB, at most
-//! five per listing) and the thumbnail made of each.
-
-use std::io::Cursor;
+//! five per listing, within the pixel limits of `storage::images`) and the thumbnail made of
+//! each.
 
 use image::codecs::jpeg::JpegEncoder;
-use image::{ImageReader, Limits};
 
+use crate::storage::images::{self as decoding, ImageError};
 use crate::storage::FileKind;
 
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_PER_LISTING: i64 = 5;
 const THUMBNAIL_SIZE: u32 = 320;
-/// A photo wider or taller than this is refused before it is decoded (decompression bombs).
-const MAX_DIMENSION: u32 = 10_000;
 
 /// An accepted upload, ready to store.
 #[derive(Debug)]
@@ -48,8 +45,15 @@ pub fn accept(name: &str, bytes: Vec<u8>, oversized: bool) -> Result<Photo, Stri
     let kind = FileKind::sniff(&bytes)
         .filter(|kind| kind.is_image())
         .ok_or_else(|| format!("{shown} is not a JPEG, PNG or WebP photo."))?;
-    let thumbnail = thumbnail(&bytes)
-        .ok_or_else(|| format!("{shown} could not be read as a photo; it may be damaged."))?;
+    let thumbnail = thumbnail(&bytes).map_err(|refusal| match refusal {
+        ImageError::NotAnImage => format!("{shown} is not a JPEG, PNG or WebP photo."),
+        ImageError::TooLarge => format!(
+            "{shown} is too large in pixels: photos may be at most {} pixels wide and {} pixels high.",
+            display_pixels(decoding::MAX_SIDE),
+            display_pixels(decoding::MAX_SIDE)
+        ),
+        ImageError::Damaged => format!("{shown} could not be read as a photo; it may be damaged."),
+    })?;
     Ok(Photo {
         kind,
         bytes,
@@ -57,23 +61,31 @@ pub fn accept(name: &str, bytes: Vec<u8>, oversized: bool) -> Result<Photo, Stri
     })
 }
 
+fn display_pixels(n: u32) -> String {
+    let text = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i > 0 && (text.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
 /// A JPEG at most 320 pixels on its longer side.
-fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_DIMENSION);
-    limits.max_image_height = Some(MAX_DIMENSION);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let image = reader.decode().ok()?;
-    let small = image.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE).to_rgb8();
+fn thumbnail(bytes: &[u8]) -> Result<Vec<u8>, ImageError> {
+    let decoded = decoding::decode_limited(bytes)?;
+    let small = decoded
+        .image
+        .thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE)
+        .to_rgb8();
+    drop(decoded);
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, 80)
         .encode_image(&small)
-        .ok()?;
-    Some(out)
+        .map_err(|_| ImageError::Damaged)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -96,5 +108,9 @@ mod tests {
         assert!(accept("a.jpg", vec![0xFF, 0xD8, 0xFF, 0, 1, 2], false)
             .unwrap_err()
             .contains("damaged"));
+        let bomb = crate::storage::images::tests::declared_png(9_999, 9_999);
+        assert!(accept("bomb.png", bomb, false)
+            .unwrap_err()
+            .contains("is too large in pixels: photos may be at most 8,000 pixels wide"));
     }
 }

@@ -3,8 +3,18 @@
 
 use bigdecimal::{BigDecimal, RoundingMode, Zero};
 
-/// The largest amount a `NUMERIC(10, 2)` column holds.
+/// The largest whole amount a form accepts for a price or a shipping cost.
 const MAX_AMOUNT: i64 = 99_999_999;
+
+/// The largest amount a `NUMERIC(10, 2)` column holds: what one order may total at most,
+/// platform fee included.
+pub fn largest_order_total() -> BigDecimal {
+    BigDecimal::new(9_999_999_999_i64.into(), 2)
+}
+
+pub fn fits_in_an_order(amount: &BigDecimal) -> bool {
+    *amount <= largest_order_total()
+}
 
 pub fn cents(value: &BigDecimal) -> BigDecimal {
     value.with_scale_round(2, RoundingMode::HalfUp)
@@ -83,6 +93,34 @@ pub fn amounts(
     }
 }
 
+/// The highest unit price at which `quantity` parts, with `shipping` and the platform fee,
+/// still fit in one order; `None` when not even a cent does.
+pub fn highest_unit_price(
+    quantity: i32,
+    shipping: &BigDecimal,
+    fee_percent: &BigDecimal,
+) -> Option<BigDecimal> {
+    let room = largest_order_total() - cents(shipping);
+    let per_unit = BigDecimal::from(quantity.max(1))
+        * (BigDecimal::from(1) + fee_percent / BigDecimal::from(100));
+    if room <= zero() || per_unit <= zero() {
+        return None;
+    }
+    let cent = BigDecimal::new(1.into(), 2);
+    let fits = |price: &BigDecimal| {
+        fits_in_an_order(&amounts(price, quantity, shipping, fee_percent).total)
+    };
+    // The fee is rounded to cents, so the exact quotient can be a cent off either way.
+    let mut price = (room / per_unit).with_scale_round(2, RoundingMode::Down);
+    while fits(&(&price + &cent)) {
+        price += &cent;
+    }
+    while price > zero() && !fits(&price) {
+        price -= &cent;
+    }
+    (price > zero()).then_some(price)
+}
+
 pub fn zero() -> BigDecimal {
     BigDecimal::zero()
 }
@@ -109,6 +147,25 @@ mod tests {
         assert_eq!(a.total, d("379.19"));
         assert_eq!(cents(&d("33.335")), d("33.34"));
         assert_eq!(cents(&d("0.005")), d("0.01"));
+    }
+
+    #[test]
+    fn the_highest_price_fits_one_order_and_a_cent_more_does_not() {
+        let fee = d("5");
+        let highest = highest_unit_price(1, &zero(), &fee).unwrap();
+        assert_eq!(highest, d("95238095.23"));
+        assert_eq!(amounts(&highest, 1, &zero(), &fee).total, d("99999999.99"));
+        let more = &highest + d("0.01");
+        assert!(!fits_in_an_order(&amounts(&more, 1, &zero(), &fee).total));
+        let highest = highest_unit_price(3, &d("12.50"), &fee).unwrap();
+        assert!(fits_in_an_order(
+            &amounts(&highest, 3, &d("12.50"), &fee).total
+        ));
+        let more = &highest + d("0.01");
+        assert!(!fits_in_an_order(
+            &amounts(&more, 3, &d("12.50"), &fee).total
+        ));
+        assert_eq!(highest_unit_price(1, &d("99999999.99"), &fee), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! An organization's members: roles, invitations, removal.
 
 pub mod forms;
+pub mod operations;
 pub mod queries;
 pub mod routes;
 pub mod views;

@@ -6,65 +6,42 @@ use uuid::Uuid;
 
 use crate::auth::roles::Role;
 use crate::db::schema_public::{accounts, invitations, memberships, organizations};
+use crate::orgs::queries::Organization;
+use crate::orgs::OrgHandle;
 
 /// One organization an account belongs to, with what is needed to enter it.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct MembershipSummary {
-    pub organization_id: Uuid,
-    pub slug: String,
-    pub name: String,
+    pub org: OrgHandle,
     pub role: Role,
-    pub schema_name: String,
-    pub role_name: String,
     pub suspended: bool,
     /// For a tenant member: their row in the organization's `tenants`.
     pub tenant_id: Option<Uuid>,
-}
-
-#[derive(Queryable)]
-struct MembershipRow {
-    organization_id: Uuid,
-    slug: String,
-    name: String,
-    role: String,
-    schema_name: String,
-    role_name: String,
-    suspended_at: Option<DateTime<Utc>>,
-    tenant_id: Option<Uuid>,
 }
 
 pub fn for_account(
     conn: &mut PgConnection,
     account_id: Uuid,
 ) -> QueryResult<Vec<MembershipSummary>> {
-    let rows: Vec<MembershipRow> = memberships::table
+    let rows: Vec<(Organization, String, Option<Uuid>)> = memberships::table
         .inner_join(organizations::table)
         .filter(memberships::account_id.eq(account_id))
         .filter(organizations::deleted_at.is_null())
         .order(organizations::name)
         .select((
-            organizations::id,
-            organizations::slug,
-            organizations::name,
+            Organization::as_select(),
             memberships::role,
-            organizations::schema_name,
-            organizations::role_name,
-            organizations::suspended_at,
             memberships::tenant_id,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|row| {
+        .filter_map(|(org, role, tenant_id)| {
             Some(MembershipSummary {
-                organization_id: row.organization_id,
-                role: Role::parse(&row.role)?,
-                slug: row.slug,
-                name: row.name,
-                schema_name: row.schema_name,
-                role_name: row.role_name,
-                suspended: row.suspended_at.is_some(),
-                tenant_id: row.tenant_id,
+                role: Role::parse(&role)?,
+                suspended: org.suspended_at.is_some(),
+                org: org.handle(),
+                tenant_id,
             })
         })
         .collect())
@@ -167,6 +144,8 @@ pub fn upsert_with_tenant(
         .get_result(conn)
 }
 
+/// Sets a staff role; a tenant's link to their tenants row goes with the tenant role (the
+/// table's check wants the two together).
 pub fn set_role(
     conn: &mut PgConnection,
     organization_id: Uuid,
@@ -180,6 +159,7 @@ pub fn set_role(
     )
     .set((
         memberships::role.eq(role.as_str()),
+        memberships::tenant_id.eq(None::<Uuid>),
         memberships::updated_at.eq(Utc::now()),
     ))
     .execute(conn)
@@ -220,6 +200,7 @@ pub struct Invitation {
     pub accepted_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub tenant_id: Option<Uuid>,
+    pub invited_by: Option<Uuid>,
 }
 
 impl Invitation {
@@ -302,6 +283,66 @@ pub fn invitation_by_token(
         ))
         .first(conn)
         .optional()
+}
+
+/// What an invitation grants and who sent it, locked until the transaction ends so two
+/// acceptances of one link cannot both act on it.
+pub fn invitation_for_update(
+    conn: &mut PgConnection,
+    invitation_id: Uuid,
+) -> QueryResult<Invitation> {
+    invitations::table
+        .find(invitation_id)
+        .select(Invitation::as_select())
+        .for_update()
+        .first(conn)
+}
+
+/// An account's membership in an organization, if any: its id, role and tenant link.
+pub fn membership_of(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    account_id: Uuid,
+) -> QueryResult<Option<(Uuid, String, Option<Uuid>)>> {
+    memberships::table
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::account_id.eq(account_id))
+        .select((memberships::id, memberships::role, memberships::tenant_id))
+        .for_update()
+        .first(conn)
+        .optional()
+}
+
+/// The current role of `account_id` in the organization (the inviter's, when an invitation
+/// is accepted).
+pub fn role_of(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    account_id: Uuid,
+) -> QueryResult<Option<Role>> {
+    Ok(memberships::table
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::account_id.eq(account_id))
+        .select(memberships::role)
+        .first::<String>(conn)
+        .optional()?
+        .and_then(|r| Role::parse(&r)))
+}
+
+/// Whether the email already belongs to a member of the organization, and as what.
+pub fn member_role_by_email(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    email: &str,
+) -> QueryResult<Option<Role>> {
+    Ok(memberships::table
+        .inner_join(accounts::table)
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(accounts::email.eq(email))
+        .select(memberships::role)
+        .first::<String>(conn)
+        .optional()?
+        .and_then(|r| Role::parse(&r)))
 }
 
 /// Marks the invitation used; `false` when it was used, revoked or expired meanwhile.

@@ -1,39 +1,23 @@
 //! The members page: list, invite, change roles, remove; and accepting an invitation.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{Duration, Utc};
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
 use diesel::prelude::*;
-use rand::RngCore;
-use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::forms::{InviteForm, RoleForm};
+use super::operations;
 use super::queries::{self, Invitation};
 use super::views::{InvitationPage, MembersPage, RemovePage};
-use crate::audit::{self, AuditEvent};
 use crate::auth::forms::{PersonFields, SignUpForm};
 use crate::auth::identity::Viewer;
+use crate::auth::operations::NewAccount;
 use crate::auth::roles::{Permission, Role};
-use crate::auth::{accounts, password};
-use crate::orgs::context::{Actor, OrgCtx, OrgScope};
-use crate::orgs::{queries as orgs, tenancy};
+use crate::orgs::context::{OrgCtx, OrgScope};
 use crate::web::forms::FieldErrors;
-use crate::web::{render, render_status, AppError};
+use crate::web::{render, render_status, see_other, AppError};
 use crate::AppState;
-
-const INVITATION_DAYS: i64 = 7;
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", location))
-        .finish()
-}
-
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
 
 struct Listing {
     members: Vec<queries::MemberView>,
@@ -42,9 +26,9 @@ struct Listing {
 
 fn load_listing(conn: &mut PgConnection, ctx: &OrgCtx) -> Result<Listing, AppError> {
     Ok(Listing {
-        members: queries::list(conn, ctx.org.organization_id)?,
+        members: queries::list(conn, ctx.org.id)?,
         invitations: if ctx.role.can(Permission::ManageMembers) {
-            queries::open_invitations(conn, ctx.org.organization_id)?
+            queries::open_invitations(conn, ctx.org.id)?
         } else {
             Vec::new()
         },
@@ -87,55 +71,30 @@ pub async fn list(scope: OrgScope) -> Result<HttpResponse, AppError> {
     ))
 }
 
-/// The absolute base of links we hand out (`https://host`).
-fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
-}
-
 pub async fn invite(
     scope: OrgScope,
-    req: HttpRequest,
+    state: web::Data<AppState>,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    scope.require(Permission::ManageMembers)?;
     let form = form.into_inner();
     let role = form.validate(scope.role());
-    let mut token_bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut token_bytes);
-    let token = hex::encode(token_bytes);
-    let hash = token_hash(&token);
-    let email = accounts::normalize_email(&form.email);
+    let email = form.email.clone();
     let (listing, outcome) = scope
         .run(Permission::ManageMembers, move |conn, ctx| {
             let outcome = match role {
-                Ok(role) => {
-                    let invitation = queries::create_invitation(
-                        conn,
-                        ctx.org.organization_id,
-                        &email,
-                        role,
-                        None,
-                        &hash,
-                        ctx.actor.account_id,
-                        Utc::now() + Duration::days(INVITATION_DAYS),
-                    )?;
-                    audit::record(
-                        conn,
-                        &ctx.actor,
-                        AuditEvent::new("member_invited", "invitation", invitation.id)
-                            .data(json!({ "email": email, "role": role.as_str() })),
-                    )?;
-                    Ok(email)
-                }
+                Ok(role) => match operations::invite(conn, ctx, &email, role) {
+                    Ok(invited) => Ok(invited),
+                    Err(AppError::Rejected(errors)) => Err(errors),
+                    Err(other) => return Err(other),
+                },
                 Err(errors) => Err(errors),
             };
             Ok((load_listing(conn, ctx)?, outcome))
         })
         .await?;
     match outcome {
-        Ok(email) => {
-            let link = format!("{}/invitations/{token}", base_url(&req));
+        Ok(invited) => {
+            let link = format!("{}/invitations/{}", state.config.link_base(), invited.token);
             render(&members_page(
                 &scope,
                 listing,
@@ -144,7 +103,7 @@ pub async fn invite(
                     ..Default::default()
                 },
                 FieldErrors::default(),
-                Some((email, link)),
+                Some((invited.invitation.email, link)),
             ))
         }
         Err(errors) => render_status(
@@ -161,55 +120,14 @@ pub async fn revoke_invitation(
     let invitation_id = path.into_inner().1;
     scope
         .run(Permission::ManageMembers, move |conn, ctx| {
-            if queries::revoke_invitation(conn, ctx.org.organization_id, invitation_id)? == 0 {
-                return Err(AppError::NotFound);
-            }
-            audit::record(
-                conn,
-                &ctx.actor,
-                AuditEvent::new("invitation_revoked", "invitation", invitation_id),
-            )?;
-            Ok(())
+            operations::revoke_invitation(conn, ctx, invitation_id)
         })
         .await?;
     scope.viewer.flash(
         "success",
         "The invitation was revoked; its link no longer works.",
     );
-    Ok(see_other(&format!("/o/{}/members", scope.slug())))
-}
-
-/// Owners are the only ones who may change owners, and an organization always keeps one.
-fn check_change(
-    conn: &mut PgConnection,
-    ctx: &OrgCtx,
-    member: &queries::MemberView,
-    new_role: Option<Role>,
-) -> Result<(), AppError> {
-    let current = member.role();
-    let touches_owner = current == Role::Owner || new_role == Some(Role::Owner);
-    if touches_owner && ctx.role != Role::Owner {
-        return Err(AppError::Forbidden(
-            "Only an owner can change an owner's membership or make someone an owner.".into(),
-        ));
-    }
-    if let Some(role) = new_role {
-        if role > ctx.role {
-            return Err(AppError::Forbidden(
-                "You cannot grant a role above your own.".into(),
-            ));
-        }
-    }
-    if current == Role::Owner && new_role != Some(Role::Owner) {
-        queries::lock_organization(conn, ctx.org.organization_id)?;
-        if queries::count_owners(conn, ctx.org.organization_id)? <= 1 {
-            return Err(AppError::Conflict(
-                "An organization needs at least one owner. Make someone else an owner first."
-                    .into(),
-            ));
-        }
-    }
-    Ok(())
+    Ok(see_other(format!("/o/{}/members", scope.slug())))
 }
 
 pub async fn change_role(
@@ -222,26 +140,24 @@ pub async fn change_role(
         .ok_or_else(|| AppError::BadRequest("Choose one of the listed roles.".into()))?;
     let name = scope
         .run(Permission::ManageMembers, move |conn, ctx| {
-            let member = queries::find(conn, ctx.org.organization_id, membership_id)?;
-            check_change(conn, ctx, &member, Some(role))?;
-            queries::set_role(conn, ctx.org.organization_id, membership_id, role)?;
-            audit::record(
-                conn,
-                &ctx.actor,
-                AuditEvent::new("member_role_changed", "membership", membership_id)
-                    .data(json!({ "email": member.email }))
-                    .change(
-                        Some(json!({ "role": member.role })),
-                        Some(json!({ "role": role.as_str() })),
-                    ),
-            )?;
-            Ok(member.display_name)
+            operations::change_role(conn, ctx, membership_id, role)
         })
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // A role offered by no control on the page: refused as such.
+            AppError::Rejected(errors) => AppError::BadRequest(
+                errors
+                    .messages()
+                    .map(|(_, message)| message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            other => other,
+        })?;
     scope
         .viewer
         .flash("success", format!("{name} is now {}.", role.label()));
-    Ok(see_other(&format!("/o/{}/members", scope.slug())))
+    Ok(see_other(format!("/o/{}/members", scope.slug())))
 }
 
 pub async fn remove_page(
@@ -251,7 +167,7 @@ pub async fn remove_page(
     let membership_id = path.into_inner().1;
     let member = scope
         .run(Permission::ManageMembers, move |conn, ctx| {
-            Ok(queries::find(conn, ctx.org.organization_id, membership_id)?)
+            Ok(queries::find(conn, ctx.org.id, membership_id)?)
         })
         .await?;
     render(&RemovePage {
@@ -268,24 +184,14 @@ pub async fn remove(
     let membership_id = path.into_inner().1;
     let name = scope
         .run(Permission::ManageMembers, move |conn, ctx| {
-            let member = queries::find(conn, ctx.org.organization_id, membership_id)?;
-            check_change(conn, ctx, &member, None)?;
-            queries::remove(conn, ctx.org.organization_id, membership_id)?;
-            audit::record(
-                conn,
-                &ctx.actor,
-                AuditEvent::new("member_removed", "membership", membership_id)
-                    .data(json!({ "email": member.email }))
-                    .change(Some(json!({ "role": member.role })), None),
-            )?;
-            Ok(member.display_name)
+            operations::remove(conn, ctx, membership_id)
         })
         .await?;
     scope.viewer.flash(
         "success",
         format!("{name} was removed from the organization."),
     );
-    Ok(see_other(&format!("/o/{}/members", scope.slug())))
+    Ok(see_other(format!("/o/{}/members", scope.slug())))
 }
 
 struct Found {
@@ -295,7 +201,7 @@ struct Found {
 }
 
 async fn find_invitation(state: &AppState, token: &str) -> Result<Found, AppError> {
-    let hash = token_hash(token);
+    let hash = crate::auth::tokens::hash(token);
     state
         .db
         .run(move |conn| -> Result<Found, AppError> {
@@ -367,51 +273,6 @@ pub async fn invitation(
     ))
 }
 
-/// Adds the membership, uses up the invitation and records both, in one transaction.
-fn join(
-    conn: &mut PgConnection,
-    found_id: Uuid,
-    slug: &str,
-    account: &accounts::Account,
-    viewer_meta: &crate::web::request_meta::RequestMeta,
-) -> Result<(), AppError> {
-    let org = orgs::find_by_slug(conn, slug)?.ok_or(AppError::NotFound)?;
-    let (invitation_role, tenant_id) = {
-        use crate::db::schema_public::invitations::dsl as i;
-        i::invitations
-            .find(found_id)
-            .select((i::role, i::tenant_id))
-            .first::<(String, Option<Uuid>)>(conn)?
-    };
-    let role = Role::parse(&invitation_role).unwrap_or(Role::ReadOnly);
-    if !queries::consume_invitation(conn, found_id, account.id)? {
-        return Err(AppError::Conflict(
-            "This invitation can no longer be used.".into(),
-        ));
-    }
-    let membership_id = queries::upsert_with_tenant(conn, account.id, org.id, role, tenant_id)?;
-    tenancy::enter(conn, &org.schema_name, &org.role_name)?;
-    if let Some(tenant) = tenant_id {
-        use crate::db::schema_org::tenants;
-        diesel::update(tenants::table.find(tenant))
-            .set(tenants::portal_account_id.eq(account.id))
-            .execute(conn)?;
-    }
-    let actor = Actor {
-        account_id: account.id,
-        email: account.email.clone(),
-        display_name: account.display_name.clone(),
-        meta: viewer_meta.clone(),
-    };
-    audit::record(
-        conn,
-        &actor,
-        AuditEvent::new("member_joined", "membership", membership_id)
-            .data(json!({ "email": account.email, "role": role.as_str() })),
-    )?;
-    Ok(())
-}
-
 pub async fn accept(
     viewer: Viewer,
     state: web::Data<AppState>,
@@ -430,18 +291,13 @@ pub async fn accept(
     );
     state
         .db
-        .run(move |conn| {
-            conn.transaction(|conn| {
-                let account = accounts::find(conn, account_id)?;
-                join(conn, invitation_id, &slug, &account, &meta)
-            })
-        })
+        .run_pooled(move |conn| operations::accept(conn, invitation_id, &slug, account_id, &meta))
         .await?;
     viewer.flash(
         "success",
         format!("Welcome to {}!", found.organization_name),
     );
-    Ok(see_other(&landing(&found)))
+    Ok(see_other(landing(&found)))
 }
 
 /// Tenants land in their portal; everyone else on the organization's home page.
@@ -476,33 +332,20 @@ pub async fn accept_with_signup(
             viewer.meta.clone(),
             person.clone(),
         );
+        let password_hash = crate::auth::operations::hash_password(&person.password).await?;
         let created = state
             .db
-            .run(move |conn| {
-                conn.transaction(|conn| -> Result<accounts::Account, AppError> {
-                    let hash = password::hash(&person.password).map_err(AppError::internal)?;
-                    let account = accounts::insert(
-                        conn,
-                        &accounts::AccountInsertForm {
-                            email: &person.email,
-                            password_hash: &hash,
-                            first_name: person.first_name.trim(),
-                            last_name: person.last_name.trim(),
-                            display_name: &person.display_name(),
-                            timezone: "Australia/Sydney",
-                        },
-                    )
-                    .map_err(|e| match e {
-                        accounts::InsertError::EmailTaken => {
-                            let mut errors = FieldErrors::default();
-                            errors.add("email", "An account with this email exists: sign in to accept the invitation.");
-                            AppError::Rejected(errors)
-                        }
-                        accounts::InsertError::Database(e) => e.into(),
-                    })?;
-                    join(conn, invitation_id, &slug, &account, &meta)?;
-                    Ok(account)
-                })
+            .run_pooled(move |conn| {
+                operations::accept_with_new_account(
+                    conn,
+                    invitation_id,
+                    &slug,
+                    &NewAccount {
+                        person: &person,
+                        password_hash,
+                    },
+                    &meta,
+                )
             })
             .await;
         match created {
@@ -512,7 +355,7 @@ pub async fn accept_with_signup(
                     "success",
                     format!("Welcome to {}!", found.organization_name),
                 );
-                return Ok(see_other(&landing(&found)));
+                return Ok(see_other(landing(&found)));
             }
             Err(AppError::Rejected(more)) => {
                 for (field, message) in more.messages() {

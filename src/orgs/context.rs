@@ -12,12 +12,12 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use diesel::PgConnection;
 use uuid::Uuid;
 
+use super::door;
+use super::handle::OrgHandle;
 use super::naming::Slug;
-use super::tenancy;
 use crate::auth::identity::Viewer;
 use crate::auth::roles::{Permission, Role};
 use crate::db::Db;
-use crate::members::queries::MembershipSummary;
 use crate::web::choices::Choices;
 use crate::web::request_meta::RequestMeta;
 use crate::web::{AppError, Layout};
@@ -32,11 +32,31 @@ pub struct Actor {
     pub meta: RequestMeta,
 }
 
+impl Actor {
+    /// The one way to name who acts: the account (the nil id for work no account does, such
+    /// as the public report form) and the request it came with.
+    pub fn new(
+        account_id: Uuid,
+        email: impl Into<String>,
+        display_name: impl Into<String>,
+        meta: RequestMeta,
+    ) -> Actor {
+        Actor {
+            account_id,
+            email: email.into(),
+            display_name: display_name.into(),
+            meta,
+        }
+    }
+}
+
 /// What a handler's database work knows about where and as whom it runs.
 #[derive(Debug, Clone)]
 pub struct OrgCtx {
-    pub org: MembershipSummary,
+    pub org: OrgHandle,
     pub role: Role,
+    /// For a tenant member: their row in the organization's `tenants`.
+    pub tenant_id: Option<Uuid>,
     pub actor: Actor,
     /// This organization's filter choices, kept for a short while.
     pub choices: Choices,
@@ -69,19 +89,20 @@ impl FromRequest for OrgScope {
             }
             let state = req
                 .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| AppError::internal("application state missing"))?;
+                .ok_or_else(|| AppError::unexpected("application state missing"))?;
             let db = state.db.clone();
-            let choices = Choices::new(state.choices.clone(), &membership.schema_name);
+            let choices = Choices::new(state.choices.clone(), &membership.org.schema_name);
             let ctx = OrgCtx {
                 choices,
                 role: membership.role,
-                org: membership,
-                actor: Actor {
-                    account_id: account.id,
-                    email: account.email.clone(),
-                    display_name: account.display_name.clone(),
-                    meta: viewer.meta.clone(),
-                },
+                tenant_id: membership.tenant_id,
+                org: membership.org,
+                actor: Actor::new(
+                    account.id,
+                    &account.email,
+                    &account.display_name,
+                    viewer.meta.clone(),
+                ),
             };
             Ok(OrgScope { viewer, ctx, db })
         })
@@ -103,7 +124,7 @@ impl OrgScope {
 
     /// For a tenant member: their tenants row.
     pub fn tenant_id(&self) -> Option<Uuid> {
-        self.ctx.org.tenant_id
+        self.ctx.tenant_id
     }
 
     /// Refuses with the 403 page unless the member's role grants `permission`.
@@ -135,11 +156,7 @@ impl OrgScope {
         let ctx = self.ctx.clone();
         let outcome = self
             .db
-            .run_in(self.ctx.org.schema_name.clone(), move |conn| {
-                tenancy::transaction(conn, &ctx.org.schema_name, &ctx.org.role_name, |conn| {
-                    work(conn, &ctx)
-                })
-            })
+            .run_pooled(move |conn| door::enter(conn, &ctx.org, |conn| work(conn, &ctx)))
             .await;
         if permission != Permission::View {
             // It may have changed a site, a lift or a contractor that a filter offers.

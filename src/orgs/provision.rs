@@ -4,9 +4,11 @@
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::migrate;
 use super::naming::{quote_ident, Slug, SlugError};
 use super::queries::{self, Organization, OrganizationInsertForm};
-use crate::db::migrations::{self, MigrationError, ORG_GROUP_ROLE};
+use crate::db::migrations::{MigrationError, ORG_GROUP_ROLE};
+use crate::db::{PooledConn, SchemaLedger};
 
 pub const ORGANIZATION_TYPES: &[(&str, &str)] = &[
     ("service_company", "Lift service company"),
@@ -56,9 +58,11 @@ pub fn validate_name(name: &str) -> Result<&str, CreateError> {
 }
 
 /// Creates the organization. Call within the caller's transaction when it must commit together
-/// with other rows (the owner's membership); [`create`] wraps it in its own.
+/// with other rows (the owner's membership); [`create`] wraps it in its own. `ledger` is the
+/// pooled connection's (its migrations enter the new schema).
 pub fn create_in_transaction(
     conn: &mut PgConnection,
+    ledger: &SchemaLedger,
     new: &NewOrganization,
 ) -> Result<Organization, CreateError> {
     let name = validate_name(new.name)?;
@@ -108,10 +112,11 @@ pub fn create_in_transaction(
     for statement in statements {
         diesel::sql_query(statement).execute(conn)?;
     }
-    migrations::run_org_in_transaction(conn, &schema_name)?;
+    migrate::organization_in(conn, ledger, &org.handle())?;
     Ok(org)
 }
 
-pub fn create(conn: &mut PgConnection, new: &NewOrganization) -> Result<Organization, CreateError> {
-    conn.transaction(|conn| create_in_transaction(conn, new))
+pub fn create(conn: &mut PooledConn, new: &NewOrganization) -> Result<Organization, CreateError> {
+    let ledger = conn.ledger();
+    conn.transaction(|conn| create_in_transaction(conn, &ledger, new))
 }

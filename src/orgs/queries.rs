@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::handle::OrgHandle;
 use crate::db::schema_public::organizations;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -18,6 +19,19 @@ pub struct Organization {
     pub organization_type: String,
     pub suspended_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+impl Organization {
+    /// What it takes to enter this organization.
+    pub fn handle(&self) -> OrgHandle {
+        OrgHandle {
+            id: self.id,
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            schema_name: self.schema_name.clone(),
+            role_name: self.role_name.clone(),
+        }
+    }
 }
 
 #[derive(Insertable)]
@@ -51,4 +65,35 @@ pub fn insert(conn: &mut PgConnection, form: &OrganizationInsertForm) -> QueryRe
         .values(form)
         .returning(Organization::as_returning())
         .get_result(conn)
+}
+
+/// Every organization that has a schema (not deleted), by slug.
+pub fn all_handles(conn: &mut PgConnection) -> QueryResult<Vec<OrgHandle>> {
+    organizations::table
+        .filter(organizations::deleted_at.is_null())
+        .order(organizations::slug)
+        .select(Organization::as_select())
+        .load(conn)
+        .map(|orgs| orgs.iter().map(Organization::handle).collect())
+}
+
+/// The organization with this id, to enter it (background jobs carry the id).
+pub fn handle_by_id(conn: &mut PgConnection, id: Uuid) -> QueryResult<OrgHandle> {
+    organizations::table
+        .find(id)
+        .filter(organizations::deleted_at.is_null())
+        .select(Organization::as_select())
+        .first(conn)
+        .map(|org| org.handle())
+}
+
+/// Whether the organization is suspended (its platform activity frozen, its public listings
+/// and jobs hidden).
+pub fn is_suspended(conn: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
+    organizations::table
+        .find(id)
+        .select(organizations::suspended_at.is_not_null())
+        .first(conn)
+        .optional()
+        .map(|suspended| suspended.unwrap_or(true))
 }

@@ -182,7 +182,7 @@ fn load(conn: &mut PgConnection, id: uuid::Uuid) -> QueryResult<SettingsForm> {
 pub async fn show(scope: OrgScope) -> Result<HttpResponse, AppError> {
     let form = scope
         .run(Permission::ManageSettings, |conn, ctx| {
-            Ok(load(conn, ctx.org.organization_id)?)
+            Ok(load(conn, ctx.org.id)?)
         })
         .await?;
     render(&page(&scope, form, FieldErrors::default()))
@@ -209,7 +209,7 @@ pub async fn update(
     let saved = form.clone();
     scope
         .run(Permission::ManageSettings, move |conn, ctx| {
-            let id = ctx.org.organization_id;
+            let id = ctx.org.id;
             let before = load(conn, id)?;
             let mut settings: serde_json::Value = organizations::table
                 .find(id)

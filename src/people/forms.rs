@@ -5,8 +5,9 @@ use serde::Deserialize;
 use super::queries::{
     CertificationInput, EmploymentInput, Profile, ProfileInput, AVAILABILITY, VISIBILITY,
 };
-use crate::jobs::forms::{check_date, check_list, check_number, join_list};
+use crate::jobs::forms::{check_date, check_list, join_list};
 use crate::jobs::model::TRADES;
+use crate::web::forms::whole;
 use crate::web::forms::{check_line, check_text, optional, FieldErrors};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -64,7 +65,7 @@ impl ProfileForm {
         let mut errors = FieldErrors::default();
         check_line(&mut errors, "headline", &self.headline, 255, true);
         check_text(&mut errors, "summary", &self.summary, 10_000, false);
-        let years = check_number(
+        let years = whole(
             &mut errors,
             "years_experience",
             &self.years_experience,

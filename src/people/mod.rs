@@ -2,6 +2,7 @@
 //! its owner edits and that job applications can be made with.
 
 pub mod forms;
+pub mod operations;
 pub mod queries;
 pub mod routes;
 pub mod views;

@@ -2,31 +2,19 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use diesel::PgConnection;
 use uuid::Uuid;
 
 use super::forms::{CertificationForm, EmploymentForm, ProfileForm};
+use super::operations::{self, ProfileError, Reader};
 use super::queries::{self, AVAILABILITY, VISIBILITY};
 use super::views::{EditPage, ProfilePage};
 use crate::auth::identity::Viewer;
 use crate::jobs::model::{label_of, TRADES};
-use crate::jobs::routes::see_other;
 use crate::web::forms::FieldErrors;
+use crate::web::see_other;
 use crate::web::{render, render_status, AppError};
 use crate::AppState;
-
-/// Whether this viewer may see a profile with `visibility` owned by `owner`: public to all,
-/// employers only to signed-in members of any organization, private to its owner alone.
-pub fn may_see(viewer: &Viewer, owner: Uuid, visibility: &str) -> bool {
-    let account = viewer.signed_in();
-    if account.is_some_and(|a| a.id == owner) {
-        return true;
-    }
-    match visibility {
-        "public" => true,
-        "employers_only" => account.is_some_and(|a| a.memberships.iter().any(|m| !m.suspended)),
-        _ => false,
-    }
-}
 
 pub async fn show(
     viewer: Viewer,
@@ -34,26 +22,17 @@ pub async fn show(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (profile, name) = state
+    let reader = Reader::of(viewer.signed_in());
+    let view = state
         .db
-        .run(move |conn| Ok::<_, AppError>(queries::find(conn, id)?))
+        .run(move |conn| Ok::<_, AppError>(operations::read_profile(conn, &reader, id)?))
         .await?;
-    if !may_see(&viewer, profile.account_id, &profile.profile_visibility) {
-        return Err(AppError::NotFound);
-    }
-    let owner = profile.account_id;
-    let (certifications, employment) = state
-        .db
-        .run(move |conn| -> Result<_, AppError> {
-            Ok((
-                queries::certifications(conn, &[owner])?,
-                queries::employment(conn, owner)?,
-            ))
-        })
-        .await?;
+    let profile = view.profile;
     render(&ProfilePage {
-        layout: viewer.layout(name.clone()).section("jobs"),
-        is_owner: viewer.signed_in().is_some_and(|a| a.id == owner),
+        layout: viewer.layout(view.name.clone()).section("jobs"),
+        is_owner: viewer
+            .signed_in()
+            .is_some_and(|a| a.id == profile.account_id),
         trade: profile
             .primary_trade
             .as_deref()
@@ -61,9 +40,9 @@ pub async fn show(
             .unwrap_or_default(),
         summary_html: profile.summary_html(),
         profile,
-        name,
-        certifications,
-        employment,
+        name: view.name,
+        certifications: view.certifications,
+        employment: view.employment,
     })
 }
 
@@ -120,15 +99,35 @@ pub async fn edit(viewer: Viewer, state: web::Data<AppState>) -> Result<HttpResp
     render(&edit_page(&viewer, &state, Refused::default()).await?)
 }
 
-async fn refuse(
-    viewer: &Viewer,
-    state: &AppState,
-    refused: Refused,
+/// Runs a change to the signed-in account's own profile, then sends them to `back` with
+/// `done`; refused input brings the edit page back (422) with the form `refused` makes.
+async fn change(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    work: impl FnOnce(&mut PgConnection, Uuid) -> Result<(), ProfileError> + Send + 'static,
+    refused: impl FnOnce(FieldErrors) -> Refused,
+    done: &'static str,
+    back: &'static str,
 ) -> Result<HttpResponse, AppError> {
-    render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &edit_page(viewer, state, refused).await?,
-    )
+    let account_id = viewer.require_account()?.id;
+    let outcome = state
+        .db
+        .run(move |conn| match work(conn, account_id) {
+            Ok(()) => Ok(Ok(())),
+            Err(ProfileError::Invalid(errors)) => Ok(Err(errors)),
+            Err(other) => Err(AppError::from(other)),
+        })
+        .await?;
+    match outcome {
+        Ok(()) => {
+            viewer.flash("success", done);
+            Ok(see_other(back))
+        }
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &edit_page(&viewer, &state, refused(errors)).await?,
+        ),
+    }
 }
 
 pub async fn save(
@@ -136,28 +135,20 @@ pub async fn save(
     state: web::Data<AppState>,
     form: web::Form<ProfileForm>,
 ) -> Result<HttpResponse, AppError> {
-    let account_id = viewer.require_account()?.id;
     let form = form.into_inner();
-    let input = match form.validate() {
-        Ok(input) => input,
-        Err(errors) => {
-            return refuse(
-                &viewer,
-                &state,
-                Refused {
-                    profile: Some((form, errors)),
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-    };
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(queries::save_profile(conn, account_id, &input)?))
-        .await?;
-    viewer.flash("success", "Your profile is saved.");
-    Ok(see_other("/profile"))
+    let submitted = form.clone();
+    change(
+        viewer,
+        state,
+        move |conn, account| operations::save_profile(conn, account, &submitted),
+        |errors| Refused {
+            profile: Some((form, errors)),
+            ..Default::default()
+        },
+        "Your profile is saved.",
+        "/profile",
+    )
+    .await
 }
 
 pub async fn add_certification(
@@ -165,28 +156,20 @@ pub async fn add_certification(
     state: web::Data<AppState>,
     form: web::Form<CertificationForm>,
 ) -> Result<HttpResponse, AppError> {
-    let account_id = viewer.require_account()?.id;
     let form = form.into_inner();
-    let input = match form.validate() {
-        Ok(input) => input,
-        Err(errors) => {
-            return refuse(
-                &viewer,
-                &state,
-                Refused {
-                    certification: Some((form, errors)),
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-    };
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(queries::add_certification(conn, account_id, &input)?))
-        .await?;
-    viewer.flash("success", "The certification is added.");
-    Ok(see_other("/profile#certifications"))
+    let submitted = form.clone();
+    change(
+        viewer,
+        state,
+        move |conn, account| operations::add_certification(conn, account, &submitted),
+        |errors| Refused {
+            certification: Some((form, errors)),
+            ..Default::default()
+        },
+        "The certification is added.",
+        "/profile#certifications",
+    )
+    .await
 }
 
 pub async fn delete_certification(
@@ -194,17 +177,16 @@ pub async fn delete_certification(
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let account_id = viewer.require_account()?.id;
     let id = path.into_inner();
-    let deleted = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(queries::delete_certification(conn, account_id, id)?))
-        .await?;
-    if deleted == 0 {
-        return Err(AppError::NotFound);
-    }
-    viewer.flash("success", "The certification is removed.");
-    Ok(see_other("/profile#certifications"))
+    change(
+        viewer,
+        state,
+        move |conn, account| operations::remove_certification(conn, account, id),
+        |_| Refused::default(),
+        "The certification is removed.",
+        "/profile#certifications",
+    )
+    .await
 }
 
 pub async fn add_employment(
@@ -212,28 +194,20 @@ pub async fn add_employment(
     state: web::Data<AppState>,
     form: web::Form<EmploymentForm>,
 ) -> Result<HttpResponse, AppError> {
-    let account_id = viewer.require_account()?.id;
     let form = form.into_inner();
-    let input = match form.validate() {
-        Ok(input) => input,
-        Err(errors) => {
-            return refuse(
-                &viewer,
-                &state,
-                Refused {
-                    job: Some((form, errors)),
-                    ..Default::default()
-                },
-            )
-            .await
-        }
-    };
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(queries::add_employment(conn, account_id, &input)?))
-        .await?;
-    viewer.flash("success", "The position is added.");
-    Ok(see_other("/profile#employment"))
+    let submitted = form.clone();
+    change(
+        viewer,
+        state,
+        move |conn, account| operations::add_employment(conn, account, &submitted),
+        |errors| Refused {
+            job: Some((form, errors)),
+            ..Default::default()
+        },
+        "The position is added.",
+        "/profile#employment",
+    )
+    .await
 }
 
 pub async fn delete_employment(
@@ -241,15 +215,14 @@ pub async fn delete_employment(
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let account_id = viewer.require_account()?.id;
     let id = path.into_inner();
-    let deleted = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(queries::delete_employment(conn, account_id, id)?))
-        .await?;
-    if deleted == 0 {
-        return Err(AppError::NotFound);
-    }
-    viewer.flash("success", "The position is removed.");
-    Ok(see_other("/profile#employment"))
+    change(
+        viewer,
+        state,
+        move |conn, account| operations::remove_employment(conn, account, id),
+        |_| Refused::default(),
+        "The position is removed.",
+        "/profile#employment",
+    )
+    .await
 }

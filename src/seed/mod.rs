@@ -99,6 +99,12 @@ pub enum SeedError {
     Other(String),
 }
 
+impl From<crate::orgs::TenancyError> for SeedError {
+    fn from(e: crate::orgs::TenancyError) -> Self {
+        SeedError::Other(e.to_string())
+    }
+}
+
 impl From<crate::db::Unavailable> for SeedError {
     fn from(e: crate::db::Unavailable) -> Self {
         SeedError::Other(e.to_string())

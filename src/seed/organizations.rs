@@ -7,8 +7,9 @@ use diesel::sql_types::{Integer, Text};
 use super::{
     Progress, SeedError, SeedOptions, BENCH_EMAIL, EMAIL_DOMAIN, LARGE_PREFIX, SMALL_PREFIX,
 };
-use crate::orgs::naming;
+use crate::db::PooledConn;
 use crate::orgs::provision::{self, NewOrganization};
+use crate::orgs::{self, As};
 
 /// One organization to create and how much goes in it.
 #[derive(Debug, Clone)]
@@ -65,7 +66,7 @@ pub fn missing(conn: &mut PgConnection, plans: Vec<Plan>) -> QueryResult<Vec<Pla
 
 /// Creates the organization (its own transaction, as in production), then fills it in a second.
 pub fn create_and_fill(
-    conn: &mut PgConnection,
+    conn: &mut PooledConn,
     plan: &Plan,
     progress: &Progress,
 ) -> Result<Timings, SeedError> {
@@ -84,36 +85,40 @@ pub fn create_and_fill(
     )
     .map_err(|e| SeedError::Other(e.to_string()))?;
     let provisioned = started.elapsed();
-    let search_path = naming::search_path(&org.schema_name)
-        .ok_or_else(|| SeedError::Other(format!("bad schema name {}", org.schema_name)))?;
-    conn.transaction(|conn| -> Result<(), SeedError> {
-        diesel::sql_query("SELECT set_config('search_path', $1, true)")
-            .bind::<Text, _>(&search_path)
-            .execute(conn)?;
-        // The per-row summary trigger would rewrite a site row for every lift inserted; one
-        // UPDATE after the load gives the same summary. The lock this takes is this schema's.
-        conn.batch_execute("ALTER TABLE elevators DISABLE TRIGGER elevators_site_summary")?;
-        diesel::sql_query(SITES)
-            .bind::<Integer, _>(to_i32(plan.sites))
-            .execute(conn)?;
-        if plan.sites > 0 {
-            diesel::sql_query(LIFTS)
-                .bind::<Integer, _>(to_i32(plan.lifts))
+    // As the platform: the load below switches a trigger off, which the organization's own
+    // role may not do.
+    orgs::enter_acting(
+        conn,
+        &org.handle(),
+        As::Platform,
+        |conn| -> Result<(), SeedError> {
+            // The per-row summary trigger would rewrite a site row for every lift inserted; one
+            // UPDATE after the load gives the same summary. The lock this takes is this schema's.
+            conn.batch_execute("ALTER TABLE elevators DISABLE TRIGGER elevators_site_summary")?;
+            diesel::sql_query(SITES)
+                .bind::<Integer, _>(to_i32(plan.sites))
                 .execute(conn)?;
-            conn.batch_execute(STATUS_HISTORY)?;
-        }
-        conn.batch_execute("ALTER TABLE elevators ENABLE TRIGGER elevators_site_summary")?;
-        conn.batch_execute(SITE_SUMMARY)?;
-        if plan.large {
-            progress.say(format!(
-                "{}: {} sites, {} lifts",
-                plan.slug, plan.sites, plan.lifts
-            ));
-        }
-        super::work_orders::fill(conn, plan.work_orders, plan.large.then_some(progress))?;
-        conn.batch_execute("ANALYZE sites; ANALYZE elevators; ANALYZE elevator_status_history")?;
-        Ok(())
-    })?;
+            if plan.sites > 0 {
+                diesel::sql_query(LIFTS)
+                    .bind::<Integer, _>(to_i32(plan.lifts))
+                    .execute(conn)?;
+                conn.batch_execute(STATUS_HISTORY)?;
+            }
+            conn.batch_execute("ALTER TABLE elevators ENABLE TRIGGER elevators_site_summary")?;
+            conn.batch_execute(SITE_SUMMARY)?;
+            if plan.large {
+                progress.say(format!(
+                    "{}: {} sites, {} lifts",
+                    plan.slug, plan.sites, plan.lifts
+                ));
+            }
+            super::work_orders::fill(conn, plan.work_orders, plan.large.then_some(progress))?;
+            conn.batch_execute(
+                "ANALYZE sites; ANALYZE elevators; ANALYZE elevator_status_history",
+            )?;
+            Ok(())
+        },
+    )?;
     Ok(Timings {
         provisioned,
         filled: started.elapsed() - provisioned,

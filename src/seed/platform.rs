@@ -150,7 +150,8 @@ pub fn ensure_forum(
             "forum: {} post(s) added; recounting threads and categories",
             posts_now + i64::from(replies) - posts_before
         ));
-        // The same counts and search text `forum::queries::recount_*` keep, for all at once.
+        // The same counts and search text `forum::queries::{threads, categories}::recount_*`
+        // keep, for all at once.
         conn.batch_execute(
             "UPDATE forum_threads t SET reply_count = s.replies, last_post_at = s.latest, \
                search_body = s.body \

@@ -1,10 +1,10 @@
 //! The public report form, the tenant form, and the triage actions.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::queries::{PRIORITIES, REQUEST_TYPES};
+use super::operations::{Rating, Report, TenantValues};
+use super::queries::REQUEST_TYPES;
 use crate::elevators::forms::date;
 use crate::web::forms::{blank, check_email, check_line, check_text, FieldErrors};
 
@@ -23,35 +23,21 @@ pub struct ReportForm {
     pub website: String,
 }
 
-pub struct Report {
-    pub elevator_id: Option<Uuid>,
-    pub request_type: String,
-    pub subject: String,
-    pub description: Option<String>,
-    pub contact_name: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-    pub trapped: bool,
-}
-
 impl ReportForm {
-    /// `lifts` are the lifts of the site the link belongs to.
-    pub fn validate(&self, lifts: &[Uuid]) -> Result<Report, FieldErrors> {
+    /// The report as typed; whether its lift is one of the site's is the operation's check.
+    pub fn validate(&self) -> Result<Report, FieldErrors> {
         let mut e = FieldErrors::default();
         let trapped = matches!(self.trapped.as_str(), "1" | "yes" | "on");
         let elevator_id = match self.elevator_id.trim() {
             "" => None,
             raw => match Uuid::parse_str(raw) {
-                Ok(id) if lifts.contains(&id) => Some(id),
-                _ => {
+                Ok(id) => Some(id),
+                Err(_) => {
                     e.add("elevator_id", "Choose a lift from the list.");
                     None
                 }
             },
         };
-        if trapped && elevator_id.is_none() && !e.has("elevator_id") {
-            e.add("elevator_id", "Which lift is the person trapped in?");
-        }
         if !REQUEST_TYPES.iter().any(|(k, _)| *k == self.request_type) {
             e.add("request_type", "Choose what kind of request this is.");
         }
@@ -95,18 +81,6 @@ pub struct TenantForm {
     pub primary_contact_phone: String,
     pub move_in_date: String,
     pub move_out_date: String,
-}
-
-pub struct TenantValues {
-    pub site_id: Uuid,
-    pub name: String,
-    pub unit_number: Option<String>,
-    pub floor: Option<String>,
-    pub primary_contact_name: Option<String>,
-    pub primary_contact_email: Option<String>,
-    pub primary_contact_phone: Option<String>,
-    pub move_in_date: Option<NaiveDate>,
-    pub move_out_date: Option<NaiveDate>,
 }
 
 impl TenantForm {
@@ -168,11 +142,16 @@ pub struct TriageForm {
 }
 
 impl TriageForm {
-    pub fn priority(&self) -> Option<&str> {
-        PRIORITIES
-            .iter()
-            .find(|(k, _)| *k == self.priority)
-            .map(|(k, _)| *k)
+    /// Why a request is declined: plain text of up to 2000 characters.
+    pub fn reason(&self) -> Result<String, String> {
+        let reason = self.reason.trim();
+        if reason.is_empty()
+            || reason.chars().count() > 2000
+            || reason.chars().any(|c| c.is_control() && c != '\n')
+        {
+            return Err("Give a reason of up to 2000 characters for declining the request.".into());
+        }
+        Ok(reason.to_string())
     }
 }
 
@@ -181,4 +160,25 @@ impl TriageForm {
 pub struct RatingForm {
     pub rating: String,
     pub feedback: String,
+}
+
+impl RatingForm {
+    pub fn validate(&self) -> Result<Rating, String> {
+        let stars: i32 = match self.rating.trim().parse() {
+            Ok(n) if (1..=5).contains(&n) => n,
+            _ => return Err("Choose a rating from 1 to 5.".into()),
+        };
+        let feedback = self.feedback.trim();
+        if feedback.chars().count() > 2000
+            || feedback
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r')
+        {
+            return Err("Feedback is at most 2000 characters of plain text.".into());
+        }
+        Ok(Rating {
+            stars,
+            feedback: blank(feedback),
+        })
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod forms;
+pub mod operations;
 pub mod queries;
 pub mod routes;
 pub mod views;

@@ -10,7 +10,7 @@ use super::queries::{
 };
 use crate::web::forms::FieldErrors;
 use crate::web::pagination::Pagination;
-use crate::web::Layout;
+use crate::web::{AppError, Layout};
 
 pub type Events = Vec<super::queries::Event>;
 
@@ -101,6 +101,21 @@ impl RequestPage {
     pub fn is_open(&self) -> bool {
         matches!(self.request.status.as_str(), "open" | "acknowledged")
     }
+}
+
+/// The report URL as an SVG QR code, sized by the stylesheet to print on A5.
+pub fn qr_svg(url: &str) -> Result<String, AppError> {
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(AppError::internal)?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(320, 320)
+        .quiet_zone(true)
+        .build();
+    // Inline in the page: drop the XML declaration.
+    Ok(svg
+        .split_once("?>")
+        .map(|(_, rest)| rest.to_string())
+        .unwrap_or(svg))
 }
 
 #[derive(Template)]

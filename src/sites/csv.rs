@@ -138,7 +138,7 @@ fn text(value: &Option<impl ToString>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-pub fn export(sites: &[Site]) -> Result<Vec<u8>, String> {
+pub fn export(sites: &[Site]) -> Result<Vec<u8>, csv::Error> {
     let headers: Vec<&str> = COLUMNS.iter().map(|c| c.name).collect();
     crate::imports::write(
         &headers,

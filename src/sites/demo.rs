@@ -260,9 +260,8 @@ pub fn seed(conn: &mut PgConnection, actor: &Actor) -> Result<(), AppError> {
         };
         let values = form
             .validate()
-            .map_err(|e| AppError::internal(format!("demo site: {}", e.summary())))?;
-        let site =
-            sites::insert(conn, &values, None).map_err(|e| AppError::internal(e.to_string()))?;
+            .map_err(|e| AppError::unexpected(format!("demo site: {}", e.summary())))?;
+        let site = sites::insert(conn, &values, None).map_err(AppError::unexpected)?;
         audit::record(
             conn,
             actor,
@@ -314,9 +313,8 @@ pub fn seed(conn: &mut PgConnection, actor: &Actor) -> Result<(), AppError> {
             ];
             let values = form
                 .validate()
-                .map_err(|e| AppError::internal(format!("demo lift: {}", e.summary())))?;
-            let lift =
-                elevators::insert(conn, &values).map_err(|e| AppError::internal(e.to_string()))?;
+                .map_err(|e| AppError::unexpected(format!("demo lift: {}", e.summary())))?;
+            let lift = elevators::insert(conn, &values).map_err(AppError::unexpected)?;
             let status = match lift_number % 9 {
                 0 => Some((
                     ElevatorStatus::OutOfService,

@@ -1,5 +1,6 @@
 //! The site form (also fed by CSV rows): text in, checked and typed values out.
 
+use crate::web::listing::Sortable;
 use bigdecimal::BigDecimal;
 use chrono::Datelike;
 use diesel::prelude::*;
@@ -236,28 +237,19 @@ impl SiteListQuery {
         }
     }
 
-    pub fn descending(&self) -> bool {
-        self.dir == "desc"
-    }
-
     pub fn flag(value: &str) -> bool {
         matches!(value, "1" | "on" | "true")
     }
+}
 
-    /// The column the list is sorted by.
-    pub fn sort_column(&self) -> &str {
-        if self.sort.is_empty() {
-            "name"
-        } else {
-            self.sort.as_str()
-        }
+impl Sortable for SiteListQuery {
+    const DEFAULT_SORT: &'static str = "name";
+
+    fn sort_param(&self) -> &str {
+        &self.sort
     }
 
-    pub fn sort_href(&self, base: &str, column: &str) -> String {
-        crate::web::listing::sort_href(base, self, self.sort_column(), self.descending(), column)
-    }
-
-    pub fn aria_sort(&self, column: &str) -> &'static str {
-        crate::web::listing::aria_sort(self.sort_column(), self.descending(), column)
+    fn descending(&self) -> bool {
+        self.dir == "desc"
     }
 }

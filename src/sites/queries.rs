@@ -1,6 +1,7 @@
 //! Queries over an organization's `sites`. Callers pass a connection already inside the org.
 
 use crate::db::static_sql;
+use crate::web::listing::Sortable;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

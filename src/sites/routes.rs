@@ -15,20 +15,13 @@ use super::{access_codes, csv};
 use crate::audit::{self, queries as audit_queries, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::elevators::queries as elevators;
-use crate::imports::routes::csv_response;
 use crate::orgs::OrgScope;
 use crate::web::forms::FieldErrors;
 use crate::web::pagination::Pagination;
-use crate::web::{render, render_status, AppError, Htmx};
+use crate::web::{csv_response, render, render_status, see_other, AppError, Htmx};
 use crate::AppState;
 
 const PER_PAGE: i64 = 25;
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", location))
-        .finish()
-}
 
 fn export_href(slug: &str, query: &SiteListQuery) -> String {
     let params = serde_urlencoded::to_string(query).unwrap_or_default();
@@ -169,7 +162,7 @@ pub async fn create(
         "" => None,
         codes => Some(
             access_codes::encrypt(&state.config.secret_key, codes)
-                .ok_or_else(|| AppError::internal("encryption failed"))?,
+                .ok_or_else(|| AppError::unexpected("encryption failed"))?,
         ),
     };
     let created = scope

@@ -1,5 +1,6 @@
 //! Page structs for the site templates.
 
+use crate::web::listing::Sortable;
 use askama::Template;
 use chrono::NaiveDate;
 

@@ -2,6 +2,8 @@
 //! replace the local folder later. Files are stored under keys we make, never under names
 //! people send, and their kind is read from their bytes, never from their name.
 
+pub mod images;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

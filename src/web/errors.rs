@@ -6,12 +6,14 @@ use actix_web::dev::ServiceResponse;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 use super::layout::Layout;
+use super::middleware::RequestId;
+use crate::auth::identity::Viewer;
 use crate::db::Unavailable;
-use crate::orgs::tenancy::TenancyError;
+use crate::orgs::TenancyError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -41,13 +43,24 @@ pub enum AppError {
     },
     #[error("unavailable: {0}")]
     Unavailable(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Something that should not happen. The cause is kept whole (with its own causes) for
+    /// the log; the person sees only the request id to quote.
+    #[error("internal error: {0:#}")]
+    Internal(anyhow::Error),
 }
 
 impl AppError {
-    pub fn internal(cause: impl std::fmt::Display) -> AppError {
-        AppError::Internal(cause.to_string())
+    /// An internal error caused by `error`, whose chain of causes goes to the log.
+    pub fn internal<E>(error: E) -> AppError
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        AppError::Internal(anyhow::Error::new(error))
+    }
+
+    /// An internal error described by `what` (a broken invariant, not a failed call).
+    pub fn unexpected(what: impl std::fmt::Display) -> AppError {
+        AppError::Internal(anyhow::anyhow!("{what}"))
     }
 
     fn heading(&self) -> &'static str {
@@ -102,7 +115,7 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
-            other => AppError::Internal(other.to_string()),
+            other => AppError::internal(other),
         }
     }
 }
@@ -118,13 +131,14 @@ impl From<TenancyError> for AppError {
         match e {
             TenancyError::NotFound => AppError::NotFound,
             TenancyError::Database(e) => e.into(),
+            other => AppError::internal(other),
         }
     }
 }
 
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
-        AppError::Internal(format!("template: {e}"))
+        AppError::Internal(anyhow::Error::new(e).context("rendering a template"))
     }
 }
 
@@ -135,6 +149,7 @@ struct ErrorPage<'a> {
     heading: &'a str,
     message: String,
     status: u16,
+    request_id: Option<String>,
 }
 
 #[derive(Template)]
@@ -143,6 +158,7 @@ struct ErrorFragment<'a> {
     heading: &'a str,
     message: String,
     status: u16,
+    request_id: Option<String>,
 }
 
 impl ResponseError for AppError {
@@ -161,12 +177,21 @@ impl ResponseError for AppError {
         }
     }
 
+    /// The page when nothing better is known (no request at hand); [`error_pages`] replaces it
+    /// with one that knows the viewer and the request id.
     fn error_response(&self) -> HttpResponse<BoxBody> {
-        match self {
-            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
-            AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
-            _ => {}
-        }
+        self.page(Layout::new(self.heading()), None, false)
+    }
+}
+
+impl AppError {
+    /// The full page, or for htmx the fragment aimed at the page's alert region.
+    fn page(
+        &self,
+        layout: Layout,
+        request_id: Option<String>,
+        htmx: bool,
+    ) -> HttpResponse<BoxBody> {
         let status = self.status_code();
         if let AppError::SignInRequired { next } = self {
             let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
@@ -174,16 +199,13 @@ impl ResponseError for AppError {
                 .insert_header((header::LOCATION, format!("/signin?{query}")))
                 .finish();
         }
-        let page = ErrorPage {
-            layout: Layout::new(self.heading()),
-            heading: self.heading(),
-            message: self.message(),
-            status: status.as_u16(),
-        };
+        // Only an internal error needs the id: it is what a person quotes to support.
+        let request_id = request_id.filter(|_| matches!(self, AppError::Internal(_)));
         let mut response = HttpResponse::build(status);
         response.content_type("text/html; charset=utf-8");
         // An error page can name what the viewer asked for; like every page, it is not stored.
         response.insert_header((header::CACHE_CONTROL, "no-store"));
+        response.insert_header((header::VARY, "HX-Request"));
         for header in super::middleware::SECURITY_HEADERS {
             response.insert_header(header);
         }
@@ -193,48 +215,111 @@ impl ResponseError for AppError {
         {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
-        match page.render() {
+        let html = if htmx {
+            response.insert_header((
+                header::HeaderName::from_static("hx-retarget"),
+                HeaderValue::from_static("#alerts"),
+            ));
+            response.insert_header((
+                header::HeaderName::from_static("hx-reswap"),
+                HeaderValue::from_static("innerHTML"),
+            ));
+            ErrorFragment {
+                heading: self.heading(),
+                message: self.message(),
+                status: status.as_u16(),
+                request_id,
+            }
+            .render()
+        } else {
+            ErrorPage {
+                layout,
+                heading: self.heading(),
+                message: self.message(),
+                status: status.as_u16(),
+                request_id,
+            }
+            .render()
+        };
+        match html {
             Ok(html) => response.body(html),
             Err(_) => response.body(self.heading()),
         }
     }
+
+    /// Logs an internal error with its whole chain of causes and the request it ended.
+    fn log(&self, request_id: Option<&str>) {
+        match self {
+            AppError::Internal(cause) => {
+                tracing::error!(
+                    request_id = request_id.unwrap_or("-"),
+                    error = format!("{cause:#}"),
+                    "internal error"
+                )
+            }
+            AppError::Unavailable(cause) => {
+                tracing::warn!(request_id = request_id.unwrap_or("-"), %cause, "database unavailable")
+            }
+            _ => {}
+        }
+    }
+
+    /// The answer to `req` for this error: logged, with the signed-in person's page frame when
+    /// the request got as far as knowing them, and the request id on an internal error.
+    pub fn respond_to(&self, req: &HttpRequest) -> HttpResponse<BoxBody> {
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+        self.log(request_id.as_deref());
+        let layout = match req.extensions().get::<Viewer>() {
+            Some(viewer) => viewer.layout(self.heading()),
+            None => Layout::new(self.heading()),
+        };
+        self.page(layout, request_id, req.headers().contains_key("hx-request"))
+    }
+
+    /// [`AppError::respond_to`] when only the request's id and kind are known.
+    pub fn respond_without_request(
+        &self,
+        request_id: Option<String>,
+        htmx: bool,
+    ) -> HttpResponse<BoxBody> {
+        self.log(request_id.as_deref());
+        self.page(Layout::new(self.heading()), request_id, htmx)
+    }
 }
 
-/// For htmx requests, replaces an error page with its fragment and points htmx at the page's
-/// alert region, so a failed inline action shows a message instead of swapping in a whole page.
-pub fn htmx_error_fragment<B>(
-    res: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_htmx = res.request().headers().contains_key("hx-request");
-    let app_error = res
+/// Replaces the bare page of any error a handler or extractor returned with
+/// [`AppError::respond_to`]'s: the viewer's own page frame, the request id to quote on an
+/// internal error, and a fragment for htmx requests. Runs inside the session middleware, so
+/// the page frame can read the session.
+pub fn error_pages<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let Some(page) = res
         .response()
         .error()
         .and_then(|e| e.as_error::<AppError>())
-        .map(|e| ErrorFragment {
-            heading: e.heading(),
-            message: e.message(),
-            status: e.status_code().as_u16(),
-        });
-    let (Some(fragment), true) = (app_error, is_htmx) else {
+        .map(|e| e.respond_to(res.request()))
+    else {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     };
-    let html = fragment.render().unwrap_or_default();
-    let (req, res) = res.into_parts();
-    let mut res = res.set_body(html);
-    let headers = res.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(
-        header::HeaderName::from_static("hx-retarget"),
-        HeaderValue::from_static("#alerts"),
-    );
-    headers.insert(
-        header::HeaderName::from_static("hx-reswap"),
-        HeaderValue::from_static("innerHTML"),
-    );
+    let (req, _) = res.into_parts();
     Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(req, res.map_into_boxed_body()).map_into_right_body(),
+        ServiceResponse::new(req, page).map_into_right_body(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("loading the board")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn an_internal_error_keeps_its_chain_of_causes() {
+        let error = AppError::internal(Outer(std::io::Error::other("connection reset")));
+        assert_eq!(
+            error.to_string(),
+            "internal error: loading the board: connection reset"
+        );
+    }
 }

@@ -175,6 +175,16 @@ pub fn whole(
     }
 }
 
+/// The years a typed date may fall in, in every form: wide enough for any real record, narrow
+/// enough that a slip of the keyboard (year 0, which PostgreSQL stores as 1 BC, or 9999) is
+/// refused rather than stored.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Whether `date` falls in [`YEARS`].
+pub fn plausible_date(date: &impl chrono::Datelike) -> bool {
+    YEARS.contains(&date.year())
+}
+
 /// A decimal number in `[min, max]` with at most `scale` decimals, or `None` when blank.
 pub fn decimal(
     errors: &mut FieldErrors,
@@ -230,5 +240,12 @@ mod tests {
         assert_eq!(safe_next(Some("/o/acme")).as_deref(), Some("/o/acme"));
         assert_eq!(safe_next(Some("//evil.com")), None);
         assert_eq!(safe_next(Some("https://evil.com")), None);
+    }
+
+    #[test]
+    fn dates_keep_to_the_window() {
+        let date = |y| chrono::NaiveDate::from_ymd_opt(y, 6, 1).unwrap();
+        assert!(plausible_date(&date(2000)) && plausible_date(&date(2100)));
+        assert!(!plausible_date(&date(0)) && !plausible_date(&date(9999)));
     }
 }

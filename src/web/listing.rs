@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// The list's URL with every filter kept, sorted by `column`, back on page 1.
-pub fn sort_href<T: Serialize>(
+pub fn sort_href<T: Serialize + ?Sized>(
     base: &str,
     query: &T,
     current: &str,
@@ -29,6 +29,34 @@ pub fn sort_href<T: Serialize>(
         "{base}?{}",
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     )
+}
+
+/// A list's query (filters, sort, page) that sorts by column: what the column headers need.
+pub trait Sortable: Serialize {
+    /// The column sorted by when none is asked for.
+    const DEFAULT_SORT: &'static str;
+
+    /// The `sort` parameter as given (empty when none).
+    fn sort_param(&self) -> &str;
+
+    fn descending(&self) -> bool;
+
+    /// The column the list is sorted by.
+    fn sort_column(&self) -> &str {
+        match self.sort_param() {
+            "" => Self::DEFAULT_SORT,
+            column => column,
+        }
+    }
+
+    /// The header link that sorts by `column`, keeping the filters.
+    fn sort_href(&self, base: &str, column: &str) -> String {
+        sort_href(base, self, self.sort_column(), self.descending(), column)
+    }
+
+    fn aria_sort(&self, column: &str) -> &'static str {
+        aria_sort(self.sort_column(), self.descending(), column)
+    }
 }
 
 pub fn aria_sort(current: &str, descending: bool, column: &str) -> &'static str {

@@ -111,8 +111,8 @@ where
 }
 
 /// Turns an error that escaped as `Err` (the session middleware fails this way when the session
-/// store cannot be reached) into our error type, so it is answered with our page and its
-/// security headers — and, when the cause is an exhausted pool, with 503 instead of a bare 500.
+/// store cannot be reached) into our error page, with its security headers and the request id
+/// — and, when the cause is an exhausted pool, with 503 instead of a bare 500.
 pub fn errors_as_pages<S, B>(
     req: ServiceRequest,
     service: &S,
@@ -120,16 +120,21 @@ pub fn errors_as_pages<S, B>(
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
 {
+    // Read now: the request itself must not be held (routing needs it unshared).
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    let htmx = req.headers().contains_key("hx-request");
     let call = service.call(req);
     async move {
         call.await.map_err(|error| {
             let cause = error.to_string();
             // `db::Unavailable` keeps its message through the session store's error chain.
-            if cause.starts_with(crate::db::UNAVAILABLE) {
-                super::AppError::Unavailable(cause).into()
+            let app_error = if cause.starts_with(crate::db::UNAVAILABLE) {
+                super::AppError::Unavailable(cause)
             } else {
-                super::AppError::Internal(cause).into()
-            }
+                super::AppError::Internal(anyhow::anyhow!("{error}"))
+            };
+            let page = app_error.respond_without_request(request_id, htmx);
+            actix_web::error::InternalError::from_response(app_error, page).into()
         })
     }
 }

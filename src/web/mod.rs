@@ -40,3 +40,23 @@ pub fn render_status(
 pub fn render(template: &impl Template) -> Result<HttpResponse, AppError> {
     render_status(StatusCode::OK, template)
 }
+
+/// "See other": where a form post sends the browser next (POST–redirect–GET).
+pub fn see_other(location: impl AsRef<str>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.as_ref()))
+        .finish()
+}
+
+/// A CSV file to download (exports and import templates); never cached, as it may hold
+/// private data.
+pub fn csv_response(filename: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}

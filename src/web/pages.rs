@@ -37,6 +37,7 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-pub async fn not_found() -> Result<HttpResponse, AppError> {
+/// Nothing here. Takes the viewer so the page shows who is signed in.
+pub async fn not_found(_viewer: crate::auth::Viewer) -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use std::str::FromStr;
 use uuid::Uuid;
 
-use super::forms::{Labor, Part};
 use super::queries::{self as wo, WorkOrderInsert};
+use super::queries::{LaborLine, PartLine};
 use super::status::{Priority, WorkOrderStatus, WorkOrderType};
 use crate::audit::{self, AuditEvent};
 use crate::contractors::forms::ContractorForm;
@@ -177,7 +177,7 @@ pub fn seed(
         };
         let values = form
             .validate(&[])
-            .map_err(|e| AppError::internal(format!("demo contractor: {}", e.summary())))?;
+            .map_err(|e| AppError::unexpected(format!("demo contractor: {}", e.summary())))?;
         contractor_ids.push(contractors::insert(conn, &values)?.id);
     }
     if let Some(technician) = technician {
@@ -313,7 +313,7 @@ pub fn seed(
             wo::add_part(
                 conn,
                 order.id,
-                &Part {
+                &PartLine {
                     part_number: Some(number.into()),
                     part_name: name.into(),
                     manufacturer: Some(make.into()),
@@ -326,7 +326,7 @@ pub fn seed(
                 wo::add_labor(
                     conn,
                     order.id,
-                    &Labor {
+                    &LaborLine {
                         contractor_id,
                         start: started,
                         end: finished,

@@ -1,22 +1,20 @@
 //! What the work-order forms send, and how it is checked.
 
-use bigdecimal::BigDecimal;
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use crate::web::listing::Sortable;
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::costs::LABOR_TYPES;
-use super::status::{Priority, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
+use super::operations::{Followup, Move, NewLabor, NewWorkOrder, TaskAction};
+use super::queries::PartLine;
+use super::status::{Priority, WorkOrderStatus, WorkOrderType};
 use crate::elevators::status::ElevatorStatus;
-use crate::web::forms::{blank, check_email, check_line, check_text, decimal, whole, FieldErrors};
+use crate::web::forms::{
+    blank, check_email, check_line, check_text, decimal, plausible_date, whole, FieldErrors,
+};
 
-/// A `datetime-local` value read in the site's time zone.
-pub fn local_time(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: &str,
-    tz: &chrono_tz::Tz,
-) -> Option<DateTime<Utc>> {
+/// A `datetime-local` value: a wall-clock time, read in the site's zone by the operation.
+pub fn local_time(errors: &mut FieldErrors, field: &str, value: &str) -> Option<NaiveDateTime> {
     let value = value.trim();
     if value.is_empty() {
         return None;
@@ -25,9 +23,7 @@ pub fn local_time(
         .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M"))
         .ok()
-        .filter(|t| (2000..=2100).contains(&chrono::Datelike::year(t)))
-        .and_then(|t| tz.from_local_datetime(&t).earliest())
-        .map(|t| t.with_timezone(&Utc));
+        .filter(plausible_date);
     if parsed.is_none() {
         errors.add(field, "Enter a date and time like 2026-03-31 14:30.");
     }
@@ -65,34 +61,6 @@ pub struct NewWorkOrderForm {
     pub elevator_search: String,
 }
 
-/// Checked values; the site, lift and contractor ids are checked against the organization by
-/// the caller.
-#[derive(Debug, Clone)]
-pub struct NewWorkOrder {
-    pub site_id: Option<Uuid>,
-    pub elevator_id: Option<Uuid>,
-    pub work_type: WorkOrderType,
-    pub priority: Priority,
-    pub title: String,
-    pub description: Option<String>,
-    pub fault_code: Option<String>,
-    pub reported_symptoms: Option<String>,
-    pub affected_floors: Option<String>,
-    pub entrapment: bool,
-    pub reported_by_name: Option<String>,
-    pub reported_by_phone: Option<String>,
-    pub reported_by_email: Option<String>,
-    pub assigned_contractor_id: Option<Uuid>,
-    /// Raw local times, read in the site's zone once the site is known.
-    pub scheduled_start: String,
-    pub scheduled_end: String,
-    pub due_date: String,
-    pub status: WorkOrderStatus,
-    pub parent_work_order_id: Option<Uuid>,
-    pub callback_reported_trouble: Option<String>,
-    pub callback_reported_at: String,
-}
-
 fn uuid(errors: &mut FieldErrors, field: &str, value: &str, message: &str) -> Option<Uuid> {
     match value.trim() {
         "" => None,
@@ -128,11 +96,10 @@ impl NewWorkOrderForm {
             e.add("work_type", "Choose a type of work.");
         }
         let entrapment = flag(&self.entrapment);
-        // Someone trapped is always an emergency.
-        let priority = if entrapment {
-            Some(Priority::Emergency)
-        } else {
-            Priority::parse(&self.priority)
+        // Someone trapped is an emergency whatever was chosen (see `operations::create`).
+        let priority = match Priority::parse(&self.priority) {
+            None if entrapment => Some(Priority::Emergency),
+            parsed => parsed,
         };
         if priority.is_none() {
             e.add("priority", "Choose a priority.");
@@ -192,14 +159,11 @@ impl NewWorkOrderForm {
                 "Describe the trouble reported for this callback.",
             );
         }
-        for (field, value) in [
-            ("scheduled_start", &self.scheduled_start),
-            ("scheduled_end", &self.scheduled_end),
-            ("due_date", &self.due_date),
-            ("callback_reported_at", &self.callback_reported_at),
-        ] {
-            check_line(&mut e, field, value, 30, false);
-        }
+        let scheduled_start = local_time(&mut e, "scheduled_start", &self.scheduled_start);
+        let scheduled_end = local_time(&mut e, "scheduled_end", &self.scheduled_end);
+        let due_date = local_time(&mut e, "due_date", &self.due_date);
+        let callback_reported_at =
+            local_time(&mut e, "callback_reported_at", &self.callback_reported_at);
         let (Some(work_type), Some(priority), true) = (work_type, priority, e.is_empty()) else {
             return Err(e);
         };
@@ -218,17 +182,14 @@ impl NewWorkOrderForm {
             reported_by_phone: blank(&self.reported_by_phone),
             reported_by_email: blank(&self.reported_by_email.to_lowercase()),
             assigned_contractor_id,
-            scheduled_start: self.scheduled_start.clone(),
-            scheduled_end: self.scheduled_end.clone(),
-            due_date: self.due_date.clone(),
-            status: if flag(&self.draft) {
-                WorkOrderStatus::Draft
-            } else {
-                WorkOrderStatus::Pending
-            },
+            scheduled_start,
+            scheduled_end,
+            due_date,
+            draft: flag(&self.draft),
             parent_work_order_id,
             callback_reported_trouble: blank(&self.callback_reported_trouble),
-            callback_reported_at: self.callback_reported_at.clone(),
+            callback_reported_at,
+            lift_status: None,
         })
     }
 }
@@ -248,20 +209,6 @@ pub struct MoveForm {
     pub lift_status: String,
     /// "board" when sent from a board card: the answer is the moved card.
     pub from: String,
-}
-
-pub struct Move {
-    pub to: WorkOrderStatus,
-    pub reason: Option<String>,
-    pub resolution_notes: Option<String>,
-    pub resolution_type: Option<String>,
-    pub root_cause: Option<String>,
-    pub callback_corrective_action: Option<String>,
-    pub lift_status: Option<ElevatorStatus>,
-}
-
-pub fn version(value: &str) -> Option<i32> {
-    value.trim().parse().ok()
 }
 
 impl MoveForm {
@@ -287,20 +234,6 @@ impl MoveForm {
             5000,
             false,
         );
-        if to == Some(WorkOrderStatus::Cancelled) && self.reason.trim().is_empty() {
-            e.add("reason", "Say why the work order is cancelled.");
-        }
-        if to == Some(WorkOrderStatus::Completed) {
-            if self.resolution_notes.trim().is_empty() {
-                e.add("resolution_notes", "Describe what was done.");
-            }
-            if !RESOLUTION_TYPES
-                .iter()
-                .any(|(k, _)| *k == self.resolution_type)
-            {
-                e.add("resolution_type", "Choose how it was resolved.");
-            }
-        }
         let lift_status = match self.lift_status.trim() {
             "" => None,
             raw => {
@@ -333,6 +266,24 @@ pub struct AssignForm {
     pub version: String,
 }
 
+impl AssignForm {
+    /// The contractor chosen, or nobody.
+    pub fn contractor(&self) -> Result<Option<Uuid>, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let contractor = uuid(
+            &mut e,
+            "contractor_id",
+            &self.contractor_id,
+            "Choose a contractor from the list.",
+        );
+        if e.is_empty() {
+            Ok(contractor)
+        } else {
+            Err(e)
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct TaskForm {
@@ -349,6 +300,12 @@ pub struct TaskActionForm {
     pub version: String,
 }
 
+impl TaskActionForm {
+    pub fn action(&self) -> Option<TaskAction> {
+        TaskAction::parse(&self.action, blank(&self.notes))
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct PartForm {
@@ -361,15 +318,6 @@ pub struct PartForm {
     pub version: String,
 }
 
-pub struct Part {
-    pub part_number: Option<String>,
-    pub part_name: String,
-    pub manufacturer: Option<String>,
-    pub quantity: i32,
-    pub unit_cost: BigDecimal,
-    pub source: String,
-}
-
 pub const PART_SOURCES: &[(&str, &str)] = &[
     ("purchased", "Purchased"),
     ("inventory", "From stock"),
@@ -377,7 +325,7 @@ pub const PART_SOURCES: &[(&str, &str)] = &[
 ];
 
 impl PartForm {
-    pub fn validate(&self) -> Result<Part, FieldErrors> {
+    pub fn validate(&self) -> Result<PartLine, FieldErrors> {
         let mut e = FieldErrors::default();
         check_line(&mut e, "part_name", &self.part_name, 255, true);
         check_line(&mut e, "part_number", &self.part_number, 100, false);
@@ -396,7 +344,7 @@ impl PartForm {
         let (Some(quantity), Some(unit_cost), true) = (quantity, unit_cost, e.is_empty()) else {
             return Err(e);
         };
-        Ok(Part {
+        Ok(PartLine {
             part_number: blank(&self.part_number),
             part_name: self.part_name.trim().to_string(),
             manufacturer: blank(&self.manufacturer),
@@ -418,16 +366,9 @@ pub struct LaborForm {
     pub version: String,
 }
 
-pub struct Labor {
-    pub contractor_id: Uuid,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub labor_type: String,
-    pub description: Option<String>,
-}
-
 impl LaborForm {
-    pub fn validate(&self, tz: &chrono_tz::Tz) -> Result<Labor, FieldErrors> {
+    /// The entry as typed; the operation reads its times in the site's zone and checks them.
+    pub fn validate(&self) -> Result<NewLabor, FieldErrors> {
         let mut e = FieldErrors::default();
         let contractor_id = uuid(
             &mut e,
@@ -438,26 +379,13 @@ impl LaborForm {
         if self.contractor_id.trim().is_empty() {
             e.add("contractor_id", "Choose who did the work.");
         }
-        let start = local_time(&mut e, "start_time", &self.start_time, tz);
-        let end = local_time(&mut e, "end_time", &self.end_time, tz);
+        let start = local_time(&mut e, "start_time", &self.start_time);
+        let end = local_time(&mut e, "end_time", &self.end_time);
         if self.start_time.trim().is_empty() {
             e.add("start_time", "Enter when the work started.");
         }
         if self.end_time.trim().is_empty() {
             e.add("end_time", "Enter when the work ended.");
-        }
-        if let (Some(s), Some(f)) = (start, end) {
-            if f <= s {
-                e.add("end_time", "The end must be after the start.");
-            } else if f - s > chrono::Duration::hours(24) {
-                e.add(
-                    "end_time",
-                    "One entry covers at most 24 hours; split longer work.",
-                );
-            }
-        }
-        if !LABOR_TYPES.iter().any(|(k, _)| *k == self.labor_type) {
-            e.add("labor_type", "Choose the kind of labour.");
         }
         check_text(&mut e, "description", &self.description, 2000, false);
         let (Some(contractor_id), Some(start), Some(end), true) =
@@ -465,7 +393,7 @@ impl LaborForm {
         else {
             return Err(e);
         };
-        Ok(Labor {
+        Ok(NewLabor {
             contractor_id,
             start,
             end,
@@ -487,6 +415,19 @@ pub struct FollowupForm {
     pub requires_followup: String,
     pub followup_notes: String,
     pub version: String,
+}
+
+impl FollowupForm {
+    pub fn validate(&self) -> Result<Followup, FieldErrors> {
+        let mut e = FieldErrors::default();
+        if !check_text(&mut e, "followup_notes", &self.followup_notes, 5000, false) {
+            return Err(e);
+        }
+        Ok(Followup {
+            needed: matches!(self.requires_followup.as_str(), "1" | "on" | "true"),
+            notes: blank(&self.followup_notes),
+        })
+    }
 }
 
 /// The board's and list's filters, as they appear in the URL.
@@ -516,27 +457,6 @@ impl WorkOrderQuery {
         Uuid::parse_str(self.assignee.trim()).ok()
     }
 
-    pub fn descending(&self) -> bool {
-        // Newest first unless asked otherwise.
-        self.dir != "asc"
-    }
-
-    pub fn sort_column(&self) -> &str {
-        if self.sort.is_empty() {
-            "reported"
-        } else {
-            self.sort.as_str()
-        }
-    }
-
-    pub fn sort_href(&self, base: &str, column: &str) -> String {
-        crate::web::listing::sort_href(base, self, self.sort_column(), self.descending(), column)
-    }
-
-    pub fn aria_sort(&self, column: &str) -> &'static str {
-        crate::web::listing::aria_sort(self.sort_column(), self.descending(), column)
-    }
-
     pub fn query_string(&self) -> String {
         let encoded = serde_urlencoded::to_string(self).unwrap_or_default();
         encoded
@@ -544,5 +464,18 @@ impl WorkOrderQuery {
             .filter(|p| !p.ends_with('='))
             .collect::<Vec<_>>()
             .join("&")
+    }
+}
+
+impl Sortable for WorkOrderQuery {
+    const DEFAULT_SORT: &'static str = "reported";
+
+    fn sort_param(&self) -> &str {
+        &self.sort
+    }
+
+    fn descending(&self) -> bool {
+        // Newest first unless asked otherwise.
+        self.dir != "asc"
     }
 }

@@ -1,19 +1,44 @@
-//! What other features do when a work order's status changes. Fault reports follow the work
-//! order they became; this is the one place that calls into them.
+//! What a work order's changes mean to the features that follow work orders.
+//!
+//! Work orders do not call into the features that follow them: a follower implements
+//! [`Follower`] and is listed in [`FOLLOWERS`]. That list is the one place where this feature
+//! names another, as `background/kinds.rs` lists the kinds of background work; everything else
+//! in `work_orders` only knows the trait. A static list cannot be forgotten by a caller (the
+//! pages, the JSON API and background jobs all move work orders through the same operation),
+//! needs no registration at start-up, and adding a follower is one line.
 
-use diesel::PgConnection;
+use diesel::{PgConnection, QueryResult};
 
 use super::queries::WorkOrder;
 use super::status::WorkOrderStatus;
-use crate::orgs::context::OrgCtx;
-use crate::web::AppError;
+use crate::orgs::OrgHandle;
 
-pub fn status_changed(
-    conn: &mut PgConnection,
-    ctx: &OrgCtx,
-    order: &WorkOrder,
-    to: WorkOrderStatus,
-    resolution: Option<&str>,
-) -> Result<(), AppError> {
-    crate::service_requests::routes::follow_work_order(conn, ctx, order.id, to, resolution)
+/// A work order moved from one status to another.
+pub struct StatusChanged<'a> {
+    pub org: &'a OrgHandle,
+    /// As it was before the move.
+    pub work_order: &'a WorkOrder,
+    pub from: WorkOrderStatus,
+    pub to: WorkOrderStatus,
+    /// What was done, when the move completed it.
+    pub resolution: Option<&'a str>,
+}
+
+/// A feature that follows work orders. Each event runs in the transaction that made the change,
+/// so a follower's failure undoes the change too.
+pub trait Follower: Sync {
+    fn status_changed(&self, _conn: &mut PgConnection, _change: &StatusChanged) -> QueryResult<()> {
+        Ok(())
+    }
+}
+
+/// Everyone who follows work orders.
+pub const FOLLOWERS: &[&dyn Follower] = &[&crate::service_requests::operations::FaultReports];
+
+/// Tells every follower that a work order moved.
+pub fn status_changed(conn: &mut PgConnection, change: &StatusChanged) -> QueryResult<()> {
+    for follower in FOLLOWERS {
+        follower.status_changed(conn, change)?;
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@ pub mod costs;
 pub mod demo;
 pub mod forms;
 pub mod hooks;
+pub mod operations;
 pub mod queries;
 pub mod routes;
 pub mod status;

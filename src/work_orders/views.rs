@@ -1,5 +1,6 @@
 //! Page structs for the work-order templates.
 
+use crate::web::listing::Sortable;
 use askama::Template;
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;

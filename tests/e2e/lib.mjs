@@ -19,6 +19,7 @@ export const DEMO = {
   manager: { email: 'manager@demo.sitesync.test', password: 'harbour-lift-manager-2026' },
   forumRegular: { email: 'sam.rigger@demo.sitesync.test', password: 'harbour-forum-regular-2026' },
   jobSeeker: { email: 'amelia.hart@demo.sitesync.test', password: 'harbour-lift-jobseeker-2026' },
+  platformAdmin: { email: 'admin@demo.sitesync.test', password: 'harbour-platform-admin-2026' },
 };
 
 export async function launch() {

@@ -119,6 +119,16 @@ test("a manager's pages", async () => {
   }, DEMO.manager);
 });
 
+test("a platform administrator's pages", async () => {
+  await checkAll(
+    [
+      ['admin-organizations', '/admin/organizations'],
+      ['admin-jobs', '/admin/jobs'],
+    ],
+    DEMO.platformAdmin,
+  );
+});
+
 test('public pages, signed out', async () => {
   await checkAll(async (page) => {
     const thread = await firstLink(page, '/forum/c/general', /^\/forum\/t\/[0-9a-f-]{36}$/);

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use sitesync::audit::{self, chain, AuditEvent};
 use sitesync::auth::roles::{Permission, Role};
 use sitesync::orgs::context::Actor;
-use sitesync::orgs::tenancy;
+use sitesync::orgs::TenancyError;
 use sitesync::web::request_meta::RequestMeta;
 
 use crate::harness::{self, Browser, TestApp, PASSWORD};
@@ -299,8 +299,8 @@ async fn sign_in_is_throttled_and_does_not_reveal_accounts() {
     let locked = browser.sign_in("ann@example.com", PASSWORD).await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(
-        locked.body.contains("try again in 15 minutes"),
-        "{}",
+        locked.body.contains("try again in 1 minute."),
+        "the first pause is short: {}",
         locked.body
     );
     assert!(locked.body.contains("ann@example.com"), "email kept");
@@ -624,35 +624,31 @@ async fn the_audit_chain_never_forks_and_tampering_is_named() {
             let db = app.db.clone();
             scope.spawn(move || {
                 let mut conn = db.get().expect("connection");
-                tenancy::in_org(
-                    &mut conn,
-                    "acme",
-                    |conn, _| -> Result<i64, tenancy::TenancyError> {
-                        Ok(audit::record(
-                            conn,
-                            &actor(i),
-                            AuditEvent::new("site_updated", "site", i)
-                                .data(serde_json::json!({ "n": i, "note": "Lift 2 \u{2014} ok" })),
-                        )?)
-                    },
-                )
+                harness::in_org(&mut conn, "acme", |conn, _| -> Result<i64, TenancyError> {
+                    Ok(audit::record(
+                        conn,
+                        &actor(i),
+                        AuditEvent::new("site_updated", "site", i)
+                            .data(serde_json::json!({ "n": i, "note": "Lift 2 \u{2014} ok" })),
+                    )?)
+                })
                 .expect("audited change");
             });
         }
     });
-    let status = tenancy::in_org(
+    let status = harness::in_org(
         &mut app.conn(),
         "acme",
-        |conn, _| -> Result<_, tenancy::TenancyError> { Ok(chain::verify(conn)?) },
+        |conn, _| -> Result<_, TenancyError> { Ok(chain::verify(conn)?) },
     )
     .expect("verify");
     assert_eq!(status, chain::ChainStatus::Intact { events: 50 });
 
     // The org's own role cannot rewrite history.
-    let refused = tenancy::in_org(
+    let refused = harness::in_org(
         &mut app.conn(),
         "acme",
-        |conn, _| -> Result<usize, tenancy::TenancyError> {
+        |conn, _| -> Result<usize, TenancyError> {
             Ok(
                 diesel::sql_query("UPDATE audit_events SET event_type = 'x' WHERE seq = 1")
                     .execute(conn)?,
@@ -790,6 +786,154 @@ async fn notifications_reach_only_their_recipient() {
     assert_eq!(opened.header("location"), Some("/account"));
     assert_eq!(
         app.count("SELECT 1 FROM notifications WHERE read_at IS NULL"),
+        0
+    );
+}
+
+/// A stranger's wrong guesses pause the email, but the right password from a browser the owner
+/// signed in from before passes; each further wrong guess doubles the pause.
+#[actix_web::test]
+async fn guesses_cannot_lock_the_owner_out_of_a_known_browser() {
+    let app = TestApp::new().await;
+    app.create_account("ann@example.com");
+    let own_laptop = Browser::new(&app);
+    let first = own_laptop.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    assert!(own_laptop.cookie_header().contains("sitesync_device="));
+    own_laptop.sign_out().await;
+
+    let stranger = Browser::new(&app);
+    for _ in 0..5 {
+        stranger
+            .sign_in("ann@example.com", "a wrong guess here")
+            .await;
+    }
+    let first_pause = stranger
+        .sign_in("ann@example.com", "a wrong guess here")
+        .await;
+    assert!(first_pause.body.contains("try again in 1 minute."));
+    // A minute and a half later the pause is over; one more wrong guess doubles it.
+    app.execute("UPDATE login_attempts SET attempted_at = attempted_at - interval '90 seconds'");
+    stranger
+        .sign_in("ann@example.com", "a wrong guess here")
+        .await;
+    let paused = stranger.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        paused.body.contains("try again in 2 minutes"),
+        "{}",
+        paused.body
+    );
+    let elsewhere = Browser::new(&app)
+        .sign_in("ann@example.com", PASSWORD)
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let back = own_laptop.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    assert_eq!(own_laptop.get("/account").await.status, StatusCode::OK);
+    // Her success starts the count afresh. Another account's known device does not count for
+    // Ann once guesses pause her email again.
+    app.create_account("tom@example.com");
+    let toms = Browser::new(&app);
+    toms.sign_in("tom@example.com", PASSWORD).await;
+    toms.sign_out().await;
+    for _ in 0..5 {
+        stranger
+            .sign_in("ann@example.com", "more wrong guesses")
+            .await;
+    }
+    let borrowed = toms.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(borrowed.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Signs in from the office's shared address (a proxy the test server trusts forwards it).
+async fn office(browser: &Browser<'_>, email: &str, password: &str) -> harness::Page {
+    browser.get("/signin").await;
+    browser
+        .post_with_header(
+            "/signin",
+            ("X-Forwarded-For", "203.0.113.7"),
+            &[("email", email), ("password", password)],
+        )
+        .await
+}
+
+/// Several people behind one office address mistyping now and then never lock each other out;
+/// one address failing for many different emails is paused.
+#[actix_web::test]
+async fn a_shared_office_address_is_not_punished() {
+    let app = TestApp::new().await;
+    for n in 0..6 {
+        app.create_account(&format!("staff{n}@example.com"));
+    }
+    let someone = Browser::new(&app);
+    for n in 0..5 {
+        for _ in 0..3 {
+            office(
+                &someone,
+                &format!("staff{n}@example.com"),
+                "mistyped password",
+            )
+            .await;
+        }
+    }
+    let colleague = Browser::new(&app);
+    let page = office(&colleague, "staff5@example.com", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    let attacker = Browser::new(&app);
+    for n in 0..20 {
+        office(&attacker, &format!("victim{n}@example.com"), "guess").await;
+    }
+    let after = office(&Browser::new(&app), "staff4@example.com", PASSWORD).await;
+    assert_eq!(after.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[actix_web::test]
+async fn sign_up_is_throttled_per_address_and_keeps_the_form() {
+    let app = TestApp::new().await;
+    let browser = Browser::new(&app);
+    browser.get("/signup").await;
+    for n in 0..10 {
+        let page = browser
+            .post(
+                "/signup",
+                &[
+                    ("first_name", "Sign"),
+                    ("last_name", "Up"),
+                    ("email", &format!("new{n}@example.com")),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        browser.sign_out().await;
+        browser.get("/signup").await;
+    }
+    let page = browser
+        .post(
+            "/signup",
+            &[
+                ("first_name", "Eleventh"),
+                ("last_name", "Person"),
+                ("email", "eleventh@example.com"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page
+        .body
+        .contains("Too many accounts were created from your network"));
+    assert!(
+        page.body.contains("eleventh@example.com"),
+        "the entry is kept"
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM accounts WHERE email = 'eleventh@example.com'"),
         0
     );
 }

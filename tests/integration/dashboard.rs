@@ -8,12 +8,12 @@ use std::sync::{Arc, Barrier};
 use awc::http::StatusCode;
 use chrono::Utc;
 use diesel::connection::{Connection, InstrumentationEvent};
-use diesel::{PgConnection, RunQueryDsl};
+use diesel::RunQueryDsl;
 use sitesync::auth::roles::Role;
-use sitesync::orgs::tenancy;
+use sitesync::background;
 use sitesync::web::AppError;
 
-use crate::harness::{text, Browser, TestApp};
+use crate::harness::{self, text, Browser, TestApp};
 
 fn id_from(location: Option<&str>) -> String {
     location
@@ -371,7 +371,7 @@ fn grow(app: &TestApp, lifts: i64) {
          WHERE NOT EXISTS (SELECT 1 FROM org_acme.work_orders w WHERE w.elevator_id = e.id)",
     );
     let mut conn = app.conn();
-    tenancy::in_org(&mut conn, "acme", |conn, _| -> Result<(), AppError> {
+    harness::in_org(&mut conn, "acme", |conn, _| -> Result<(), AppError> {
         sitesync::dashboard::health::recompute_all(conn)?;
         Ok(())
     })
@@ -380,7 +380,7 @@ fn grow(app: &TestApp, lifts: i64) {
 
 /// How many statements loading the dashboard sends, counted by Diesel's instrumentation.
 fn dashboard_statements(app: &TestApp) -> usize {
-    let mut conn = PgConnection::establish(&app.url).expect("connect");
+    let mut conn = app.conn();
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
     conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
@@ -388,7 +388,7 @@ fn dashboard_statements(app: &TestApp) -> usize {
             counter.fetch_add(1, Ordering::SeqCst);
         }
     });
-    let dashboard = tenancy::in_org(&mut conn, "acme", |conn, org| -> Result<_, AppError> {
+    let dashboard = harness::in_org(&mut conn, "acme", |conn, org| -> Result<_, AppError> {
         statements.store(0, Ordering::SeqCst);
         Ok(sitesync::dashboard::queries::load(
             conn,
@@ -425,16 +425,16 @@ async fn the_daily_snapshot_runs_once_per_site_even_with_two_workers() {
     app.create_org("acme", "Acme Lifts");
     grow(&app, 40);
     app.create_org("beta", "Beta Lifts");
-    let day = Utc::now().date_naive();
+    let now = Utc::now();
     let barrier = Arc::new(Barrier::new(2));
     let handles: Vec<_> = (0..2)
         .map(|_| {
-            let url = app.url.clone();
+            let db = app.db.clone();
             let barrier = barrier.clone();
+            let worker = app.worker();
             std::thread::spawn(move || {
-                let mut conn = PgConnection::establish(&url).expect("connect");
                 barrier.wait();
-                sitesync::dashboard::jobs::tick(&mut conn, day).expect("tick")
+                drain(&db, &worker, now)
             })
         })
         .collect();
@@ -449,12 +449,14 @@ async fn the_daily_snapshot_runs_once_per_site_even_with_two_workers() {
         "one snapshot per site"
     );
     assert_eq!(
-        app.count("SELECT 1 FROM background_jobs WHERE attempts = 1 AND done_at IS NOT NULL"),
+        app.count(
+            "SELECT 1 FROM background_jobs WHERE attempts = 1 AND state = 'done' \
+             AND done_at IS NOT NULL"
+        ),
         2
     );
     // Another pass the same day changes nothing.
-    let mut conn = app.conn();
-    let again = sitesync::dashboard::jobs::tick(&mut conn, day).expect("tick");
+    let again = drain(&app.db, &app.worker(), now);
     assert!(again.is_empty());
     assert_eq!(app.count("SELECT 1 FROM org_acme.health_score_history"), 20);
     assert_eq!(
@@ -464,6 +466,23 @@ async fn the_daily_snapshot_runs_once_per_site_even_with_two_workers() {
         ),
         20
     );
+}
+
+/// What one worker's tick does, on this thread: schedule, then run until nothing is due, each
+/// job on a checkout of its own.
+pub fn drain(
+    db: &sitesync::db::Db,
+    worker: &background::Worker,
+    now: chrono::DateTime<Utc>,
+) -> Vec<background::Ran> {
+    background::schedule(&mut db.get().expect("connection"), now).expect("schedule");
+    let mut ran = Vec::new();
+    while let Some(outcome) =
+        background::run_next(&mut db.get().expect("connection"), worker).expect("run")
+    {
+        ran.push(outcome);
+    }
+    ran
 }
 
 #[actix_web::test]

@@ -4,9 +4,8 @@ use std::process::Command;
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
-use sitesync::db::migrations;
 use sitesync::orgs::provision::{self, CreateError, NewOrganization};
-use sitesync::orgs::tenancy;
+use sitesync::orgs::TenancyError;
 
 use sitesync::auth::roles::Role;
 
@@ -14,11 +13,11 @@ use crate::harness::{self, text, TestApp};
 
 fn add_site(app: &TestApp, slug: &str, name: &str) {
     let mut conn = app.conn();
-    tenancy::in_org(&mut conn, slug, |conn, _| {
+    harness::in_org(&mut conn, slug, |conn, _| {
         diesel::sql_query("INSERT INTO sites (name, code) VALUES ($1, $1)")
             .bind::<diesel::sql_types::Text, _>(name)
             .execute(conn)
-            .map_err(tenancy::TenancyError::from)
+            .map_err(TenancyError::from)
     })
     .expect("insert site");
 }
@@ -120,14 +119,16 @@ async fn a_failed_switch_leaves_the_connection_clean() {
     let app = TestApp::with_pool_size(1).await;
     let org = app.create_org("acme", "Acme Lifts");
     let mut conn = app.conn();
-    let outcome = tenancy::transaction(&mut conn, "org_acme", "org_no_such_role", |_| {
-        Ok::<_, tenancy::TenancyError>(())
-    });
+    let wrong = sitesync::orgs::OrgHandle {
+        role_name: "org_no_such_role".into(),
+        ..org.handle()
+    };
+    let outcome = sitesync::orgs::enter(&mut conn, &wrong, |_| Ok::<_, TenancyError>(()));
     assert!(outcome.is_err(), "an unknown role must fail the switch");
     // Left inside the aborted transaction, every query would fail until a ROLLBACK.
     assert_eq!(text(&mut conn, "SELECT 'usable' AS value"), "usable");
-    let switched = tenancy::transaction(&mut conn, "org_acme", &org.role_name, |conn| {
-        Ok::<_, tenancy::TenancyError>(text(conn, "SELECT current_user::text AS value"))
+    let switched = sitesync::orgs::enter(&mut conn, &org.handle(), |conn| {
+        Ok::<_, TenancyError>(text(conn, "SELECT current_user::text AS value"))
     });
     assert_eq!(switched.expect("the real role works"), org.role_name);
 }
@@ -139,10 +140,10 @@ async fn another_orgs_schema_is_refused_by_the_database() {
     app.create_org("bravo", "Bravo Buildings");
     add_site(&app, "acme", "Harbour Tower");
     let mut conn = app.conn();
-    let outcome = tenancy::in_org(&mut conn, "bravo", |conn, _| {
+    let outcome = harness::in_org(&mut conn, "bravo", |conn, _| {
         diesel::sql_query("SELECT id FROM org_acme.sites")
             .execute(conn)
-            .map_err(tenancy::TenancyError::from)
+            .map_err(TenancyError::from)
     });
     let error = outcome
         .expect_err("reading another org's schema must fail")
@@ -183,8 +184,8 @@ async fn migrations_are_idempotent_and_recorded_per_schema() {
     let app = TestApp::new().await;
     app.create_org("acme", "Acme Lifts");
     let mut conn = app.conn();
-    migrations::run_public(&mut conn).expect("public again");
-    let report = migrations::run_all_orgs(&app.db, 2).expect("orgs");
+    sitesync::orgs::migrate::platform(&mut conn).expect("public again");
+    let report = sitesync::orgs::migrate::all(&app.db, 2).expect("orgs");
     assert_eq!(report.migrated, vec!["org_acme".to_string()]);
     assert!(report.failed.is_empty());
 
@@ -243,7 +244,7 @@ async fn migrate_reports_a_broken_schema_and_carries_on() {
         .execute(&mut *app.conn())
         .expect("break bravo");
 
-    let report = migrations::run_all_orgs(&app.db, 2).expect("run");
+    let report = sitesync::orgs::migrate::all(&app.db, 2).expect("run");
     let mut migrated = report.migrated.clone();
     migrated.sort();
     assert_eq!(
@@ -440,4 +441,30 @@ async fn healthz_and_an_exhausted_pool() {
     );
     drop(held);
     assert_eq!(member.get("/o/acme").await.status, StatusCode::OK);
+}
+
+/// An internal error shows the person a reference to quote, the same id as the response's
+/// `X-Request-Id` (and the log line's), and nothing of its cause; the page frame still knows
+/// who is signed in.
+#[actix_web::test]
+async fn an_internal_error_page_shows_the_request_id_and_no_cause() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let member = app.member("acme", Role::Manager).await;
+    app.execute("DROP TABLE org_acme.elevators CASCADE");
+    let page = member.get("/o/acme/elevators").await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let id = page.header("x-request-id").expect("request id").to_string();
+    assert!(
+        page.body
+            .contains(&format!("<strong class=\"request-id\">{id}</strong>")),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("elevators"), "no cause shown");
+    assert!(page.body.contains("Sign out"), "the signed-in frame");
+    let fragment = member.get_htmx("/o/acme/elevators").await;
+    assert_eq!(fragment.header("hx-retarget"), Some("#alerts"));
+    assert!(fragment.body.contains("request-id"));
+    assert!(!fragment.body.contains("<html"));
 }

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use sitesync::config::{Config, SecretKey};
 use sitesync::db::cluster::Cluster;
-use sitesync::db::{migrations, Db, PoolOptions, PooledConn};
+use sitesync::db::{Db, PoolOptions, PooledConn};
 use sitesync::orgs::provision::{self, NewOrganization};
 use sitesync::orgs::queries::Organization;
 use sitesync::AppState;
@@ -71,7 +71,7 @@ fn server() -> &'static Server {
         {
             let mut conn =
                 PgConnection::establish(&url_for(TEMPLATE)).expect("template connection");
-            migrations::run_public(&mut conn).expect("migrate template");
+            sitesync::orgs::migrate::platform(&mut conn).expect("migrate template");
         }
         Server {
             url_for,
@@ -130,6 +130,7 @@ pub fn test_config(url: &str, pool_size: u32) -> Config {
     Config {
         database_url: Some(url.to_string()),
         bind: "127.0.0.1:0".into(),
+        public_url: Some("https://sitesync.test".into()),
         data_dir: temp_dir("data"),
         secret_key: SecretKey(vec![7u8; 64]),
         pool_size,
@@ -151,6 +152,7 @@ pub struct TestApp {
     pub server: actix_test::TestServer,
     /// A client that shows redirects instead of following them, as tests assert on them.
     pub client: awc::Client,
+    pub config: std::sync::Arc<Config>,
 }
 
 pub struct Page {
@@ -195,6 +197,7 @@ impl TestApp {
         let db =
             Db::connect(&url, PoolOptions::from_config(&config, "sitesync test")).expect("pool");
         let mut state = AppState::new(db.clone(), config);
+        let config = state.config.clone();
         if bench_routes {
             state = state.with_bench_routes();
         }
@@ -209,7 +212,13 @@ impl TestApp {
             url,
             server,
             client,
+            config,
         }
+    }
+
+    /// A background worker with this app's configuration, as `sitesync serve` starts one.
+    pub fn worker(&self) -> sitesync::background::Worker {
+        sitesync::background::Worker::new(self.config.clone())
     }
 
     pub fn conn(&self) -> PooledConn {
@@ -217,15 +226,7 @@ impl TestApp {
     }
 
     pub fn create_org(&self, slug: &str, name: &str) -> Organization {
-        provision::create(
-            &mut self.conn(),
-            &NewOrganization {
-                name,
-                slug,
-                organization_type: "service_company",
-            },
-        )
-        .expect("create organization")
+        create_org(&self.db, slug, name)
     }
 
     pub fn get_request(&self, path: &str) -> awc::ClientRequest {
@@ -408,6 +409,25 @@ impl<'a> Browser<'a> {
         self.post_raw(path, &all).await
     }
 
+    /// Posts a form with this session's CSRF token and one extra header (a forwarded client
+    /// address, say).
+    pub async fn post_with_header(
+        &self,
+        path: &str,
+        header: (&str, &str),
+        fields: &[(&str, &str)],
+    ) -> Page {
+        let token = self.csrf();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        let body = serde_urlencoded::to_string(&all).expect("form");
+        self.send(
+            self.app.post_request(path).insert_header(header),
+            Some(body),
+        )
+        .await
+    }
+
     /// Posts a form exactly as given (no CSRF token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let body = serde_urlencoded::to_string(fields).expect("form");
@@ -454,6 +474,19 @@ impl<'a> Browser<'a> {
             headers: res.headers().clone(),
             body: String::from_utf8_lossy(&body).into_owned(),
         }
+    }
+
+    /// Signs out as the header's button does (with the current session's token).
+    pub async fn sign_out(&self) -> Page {
+        self.get("/account").await;
+        let page = self.post("/signout", &[]).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-out: {}",
+            page.body
+        );
+        page
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Page {
@@ -515,6 +548,70 @@ impl TestApp {
             "sign-in of {email}: {}",
             page.body
         );
+        browser
+    }
+}
+
+/// Runs `work` inside the organization `slug`, through the one door as a page would.
+pub fn in_org<T, E>(
+    conn: &mut PooledConn,
+    slug: &str,
+    work: impl FnOnce(&mut PgConnection, &sitesync::orgs::OrgHandle) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<sitesync::orgs::TenancyError> + From<diesel::result::Error>,
+{
+    let org = sitesync::orgs::queries::find_by_slug(conn, slug)?
+        .ok_or(sitesync::orgs::TenancyError::NotFound)?
+        .handle();
+    sitesync::orgs::enter(conn, &org, |conn| work(conn, &org))
+}
+
+/// Provisions an organization as `sitesync org create` does.
+pub fn create_org(db: &Db, slug: &str, name: &str) -> Organization {
+    provision::create(
+        &mut db.get().expect("connection"),
+        &NewOrganization {
+            name,
+            slug,
+            organization_type: "service_company",
+        },
+    )
+    .expect("create organization")
+}
+
+impl TestApp {
+    /// A signed-in browser for a building occupant of `slug`: a tenants row (at a site of its
+    /// own) and a `tenant` membership tied to it, as accepting a portal invitation leaves them.
+    pub async fn tenant_member(&self, slug: &str) -> Browser<'_> {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let email = format!("tenant-{n}@example.com");
+        let account = self.create_account(&email);
+        let org = sitesync::orgs::queries::find_by_slug(&mut self.conn(), slug)
+            .expect("org")
+            .expect("org exists");
+        let schema = &org.schema_name;
+        let tenant: uuid::Uuid = text(
+            &mut self.conn(),
+            &format!(
+                "WITH site AS (INSERT INTO {schema}.sites (name) VALUES ('Tenant site {n}') RETURNING id) \
+                 INSERT INTO {schema}.tenants (site_id, name, portal_account_id) \
+                 SELECT id, 'Tenant {n}', '{account}' FROM site RETURNING id::text AS value"
+            ),
+        )
+        .parse()
+        .expect("tenant id");
+        sitesync::members::queries::upsert_with_tenant(
+            &mut self.conn(),
+            account,
+            org.id,
+            sitesync::auth::roles::Role::Tenant,
+            Some(tenant),
+        )
+        .expect("tenant membership");
+        let browser = Browser::new(self);
+        let page = browser.sign_in(&email, PASSWORD).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
         browser
     }
 }

@@ -4,6 +4,8 @@
 mod harness;
 
 mod accounts;
+mod architecture;
+mod background;
 mod cluster;
 mod crawler;
 mod dashboard;
@@ -11,6 +13,7 @@ mod forum;
 mod foundation;
 mod jobs;
 mod marketplace;
+mod members;
 mod performance;
 mod service_requests;
 mod sites;

@@ -359,7 +359,9 @@ const HOT_QUERIES: &[(&str, bool, &str)] = &[
            WHEN l.search_document @@ websearch_to_tsquery('english', 'KM 17-1234') THEN 1 \
            ELSE 0 END AS tier \
          FROM marketplace_listings l WHERE l.status = 'active' AND l.expires_at > now() \
-         AND l.quantity_available > 0 AND (l.part_number_normalized = 'KM171234' \
+         AND l.quantity_available > 0 AND l.seller_org_id <> ALL (ARRAY(SELECT o.id \
+           FROM organizations o WHERE o.suspended_at IS NOT NULL)) \
+         AND (l.part_number_normalized = 'KM171234' \
            OR l.part_number_normalized % 'KM171234' OR l.part_number_normalized LIKE 'KM171234%' \
            OR l.search_document @@ websearch_to_tsquery('english', 'KM 17-1234')) \
          ORDER BY tier DESC, similarity(l.part_number_normalized, 'KM171234') DESC, created_at DESC, id \

@@ -4,7 +4,7 @@
 use awc::http::StatusCode;
 use sitesync::auth::roles::Role;
 
-use crate::harness::{text, Browser, TestApp, PASSWORD};
+use crate::harness::{text, Browser, Page, TestApp, PASSWORD};
 
 fn id_from(location: Option<&str>) -> String {
     location
@@ -342,7 +342,7 @@ async fn the_qr_code_encodes_the_report_link() {
     assert_eq!(grids.len(), 1);
     let (_, decoded) = grids[0].decode().expect("decodes");
     assert_eq!(decoded, url);
-    assert!(sitesync::service_requests::routes::qr_svg(&url)
+    assert!(sitesync::service_requests::views::qr_svg(&url)
         .expect("svg")
         .contains("<svg"));
 }
@@ -481,4 +481,222 @@ async fn tenants_see_their_own_requests_and_nothing_else() {
         app.count("SELECT 1 FROM org_acme.service_requests WHERE satisfaction_rating = 5"),
         1
     );
+}
+
+/// Posts the public report form from `address`: the test server trusts the loopback proxy, so
+/// `X-Forwarded-For` names the sender as a real proxy would.
+async fn report_from(
+    visitor: &Browser<'_>,
+    path: &str,
+    fields: &[(&str, &str)],
+    address: &str,
+) -> Page {
+    let token = visitor.csrf();
+    let mut all = fields.to_vec();
+    all.push(("csrf_token", &token));
+    let body = serde_urlencoded::to_string(&all).expect("form");
+    let mut res = visitor
+        .app
+        .post_request(path)
+        .insert_header(("Cookie", visitor.cookie_header()))
+        .insert_header(("X-Forwarded-For", address))
+        .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+        .send_body(body)
+        .await
+        .expect("request");
+    let body = res.body().limit(16 * 1024 * 1024).await.expect("body");
+    Page {
+        status: res.status(),
+        headers: res.headers().clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// Issue 17.5: one address raised eight emergency work orders in a row and sent 27
+/// notifications by ticking "someone trapped". The first report still raises the emergency at
+/// once, even from an address past the ordinary limit; the next ones for that lift join it.
+#[actix_web::test]
+async fn someone_trapped_reported_again_joins_the_open_emergency() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let manager = app.member("acme", Role::Manager).await;
+    let b = building(&app, &manager).await;
+    let visitor = Browser::new(&app);
+    let path = format!("/report/acme/{}", b.lift_token);
+    visitor.get(&path).await;
+    let address = "198.51.100.7";
+    for i in 0..5 {
+        let ok = report_from(
+            &visitor,
+            &path,
+            &report(&b.lift, &format!("Report {i}"), "0"),
+            address,
+        )
+        .await;
+        assert_eq!(ok.status, StatusCode::OK);
+    }
+    let limited = report_from(&visitor, &path, &report(&b.lift, "Once more", "0"), address).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let first = report_from(&visitor, &path, &report(&b.lift, "", "1"), address).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(first.body.contains("emergency call-out"));
+    let emergencies =
+        "SELECT 1 FROM org_acme.work_orders WHERE entrapment AND priority = 'emergency'";
+    assert_eq!(app.count(emergencies), 1, "raised at once");
+    assert_eq!(
+        text(
+            &mut app.conn(),
+            "SELECT status::text AS value FROM org_acme.elevators"
+        ),
+        "out_of_service"
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM notifications WHERE kind = 'entrapment'"),
+        1
+    );
+    let notifications = app.count("SELECT 1 FROM notifications");
+    let order = text(
+        &mut app.conn(),
+        "SELECT id::text AS value FROM org_acme.work_orders",
+    );
+
+    let again = report_from(
+        &visitor,
+        &path,
+        &report(&b.lift, "Still stuck", "1"),
+        address,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert!(again.body.contains("emergency call-out"));
+    // Someone else in the building reports it too: the same emergency.
+    let other = report_from(&visitor, &path, &report(&b.lift, "", "1"), "203.0.113.9").await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.body);
+    assert_eq!(app.count(emergencies), 1, "no new work order");
+    assert_eq!(
+        app.count("SELECT 1 FROM notifications"),
+        notifications,
+        "nobody is told again"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT 1 FROM org_acme.service_requests WHERE entrapment AND assigned_work_order_id = '{order}' AND status = 'acknowledged'"
+        )),
+        3,
+        "every report follows the emergency"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT 1 FROM org_acme.work_order_comments WHERE work_order_id = '{order}' AND body LIKE 'Someone trapped reported again: SR-%'"
+        )),
+        2,
+        "each further report is a note on the work order"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT 1 FROM org_acme.elevator_status_history WHERE to_status = 'out_of_service'"
+        ),
+        1,
+        "the lift is taken out of service once"
+    );
+}
+
+/// Issue 17.5: past the limit one address is refused, with a number to call instead; someone
+/// else reporting the same lift still gets through.
+#[actix_web::test]
+async fn someone_trapped_past_the_limit_is_refused_with_a_number_to_call() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    app.execute("UPDATE organizations SET contact_phone = '02 9999 0000' WHERE slug = 'acme'");
+    let manager = app.member("acme", Role::Manager).await;
+    let b = building(&app, &manager).await;
+    let visitor = Browser::new(&app);
+    let path = format!("/report/acme/{}", b.site_token);
+    visitor.get(&path).await;
+    let address = "198.51.100.7";
+    for _ in 0..5 {
+        let ok = report_from(&visitor, &path, &report(&b.lift, "", "1"), address).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    }
+    let requests = app.count("SELECT 1 FROM org_acme.service_requests");
+    let refused = report_from(
+        &visitor,
+        &path,
+        &report(&b.lift, "Help, still trapped", "1"),
+        address,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        refused
+            .body
+            .contains("If someone is trapped, call 02 9999 0000"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Help, still trapped"),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.service_requests"),
+        requests
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.work_orders WHERE entrapment"),
+        1
+    );
+    assert_eq!(
+        report_from(&visitor, &path, &report(&b.lift, "", "1"), "203.0.113.9")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // With no contact phone in the organization's settings: emergency services.
+    app.execute("UPDATE organizations SET contact_phone = NULL WHERE slug = 'acme'");
+    let refused = report_from(&visitor, &path, &report(&b.lift, "", "1"), address).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.body.contains(
+        "If someone is trapped, call emergency services or the building&#39;s emergency line now."
+    ) || refused.body.contains(
+        "If someone is trapped, call emergency services or the building&#x27;s emergency line now."
+    ), "{}", refused.body);
+}
+
+/// Links handed out (QR codes, invitation links) come from `SITESYNC_PUBLIC_URL`, never from
+/// forwarding headers a client sends.
+#[actix_web::test]
+async fn links_ignore_forwarding_headers_from_clients() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let manager = app.member("acme", Role::Manager).await;
+    let b = building(&app, &manager).await;
+    let path = format!("/o/acme/elevators/{}/qr", b.lift);
+    let forged = app
+        .get_request(&path)
+        .insert_header(("Cookie", manager.cookie_header()))
+        .insert_header(("X-Forwarded-Host", "evil.example"))
+        .insert_header(("X-Forwarded-Proto", "javascript"))
+        .insert_header(("Forwarded", "host=evil.example;proto=javascript"))
+        .insert_header(("Host", "evil.example"));
+    let page = app.request(forged).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("evil.example"), "{}", page.body);
+    assert!(page.body.contains(&format!(
+        "https://sitesync.test/report/acme/{}",
+        b.lift_token
+    )));
+
+    let owner = app.member("acme", Role::Owner).await;
+    owner.get("/o/acme/members").await;
+    let invite = owner
+        .post_with_header(
+            "/o/acme/members/invitations",
+            ("X-Forwarded-Host", "evil.example"),
+            &[("email", "new@example.com"), ("role", "technician")],
+        )
+        .await;
+    assert!(invite.body.contains("https://sitesync.test/invitations/"));
+    assert!(!invite.body.contains("evil.example"));
 }

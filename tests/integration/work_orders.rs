@@ -3,9 +3,13 @@
 
 use awc::http::StatusCode;
 use sitesync::auth::roles::Role;
+use sitesync::orgs::Actor;
+use sitesync::web::request_meta::RequestMeta;
+use sitesync::web::AppError;
+use sitesync::work_orders::operations::{self, Acting, Authority, Followup, WorkOrderError};
 use sitesync::work_orders::status::WorkOrderStatus;
 
-use crate::harness::{text, Browser, TestApp};
+use crate::harness::{self, text, Browser, TestApp};
 
 struct Fixture<'a> {
     app: &'a TestApp,
@@ -826,4 +830,132 @@ async fn callbacks_link_to_their_parent_and_count_against_first_time_fix() {
         contractor.body.contains("<dd>0%</dd>"),
         "the callback makes it not a first-time fix"
     );
+}
+
+/// Rows of `pg_stat_activity` in this test's database waiting for a lock.
+fn waiting_for_locks(app: &TestApp) -> i64 {
+    app.count(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    )
+}
+
+/// Waits until `n` backends wait for a lock.
+fn until_waiting(app: &TestApp, n: i64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while waiting_for_locks(app) < n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{n} changes never got to wait"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// One change to work order `id`, run the way a page runs it: in its own transaction inside
+/// the organization, as a manager.
+fn change_in_thread(
+    app: &TestApp,
+    id: uuid::Uuid,
+    change: impl FnOnce(&mut diesel::PgConnection, &Acting) -> Result<(), WorkOrderError>
+        + Send
+        + 'static,
+) -> std::thread::JoinHandle<Result<(), AppError>> {
+    let db = app.db.clone();
+    std::thread::spawn(move || {
+        let mut conn = db.get().expect("connection");
+        harness::in_org(&mut conn, "acme", |conn, org| -> Result<(), AppError> {
+            let actor = Actor::new(
+                uuid::Uuid::new_v4(),
+                "manager@example.com",
+                "Manager",
+                RequestMeta::default(),
+            );
+            let acting = Acting {
+                org,
+                actor: &actor,
+                authority: Authority::Member(Role::Manager),
+            };
+            Ok(change(conn, &acting).map_err(|e| {
+                assert!(
+                    !matches!(e, WorkOrderError::Database(_)),
+                    "{id}: a database error: {e}"
+                );
+                e
+            })?)
+        })
+    })
+}
+
+/// Issue 17.9: adding a task while someone else sets the follow-up flag, both against the same
+/// version. They used to take the work order's row and the audit trail's head in opposite
+/// orders and deadlock (a 500 after a second); now each takes the work order's row first, so
+/// the second waits and is told the work order changed.
+#[actix_web::test]
+async fn two_different_changes_at_once_give_one_saved_and_one_conflict_never_a_deadlock() {
+    let app = TestApp::with_pool_size(8).await;
+    let f = fixture(&app, "acme").await;
+    let id = f.create("acme", &[]).await;
+    let seen: i32 = f.version(&id).parse().expect("version");
+    let id = uuid::Uuid::parse_str(&id).expect("id");
+
+    // Hold the audit trail's head so that both changes get as far as they go before it: that
+    // is the moment they used to cross.
+    let mut holder = app.conn();
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut *holder,
+        "BEGIN; SELECT 1 FROM org_acme.audit_chain_head FOR UPDATE;",
+    )
+    .expect("hold the audit head");
+    let task = change_in_thread(&app, id, move |conn, acting| {
+        operations::add_task(conn, acting, id, seen, "Check brake").map(|_| ())
+    });
+    until_waiting(&app, 1);
+    let followup = change_in_thread(&app, id, move |conn, acting| {
+        let followup = Followup {
+            needed: true,
+            notes: Some("Replace the door rollers".into()),
+        };
+        operations::set_followup(conn, acting, id, seen, &followup)
+    });
+    until_waiting(&app, 2);
+    diesel::connection::SimpleConnection::batch_execute(&mut *holder, "ROLLBACK").expect("release");
+    drop(holder);
+
+    let outcomes = [
+        task.join().expect("task thread"),
+        followup.join().expect("follow-up thread"),
+    ];
+    let saved = outcomes.iter().filter(|o| o.is_ok()).count();
+    let stale = outcomes
+        .iter()
+        .filter(|o| {
+            matches!(o, Err(AppError::Conflict(message)) if message.contains("Someone else changed"))
+        })
+        .count();
+    assert_eq!((saved, stale), (1, 1), "{outcomes:?}");
+    assert_eq!(f.version(&id.to_string()), (seen + 1).to_string());
+    let task_added = app.count("SELECT 1 FROM org_acme.work_order_tasks") == 1;
+    let flagged = app.count("SELECT 1 FROM org_acme.work_orders WHERE requires_followup") == 1;
+    assert!(
+        task_added != flagged,
+        "exactly one of the two changes is saved"
+    );
+
+    // Over HTTP the loser is the 409 page, never a 500.
+    let v = f.version(&id.to_string());
+    let path = format!("/o/acme/work-orders/{id}");
+    let (a, b) = futures_util::future::join(
+        f.manager.post(
+            &format!("{path}/tasks"),
+            &[("title", "Oil rails"), ("version", &v)],
+        ),
+        f.manager.post(
+            &format!("{path}/followup"),
+            &[("requires_followup", "1"), ("version", &v)],
+        ),
+    )
+    .await;
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
 }

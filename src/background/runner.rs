@@ -1,0 +1,174 @@
+//! The worker loop every app server runs, and the claiming and running of one job.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Utc};
+use diesel::Connection;
+
+use super::queries::{self, Job};
+use super::{kinds, JobContext, JobError};
+use crate::config::Config;
+use crate::db::{Db, PooledConn};
+use crate::orgs::{self, queries as registry, As};
+use crate::web::AppError;
+
+/// How long a claimed job may run before another worker may take it over.
+pub const LEASE_SECS: i32 = 15 * 60;
+
+/// How many jobs one tick runs at most, so a server never loops forever on a flood.
+const JOBS_PER_TICK: usize = 1000;
+
+/// A worker: its name on the jobs it holds — host, process and a random part, so two app
+/// servers (or two workers in one test) never share one — and what its jobs may use.
+#[derive(Clone)]
+pub struct Worker {
+    id: String,
+    pub context: JobContext,
+}
+
+impl Worker {
+    pub fn new(config: Arc<Config>) -> Worker {
+        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+        let random: u32 = rand::random();
+        Worker {
+            id: format!("{}:{}:{random:08x}", host.trim(), std::process::id()),
+            context: JobContext { config },
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// What happened to one claimed job.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ran {
+    Done {
+        id: i64,
+    },
+    /// It failed; `dead` when its attempts are spent.
+    Failed {
+        id: i64,
+        error: String,
+        dead: bool,
+    },
+    /// Its lease ran out while it ran and another worker took it over; its work rolled back.
+    Lost {
+        id: i64,
+    },
+}
+
+/// Claims the next due job and runs it on `conn`; `None` when nothing is due.
+pub fn run_next(conn: &mut PooledConn, worker: &Worker) -> diesel::QueryResult<Option<Ran>> {
+    let Some(job) = queries::claim(conn, worker.id(), LEASE_SECS)? else {
+        return Ok(None);
+    };
+    match perform(conn, &job, worker) {
+        Ok(()) => Ok(Some(Ran::Done { id: job.id })),
+        Err(JobError::Lost) => Ok(Some(Ran::Lost { id: job.id })),
+        Err(error) => {
+            let message = error.to_string();
+            let dead = job.attempts >= job.max_attempts;
+            tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, dead, error = %message, "background job failed");
+            queries::mark_failed(
+                conn,
+                &job,
+                worker.id(),
+                &message,
+                backoff_secs(job.attempts),
+            )?;
+            Ok(Some(Ran::Failed {
+                id: job.id,
+                error: message,
+                dead,
+            }))
+        }
+    }
+}
+
+/// A minute after the first failure, doubling each time, at most six hours.
+fn backoff_secs(attempts: i32) -> i32 {
+    let doublings = attempts.clamp(1, 10) - 1;
+    (60 * 2i32.pow(doublings as u32)).min(6 * 3600)
+}
+
+/// The job's work and its `done` in one transaction: inside its organization when it names
+/// one (entered through the one door, on this connection's ledger).
+fn perform(conn: &mut PooledConn, job: &Job, worker: &Worker) -> Result<(), JobError> {
+    let kind = kinds::find(&job.kind)
+        .ok_or_else(|| JobError::Failed(format!("no kind of job is called {:?}", job.kind)))?;
+    let org = match job.organization_id {
+        Some(id) => Some(registry::handle_by_id(conn, id)?),
+        None => None,
+    };
+    let ledger = conn.ledger();
+    conn.transaction(|conn| {
+        // Before entering the organization's role, which may not write this table.
+        if !queries::mark_done(conn, job.id, worker.id())? {
+            return Err(JobError::Lost);
+        }
+        if let Some(org) = &org {
+            orgs::enter_in(conn, &ledger, org, As::Organization)?;
+        }
+        kind.perform(conn, job, &worker.context)
+    })
+}
+
+/// Lets every kind enqueue what has become due.
+pub fn schedule(conn: &mut PooledConn, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
+    let mut enqueued = 0;
+    for kind in kinds::KINDS {
+        enqueued += kind.schedule(conn, now)?;
+    }
+    Ok(enqueued)
+}
+
+/// One round of a worker: schedules, then runs due jobs until none is left, each on a
+/// checkout of its own (so a connection that entered too many organizations is replaced
+/// between jobs). Returns what ran.
+pub async fn tick(db: &Db, worker: &Worker, now: DateTime<Utc>) -> Result<Vec<Ran>, AppError> {
+    db.run_pooled(move |conn| Ok::<_, AppError>(schedule(conn, now)?))
+        .await?;
+    let mut ran = Vec::new();
+    for _ in 0..JOBS_PER_TICK {
+        let worker = worker.clone();
+        match db
+            .run_pooled(move |conn| Ok::<_, AppError>(run_next(conn, &worker)?))
+            .await?
+        {
+            Some(outcome) => ran.push(outcome),
+            None => break,
+        }
+    }
+    Ok(ran)
+}
+
+/// The background loop every app server runs: a tick a minute.
+pub async fn worker(db: Db, config: Arc<Config>) {
+    let worker = Worker::new(config);
+    let mut interval = tokio::time::interval(StdDuration::from_secs(60));
+    loop {
+        interval.tick().await;
+        match tick(&db, &worker, Utc::now()).await {
+            Ok(ran) if !ran.is_empty() => tracing::info!(jobs = ran.len(), "background jobs"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "background jobs failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_secs;
+
+    #[test]
+    fn backoff_doubles_up_to_six_hours() {
+        assert_eq!(backoff_secs(1), 60);
+        assert_eq!(backoff_secs(2), 120);
+        assert_eq!(backoff_secs(5), 960);
+        assert_eq!(backoff_secs(10), 6 * 3600);
+        assert_eq!(backoff_secs(50), 6 * 3600);
+    }
+}

@@ -1,0 +1,45 @@
+//! The rule every change of a lift's status follows, whoever makes it: by hand on the lift's
+//! page, a work order's status move, or someone trapped reported through the public form.
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::queries::{self, ChangedBy};
+use super::status::ElevatorStatus;
+use crate::audit::{self, AuditEvent};
+use crate::orgs::Actor;
+
+/// Sets lift `elevator_id` to `status` for `reason`, in its history (and its health score) and
+/// in the audit trail, in the caller's transaction; returns the status it had. `context` is
+/// what the audit event says besides the reason (the lift's unit, the work order behind it).
+pub fn change_status(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    elevator_id: Uuid,
+    status: ElevatorStatus,
+    reason: Option<&str>,
+    context: Value,
+) -> QueryResult<ElevatorStatus> {
+    let by = ChangedBy {
+        // The public report form acts with no account.
+        account_id: Some(actor.account_id).filter(|id| !id.is_nil()),
+        name: &actor.display_name,
+    };
+    let previous = queries::set_status(conn, elevator_id, status, reason, &by)?;
+    let mut data = context;
+    if let Some(fields) = data.as_object_mut() {
+        fields.insert("reason".into(), json!(reason));
+    }
+    audit::record(
+        conn,
+        actor,
+        AuditEvent::new("elevator_status_changed", "elevator", elevator_id)
+            .data(data)
+            .change(
+                Some(json!({ "status": previous.as_str() })),
+                Some(json!({ "status": status.as_str() })),
+            ),
+    )?;
+    Ok(previous)
+}

@@ -1,0 +1,295 @@
+//! The platform-wide sections every organization shares: the job board with technician
+//! profiles, the forum and the parts marketplace.
+
+use actix_web::web::{self, ServiceConfig};
+
+use crate::{forum, jobs, marketplace, people};
+
+/// The job board and technician profiles (fixed paths before `/jobs/{slug}`).
+pub fn jobs(cfg: &mut ServiceConfig) {
+    cfg.route("/jobs", web::get().to(jobs::routes::listings::browse))
+        .route("/jobs/new", web::get().to(jobs::routes::listings::new_page))
+        .route("/jobs/new", web::post().to(jobs::routes::listings::create))
+        .route(
+            "/jobs/manage",
+            web::get().to(jobs::routes::listings::manage),
+        )
+        .route("/jobs/{slug}", web::get().to(jobs::routes::listings::show))
+        .route(
+            "/jobs/{slug}/edit",
+            web::get().to(jobs::routes::listings::edit_page),
+        )
+        .route(
+            "/jobs/{slug}/edit",
+            web::post().to(jobs::routes::listings::update),
+        )
+        .route(
+            "/jobs/{slug}/status",
+            web::post().to(jobs::routes::listings::change_status),
+        )
+        .route(
+            "/jobs/{slug}/apply",
+            web::get().to(jobs::routes::applications::apply_page_handler),
+        )
+        .route(
+            "/jobs/{slug}/apply",
+            web::post().to(jobs::routes::applications::apply),
+        )
+        .route(
+            "/jobs/{slug}/applications",
+            web::get().to(jobs::routes::pipeline::board),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}",
+            web::get().to(jobs::routes::pipeline::show),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}/status",
+            web::post().to(jobs::routes::pipeline::move_application),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}/notes",
+            web::post().to(jobs::routes::pipeline::assess),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}/interview",
+            web::post().to(jobs::routes::pipeline::schedule_interview),
+        )
+        .route(
+            "/jobs/{slug}/applications/{id}/offer",
+            web::post().to(jobs::routes::pipeline::make_offer),
+        )
+        .route(
+            "/applications",
+            web::get().to(jobs::routes::applications::mine),
+        )
+        .route(
+            "/applications/{id}",
+            web::get().to(jobs::routes::applications::show_mine),
+        )
+        .route(
+            "/applications/{id}/withdraw",
+            web::post().to(jobs::routes::applications::withdraw),
+        )
+        .route(
+            "/applications/{id}/resume",
+            web::get().to(jobs::routes::applications::resume),
+        )
+        .route("/people/{id}", web::get().to(people::routes::show))
+        .route("/profile", web::get().to(people::routes::edit))
+        .route("/profile", web::post().to(people::routes::save))
+        .route(
+            "/profile/certifications",
+            web::post().to(people::routes::add_certification),
+        )
+        .route(
+            "/profile/certifications/{id}/delete",
+            web::post().to(people::routes::delete_certification),
+        )
+        .route(
+            "/profile/employment",
+            web::post().to(people::routes::add_employment),
+        )
+        .route(
+            "/profile/employment/{id}/delete",
+            web::post().to(people::routes::delete_employment),
+        );
+}
+
+/// The forum.
+pub fn forum(cfg: &mut ServiceConfig) {
+    cfg.route("/forum", web::get().to(forum::routes::index::index))
+        .route(
+            "/forum/search",
+            web::get().to(forum::routes::search::search),
+        )
+        .route(
+            "/forum/similar",
+            web::get().to(forum::routes::threads::similar),
+        )
+        .route(
+            "/forum/moderation",
+            web::get().to(forum::routes::moderation::moderation),
+        )
+        .route(
+            "/forum/categories/new",
+            web::get().to(forum::routes::categories::new_category),
+        )
+        .route(
+            "/forum/categories",
+            web::post().to(forum::routes::categories::create_category),
+        )
+        .route(
+            "/forum/categories/{id}/edit",
+            web::get().to(forum::routes::categories::edit_category),
+        )
+        .route(
+            "/forum/categories/{id}/edit",
+            web::post().to(forum::routes::categories::update_category),
+        )
+        .route(
+            "/forum/categories/{id}/reorder",
+            web::post().to(forum::routes::categories::reorder_category),
+        )
+        .route(
+            "/forum/categories/{id}/moderators",
+            web::post().to(forum::routes::categories::add_moderator),
+        )
+        .route(
+            "/forum/categories/{id}/moderators/{account_id}/remove",
+            web::post().to(forum::routes::categories::remove_moderator),
+        )
+        .route(
+            "/forum/c/{slug}",
+            web::get().to(forum::routes::index::category),
+        )
+        .route(
+            "/forum/c/{slug}/watch",
+            web::post().to(forum::routes::subscriptions::watch_category),
+        )
+        .route(
+            "/forum/c/{slug}/new",
+            web::get().to(forum::routes::threads::new_thread),
+        )
+        .route(
+            "/forum/c/{slug}/threads",
+            web::post().to(forum::routes::threads::create_thread),
+        )
+        .route(
+            "/forum/t/{id}",
+            web::get().to(forum::routes::threads::thread),
+        )
+        .route(
+            "/forum/t/{id}/replies",
+            web::post().to(forum::routes::threads::reply),
+        )
+        .route(
+            "/forum/t/{id}/watch",
+            web::post().to(forum::routes::subscriptions::watch_thread),
+        )
+        .route(
+            "/forum/t/{id}/accept",
+            web::post().to(forum::routes::posts::accept),
+        )
+        .route(
+            "/forum/t/{id}/moderate",
+            web::post().to(forum::routes::moderation::moderate_thread),
+        )
+        .route(
+            "/forum/t/{id}/move",
+            web::post().to(forum::routes::moderation::move_thread),
+        )
+        .route(
+            "/forum/posts/{id}/edit",
+            web::get().to(forum::routes::posts::edit_post_page),
+        )
+        .route(
+            "/forum/posts/{id}/edit",
+            web::post().to(forum::routes::posts::edit_post),
+        )
+        .route(
+            "/forum/posts/{id}/delete",
+            web::post().to(forum::routes::posts::delete_post),
+        )
+        .route(
+            "/forum/posts/{id}/vote",
+            web::post().to(forum::routes::posts::vote),
+        )
+        .route(
+            "/forum/posts/{id}/flag",
+            web::post().to(forum::routes::posts::flag),
+        )
+        .route(
+            "/forum/posts/{id}/review",
+            web::post().to(forum::routes::moderation::review),
+        );
+}
+
+/// The parts marketplace.
+pub fn marketplace(cfg: &mut ServiceConfig) {
+    cfg.service(
+        web::scope("/marketplace")
+            .route("", web::get().to(marketplace::routes::browse::browse))
+            .route("/mine", web::get().to(marketplace::routes::selling::mine))
+            .route(
+                "/orders",
+                web::get().to(marketplace::routes::orders::orders),
+            )
+            .route(
+                "/inquiries",
+                web::get().to(marketplace::routes::inquiries::inbox),
+            )
+            .route(
+                "/inquiries/{id}",
+                web::get().to(marketplace::routes::inquiries::inquiry),
+            )
+            .route(
+                "/inquiries/{id}",
+                web::post().to(marketplace::routes::inquiries::reply),
+            )
+            .route(
+                "/listings",
+                web::post().to(marketplace::routes::selling::create),
+            )
+            .route(
+                "/listings/new",
+                web::get().to(marketplace::routes::selling::new_page),
+            )
+            .route(
+                "/listings/{id}",
+                web::get().to(marketplace::routes::browse::show),
+            )
+            .route(
+                "/listings/{id}/edit",
+                web::get().to(marketplace::routes::selling::edit),
+            )
+            .route(
+                "/listings/{id}/edit",
+                web::post().to(marketplace::routes::selling::update),
+            )
+            .route(
+                "/listings/{id}/renew",
+                web::post().to(marketplace::routes::selling::renew),
+            )
+            .route(
+                "/listings/{id}/withdraw",
+                web::post().to(marketplace::routes::selling::withdraw),
+            )
+            .route(
+                "/listings/{id}/photos",
+                web::post().to(marketplace::routes::photos::upload_photos),
+            )
+            .route(
+                "/listings/{id}/photos/{photo}/delete",
+                web::post().to(marketplace::routes::photos::delete_photo),
+            )
+            .route(
+                "/listings/{id}/inquiries",
+                web::post().to(marketplace::routes::inquiries::ask),
+            )
+            .route(
+                "/listings/{id}/buy",
+                web::post().to(marketplace::routes::buying::buy),
+            )
+            .route(
+                "/photos/{id}",
+                web::get().to(marketplace::routes::photos::photo),
+            )
+            .route(
+                "/photos/{id}/thumbnail",
+                web::get().to(marketplace::routes::photos::thumbnail),
+            )
+            .route(
+                "/transactions/{id}",
+                web::get().to(marketplace::routes::orders::transaction),
+            )
+            .route(
+                "/transactions/{id}/review",
+                web::post().to(marketplace::routes::orders::review),
+            )
+            .route(
+                "/transactions/{id}/{action}",
+                web::post().to(marketplace::routes::orders::step),
+            ),
+    );
+}

@@ -1,0 +1,106 @@
+//! Routes outside any organization: accounts and invitations, the public fault-report form
+//! and platform administration.
+
+use actix_web::web::{self, ServiceConfig};
+
+use crate::{admin, auth, background, members, notifications, service_requests, web as pages};
+
+/// The home page, the health check and static files.
+pub fn front(cfg: &mut ServiceConfig) {
+    cfg.route("/", web::get().to(pages::pages::home))
+        .route("/healthz", web::get().to(pages::pages::healthz))
+        .route("/static/{path:.*}", web::get().to(pages::assets::serve))
+        .route("/static/{path:.*}", web::head().to(pages::assets::serve));
+}
+
+/// Signing up and in, the account, invitations and notifications.
+pub fn accounts(cfg: &mut ServiceConfig) {
+    cfg.route("/signin", web::get().to(auth::routes::signin_page))
+        .route("/signin", web::post().to(auth::routes::signin))
+        .route("/signout", web::post().to(auth::routes::signout))
+        .route("/signup", web::get().to(auth::routes::signup_page))
+        .route("/signup", web::post().to(auth::routes::signup))
+        .route(
+            "/signup/organization",
+            web::get().to(auth::routes::signup_org_page),
+        )
+        .route(
+            "/signup/organization",
+            web::post().to(auth::routes::signup_org),
+        )
+        .route(
+            "/signup/organization/slug",
+            web::get().to(auth::routes::slug_check),
+        )
+        .route("/account", web::get().to(auth::routes::account_page))
+        .route(
+            "/account/profile",
+            web::post().to(auth::routes::update_profile),
+        )
+        .route(
+            "/account/password",
+            web::post().to(auth::routes::change_password),
+        )
+        .route(
+            "/invitations/{token}",
+            web::get().to(members::routes::invitation),
+        )
+        .route(
+            "/invitations/{token}",
+            web::post().to(members::routes::accept_with_signup),
+        )
+        .route(
+            "/invitations/{token}/accept",
+            web::post().to(members::routes::accept),
+        )
+        .route("/notifications", web::get().to(notifications::routes::list))
+        .route(
+            "/notifications/bell",
+            web::get().to(notifications::routes::bell),
+        )
+        .route(
+            "/notifications/read-all",
+            web::post().to(notifications::routes::mark_all_read),
+        )
+        .route(
+            "/notifications/{id}/open",
+            web::post().to(notifications::routes::open),
+        );
+}
+
+/// The public report form behind each QR code (no sign-in).
+pub fn fault_reports(cfg: &mut ServiceConfig) {
+    cfg.route(
+        "/report/{slug}/status/{token}",
+        web::get().to(service_requests::routes::report::status_page),
+    )
+    .route(
+        "/report/{slug}/{token}",
+        web::get().to(service_requests::routes::report::report_form),
+    )
+    .route(
+        "/report/{slug}/{token}",
+        web::post().to(service_requests::routes::report::report),
+    );
+}
+
+/// Platform administration.
+pub fn administration(cfg: &mut ServiceConfig) {
+    cfg.route(
+        "/admin/organizations",
+        web::get().to(admin::routes::organizations),
+    )
+    .route(
+        "/admin/organizations/{id}/suspend",
+        web::post().to(admin::routes::suspend),
+    )
+    .route(
+        "/admin/organizations/{id}/unsuspend",
+        web::post().to(admin::routes::unsuspend),
+    )
+    .route("/admin/jobs", web::get().to(background::routes::list))
+    .route(
+        "/admin/jobs/{id}/retry",
+        web::post().to(background::routes::retry),
+    );
+}

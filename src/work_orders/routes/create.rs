@@ -1,0 +1,132 @@
+//! Raising a work order by hand: the form (blank, from a site or lift, or a callback of an
+//! earlier work order) and its submission.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::roles::Permission;
+use crate::elevators::queries as elevators;
+use crate::orgs::OrgScope;
+use crate::web::forms::FieldErrors;
+use crate::web::{render_status, see_other, AppError};
+use crate::work_orders::forms::NewWorkOrderForm;
+use crate::work_orders::operations::{self, Acting};
+use crate::work_orders::queries as wo;
+use crate::work_orders::views::{self, NewPage};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    site: Option<Uuid>,
+    elevator: Option<Uuid>,
+    parent: Option<Uuid>,
+}
+
+async fn new_page(
+    scope: &OrgScope,
+    status: StatusCode,
+    form: NewWorkOrderForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let (choices, elevator_label, parent_number) = {
+        let form = form.clone();
+        scope
+            .run(Permission::ManageWorkOrders, move |conn, _| {
+                let choices = views::NewChoices::load(conn)?;
+                let elevator_label = match Uuid::parse_str(&form.elevator_id) {
+                    Ok(id) => elevators::find(conn, id).ok().map(|e| e.unit_number),
+                    Err(_) => None,
+                };
+                let parent_number = match Uuid::parse_str(&form.parent_work_order_id) {
+                    Ok(id) => wo::number_of(conn, id).ok(),
+                    Err(_) => None,
+                };
+                Ok((choices, elevator_label, parent_number))
+            })
+            .await?
+    };
+    render_status(
+        status,
+        &NewPage {
+            layout: scope.layout("New work order", "work_orders"),
+            slug: scope.slug().to_string(),
+            form,
+            errors,
+            choices,
+            elevator_label,
+            parent_number,
+        },
+    )
+}
+
+pub async fn new_form(
+    scope: OrgScope,
+    query: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    scope.require(Permission::ManageWorkOrders)?;
+    let query = query.into_inner();
+    let mut form = NewWorkOrderForm {
+        work_type: "breakdown".into(),
+        priority: "medium".into(),
+        site_id: query.site.map(|s| s.to_string()).unwrap_or_default(),
+        elevator_id: query.elevator.map(|e| e.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    if let Some(parent) = query.parent {
+        // A callback: same lift, linked to the original.
+        let original = scope
+            .run(Permission::ManageWorkOrders, move |conn, _| {
+                Ok(wo::find(conn, parent)?)
+            })
+            .await?;
+        form.work_type = "callback".into();
+        form.priority = "high".into();
+        form.parent_work_order_id = parent.to_string();
+        form.site_id = original.site_id.to_string();
+        form.elevator_id = original
+            .elevator_id
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        form.title = format!("Callback: {}", original.title);
+        form.callback_reported_at = Utc::now().format("%Y-%m-%dT%H:%M").to_string();
+    }
+    new_page(&scope, StatusCode::OK, form, FieldErrors::default()).await
+}
+
+pub async fn create(
+    scope: OrgScope,
+    form: web::Form<NewWorkOrderForm>,
+) -> Result<HttpResponse, AppError> {
+    scope.require(Permission::ManageWorkOrders)?;
+    let form = form.into_inner();
+    let new = match form.validate() {
+        Ok(new) => new,
+        Err(errors) => {
+            return new_page(&scope, StatusCode::UNPROCESSABLE_ENTITY, form, errors).await
+        }
+    };
+    let created = scope
+        .run(Permission::ManageWorkOrders, move |conn, ctx| {
+            Ok(operations::create(conn, &Acting::member(ctx), &new)?)
+        })
+        .await;
+    match created {
+        Ok(order) => {
+            scope.viewer.flash(
+                "success",
+                format!("{} was created.", order.work_order_number),
+            );
+            Ok(see_other(format!(
+                "/o/{}/work-orders/{}",
+                scope.slug(),
+                order.id
+            )))
+        }
+        Err(AppError::Rejected(errors)) => {
+            new_page(&scope, StatusCode::UNPROCESSABLE_ENTITY, form, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
