@@ -50,6 +50,12 @@ pub struct Config {
     /// `SITESYNC_PLATFORM_FEE_PERCENT`: the marketplace's fee on each purchase's subtotal, in
     /// percent (0 to 50, up to two decimals). Money, so never a float.
     pub platform_fee_percent: BigDecimal,
+    /// `SITESYNC_SMTP_URL`: the SMTP server email goes to (`smtps://user:pass@host`,
+    /// `smtp://host:587?tls=required`). When unset, messages are written as `.eml` files under
+    /// `<data dir>/mail/` and shown at `/admin/mail`.
+    pub smtp_url: Option<String>,
+    /// `SITESYNC_MAIL_FROM`: the sender of every email (`SiteSync <no-reply@example.com>`).
+    pub mail_from: lettre::message::Mailbox,
 }
 
 /// Key material; `Debug` is deliberately not derived so it cannot end up in a log line.
@@ -136,6 +142,8 @@ impl Config {
             platform_fee_percent: parse_fee_percent(
                 var("SITESYNC_PLATFORM_FEE_PERCENT").as_deref(),
             )?,
+            smtp_url: parse_smtp_url(var("SITESYNC_SMTP_URL"))?,
+            mail_from: parse_mail_from(var("SITESYNC_MAIL_FROM").as_deref())?,
         })
     }
 
@@ -176,6 +184,33 @@ fn parse_public_url(raw: Option<&str>) -> Result<Option<String>, ConfigError> {
         ));
     }
     Ok(Some(raw.trim_end_matches('/').to_string()))
+}
+
+fn parse_smtp_url(raw: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
+        return Ok(None);
+    };
+    match lettre::SmtpTransport::from_url(raw.trim()) {
+        Ok(_) => Ok(Some(raw.trim().to_string())),
+        // The URL may hold a password: only the reason is shown.
+        Err(e) => Err(ConfigError::Invalid {
+            name: "SITESYNC_SMTP_URL",
+            reason: format!(
+                "it cannot be used ({e}); use smtp://host:port or smtps://user:password@host"
+            ),
+        }),
+    }
+}
+
+/// The sender; by default `SiteSync <no-reply@localhost>`.
+pub fn parse_mail_from(raw: Option<&str>) -> Result<lettre::message::Mailbox, ConfigError> {
+    raw.unwrap_or("SiteSync <no-reply@localhost>")
+        .trim()
+        .parse()
+        .map_err(|e| ConfigError::Invalid {
+            name: "SITESYNC_MAIL_FROM",
+            reason: format!("{raw:?}: {e}; use an address such as SiteSync <no-reply@example.com>"),
+        })
 }
 
 fn parse_proxies(raw: Option<&str>) -> Result<Vec<IpAddr>, ConfigError> {

@@ -16,6 +16,7 @@ pub mod elevators;
 pub mod forum;
 pub mod imports;
 pub mod jobs;
+pub mod mail;
 pub mod marketplace;
 pub mod members;
 pub mod notifications;

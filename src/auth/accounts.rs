@@ -24,6 +24,8 @@ pub struct Account {
     pub session_generation: i32,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// When the person proved the address is theirs (the link in the confirmation email).
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Insertable)]
@@ -74,17 +76,21 @@ pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Account> {
         .first(conn)
 }
 
+/// A taken email leaves the caller's transaction usable (no error is raised inside it).
 pub fn insert(conn: &mut PgConnection, form: &AccountInsertForm) -> Result<Account, InsertError> {
     diesel::insert_into(accounts::table)
         .values(form)
+        .on_conflict_do_nothing()
         .returning(Account::as_returning())
         .get_result(conn)
+        .optional()
         .map_err(|e| match e {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 InsertError::EmailTaken
             }
             other => InsertError::Database(other),
-        })
+        })?
+        .ok_or(InsertError::EmailTaken)
 }
 
 pub fn update_profile(
@@ -128,5 +134,13 @@ pub fn set_platform_admin(conn: &mut PgConnection, email: &str, admin: bool) -> 
 pub fn record_sign_in(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
     diesel::update(accounts::table.find(id))
         .set(accounts::last_login_at.eq(Utc::now()))
+        .execute(conn)
+}
+
+/// The address is confirmed (the link in the confirmation email was opened).
+pub fn mark_verified(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
+    diesel::update(accounts::table.find(id))
+        .filter(accounts::email_verified_at.is_null())
+        .set(accounts::email_verified_at.eq(diesel::dsl::now))
         .execute(conn)
 }

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::accounts::{self, Account, AccountInsertForm, InsertError};
 use super::forms::PersonFields;
+use super::recovery::operations as recovery;
 use super::roles::Role;
 use super::security_events::{self, SecurityEvent};
 use super::{devices, throttle};
@@ -187,36 +188,73 @@ pub fn create_account(
     }
 }
 
-/// Account, organization (role, schema, tables), owner membership and the first audit event,
-/// in one transaction. A taken email or slug is `AppError::Rejected` with field errors, and
-/// nothing is left half-made.
+/// Signs someone up: a new account is sent its confirmation link; an address that already
+/// has one has its owner told instead. Either way the caller answers "check your email", so
+/// the page tells a stranger nothing about who has an account.
+pub fn sign_up(
+    conn: &mut PgConnection,
+    new: &NewAccount,
+    meta: &RequestMeta,
+    link_base: &str,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| match create_account(conn, new, meta)? {
+        Some(account) => recovery::send_confirmation(conn, &account, link_base),
+        None => recovery::notify_existing(conn, &new.person.email, meta, link_base),
+    })
+}
+
+/// Why an organization sign-up stopped: the address has an account (everything made so far
+/// is rolled back, and the caller answers as for a new one), or anything else.
+enum Abort {
+    EmailTaken,
+    App(AppError),
+}
+
+impl From<AppError> for Abort {
+    fn from(e: AppError) -> Abort {
+        Abort::App(e)
+    }
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(e: diesel::result::Error) -> Abort {
+        Abort::App(e.into())
+    }
+}
+
+/// Account, organization (role, schema, tables), owner membership, the first audit event and
+/// the confirmation email, in one transaction. A taken slug is `AppError::Rejected` with field
+/// errors; an address that has an account gives `None` after its owner is told — the slug is
+/// checked first, so both answers are the same for a stranger. Nothing is left half-made.
 pub fn create_with_organization(
     conn: &mut PooledConn,
-    account: &NewAccount,
+    new: &NewAccount,
     organization: &NewOrganization,
     meta: &RequestMeta,
-) -> Result<(Account, Organization), AppError> {
+    link_base: &str,
+) -> Result<Option<(Account, Organization)>, AppError> {
     let ledger = conn.ledger();
-    conn.transaction(|conn| {
+    let created = conn.transaction(|conn| {
         let mut errors = FieldErrors::default();
-        let Some(account) = create_account(conn, account, meta)? else {
-            errors.add("email", "An account with this email already exists. Sign in first, then start the organization from your account.");
-            return Err(AppError::Rejected(errors));
-        };
         let org = match provision::create_in_transaction(conn, &ledger, organization) {
             Ok(org) => org,
             Err(CreateError::Taken(_)) => {
                 errors.add("slug", "This web address is already taken; choose another.");
-                return Err(AppError::Rejected(errors));
+                return Err(AppError::Rejected(errors).into());
             }
             Err(CreateError::Slug(e)) => {
                 errors.add("slug", format!("{e}."));
-                return Err(AppError::Rejected(errors));
+                return Err(AppError::Rejected(errors).into());
             }
-            Err(e) => return Err(AppError::internal(e)),
+            Err(e) => return Err(AppError::internal(e).into()),
+        };
+        let Some(account) = create_account(conn, new, meta)? else {
+            return Err(Abort::EmailTaken);
         };
         memberships::upsert(conn, account.id, org.id, Role::Owner)?;
-        orgs::enter_in(conn, &ledger, &org.handle(), As::Organization)?;
+        // Before entering the organization, whose role may not write platform tables.
+        recovery::send_confirmation(conn, &account, link_base)?;
+        orgs::enter_in(conn, &ledger, &org.handle(), As::Organization).map_err(AppError::from)?;
         let actor = Actor::new(
             account.id,
             &account.email,
@@ -233,5 +271,13 @@ pub fn create_with_organization(
             })),
         )?;
         Ok((account, org))
-    })
+    });
+    match created {
+        Ok(created) => Ok(Some(created)),
+        Err(Abort::EmailTaken) => {
+            recovery::notify_existing(conn, &new.person.email, meta, link_base)?;
+            Ok(None)
+        }
+        Err(Abort::App(e)) => Err(e),
+    }
 }

@@ -12,6 +12,7 @@ use super::forms::{
 };
 use super::identity::Viewer;
 use super::operations::{self, hash_password, NewAccount, SignInCheck};
+use super::recovery::views::CheckEmailPage;
 use super::security_events::{self, SecurityEvent};
 use super::views::{timezones, AccountPage, OrgSignUpPage, SignInPage, SignUpPage, SlugField};
 use crate::members::queries as memberships;
@@ -24,7 +25,7 @@ use crate::AppState;
 
 /// Where a person lands after signing in: where they were going, else their only
 /// organization, else their account page.
-fn landing(next: Option<&str>, memberships: &[memberships::MembershipSummary]) -> String {
+pub fn landing(next: Option<&str>, memberships: &[memberships::MembershipSummary]) -> String {
     safe_next(next).unwrap_or_else(|| match memberships {
         [only] => format!("/o/{}", only.org.slug),
         _ => "/account".into(),
@@ -199,63 +200,53 @@ pub async fn signup(
     let mut errors = FieldErrors::default();
     form.person.validate(&mut errors);
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
-    let created = if errors.is_empty() {
+    if errors.is_empty() {
         let person = form.person.clone();
-        let meta = viewer.meta.clone();
+        let (meta, base) = (viewer.meta.clone(), state.config.link_base());
         let password_hash = hash_password(&person.password).await?;
-        let created = state
+        let signed_up = state
             .db
             .run(move |conn| {
-                operations::create_account(
+                operations::sign_up(
                     conn,
                     &NewAccount {
                         person: &person,
                         password_hash,
                     },
                     &meta,
+                    &base,
                 )
             })
             .await;
-        match created {
-            Ok(created) => created,
+        match signed_up {
+            Ok(()) => return check_your_email(&viewer, &form.person.email),
             Err(AppError::TooManyRequests { message, .. }) => {
                 status = StatusCode::TOO_MANY_REQUESTS;
                 errors.add("email", message);
-                None
             }
             Err(other) => return Err(other),
         }
-    } else {
-        None
-    };
-    match created {
-        Some(account) => {
-            viewer.sign_in(&account)?;
-            viewer.flash("success", "Welcome to SiteSync! Your account is ready.");
-            Ok(see_other(
-                safe_next(form.next.as_deref()).unwrap_or_else(|| "/account".into()),
-            ))
-        }
-        None => {
-            if errors.is_empty() {
-                errors.add(
-                    "email",
-                    "An account with this email already exists. Sign in instead?",
-                );
-            }
-            render_status(
-                status,
-                &SignUpPage {
-                    layout: viewer.form_layout("Create an account"),
-                    form: SignUpForm {
-                        person: form.person.without_passwords(),
-                        next: safe_next(form.next.as_deref()),
-                    },
-                    errors,
-                },
-            )
-        }
     }
+    render_status(
+        status,
+        &SignUpPage {
+            layout: viewer.form_layout("Create an account"),
+            form: SignUpForm {
+                person: form.person.without_passwords(),
+                next: safe_next(form.next.as_deref()),
+            },
+            errors,
+        },
+    )
+}
+
+/// The one answer to a sign-up that was accepted, whether the address was new or not.
+fn check_your_email(viewer: &Viewer, email: &str) -> Result<HttpResponse, AppError> {
+    render(&CheckEmailPage {
+        layout: viewer.layout("Check your email"),
+        email: email.trim().to_string(),
+        purpose: "confirm your address and sign in",
+    })
 }
 
 fn slug_field(conn: &mut PgConnection, slug: &str, edited: bool) -> Result<SlugField, AppError> {
@@ -325,6 +316,7 @@ pub async fn signup_org(
     let outcome = if errors.is_empty() {
         let form = form.clone();
         let meta = viewer.meta.clone();
+        let base = state.config.link_base();
         let password_hash = hash_password(&form.person.password).await?;
         let created = state
             .db
@@ -341,8 +333,8 @@ pub async fn signup_org(
                         organization_type: &form.organization_type,
                     },
                     &meta,
+                    &base,
                 )
-                .map(|(account, org)| (account, org.slug))
             })
             .await;
         match created {
@@ -360,14 +352,7 @@ pub async fn signup_org(
         Err(FieldErrors::default())
     };
     match outcome {
-        Ok((account, slug)) => {
-            viewer.sign_in(&account)?;
-            viewer.flash(
-                "success",
-                "Your organization is ready. Start by adding your first site.",
-            );
-            Ok(see_other(format!("/o/{slug}")))
-        }
+        Ok(_) => check_your_email(&viewer, &form.person.email),
         Err(more) => {
             for (field, message) in more.messages() {
                 errors.add(field, message.clone());

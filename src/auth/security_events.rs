@@ -16,6 +16,10 @@ pub enum SecurityEvent {
     AccountCreated,
     AccountSuspended,
     AccountReactivated,
+    PasswordResetRequested,
+    PasswordReset,
+    EmailConfirmed,
+    SignUpWithExistingEmail,
 }
 
 impl SecurityEvent {
@@ -29,6 +33,10 @@ impl SecurityEvent {
             SecurityEvent::AccountCreated => "account_created",
             SecurityEvent::AccountSuspended => "account_suspended",
             SecurityEvent::AccountReactivated => "account_reactivated",
+            SecurityEvent::PasswordResetRequested => "password_reset_requested",
+            SecurityEvent::PasswordReset => "password_reset",
+            SecurityEvent::EmailConfirmed => "email_confirmed",
+            SecurityEvent::SignUpWithExistingEmail => "sign_up_existing",
         }
     }
 }

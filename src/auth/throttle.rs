@@ -110,16 +110,41 @@ pub fn record(
 
 /// `Some(minutes to wait)` when this address has created too many accounts in the last hour.
 pub fn sign_ups_paused_for(conn: &mut PgConnection, ip: &str) -> QueryResult<Option<i64>> {
+    hourly_pause(
+        conn,
+        "account_created",
+        By::Ip(ip),
+        SIGN_UPS_PER_IP_PER_HOUR,
+    )
+}
+
+/// Whose security events an hourly limit counts.
+pub enum By<'a> {
+    Ip(&'a str),
+    Email(&'a str),
+}
+
+/// `Some(minutes to wait)` when `limit` events of `event` by the same address (or for the
+/// same email) happened in the last hour: until the oldest of them is an hour old.
+pub fn hourly_pause(
+    conn: &mut PgConnection,
+    event: &str,
+    by: By,
+    limit: i64,
+) -> QueryResult<Option<i64>> {
     use crate::db::schema_public::security_events as e;
-    let recent: Vec<DateTime<Utc>> = e::table
-        .filter(e::ip.eq(ip))
-        .filter(e::event_type.eq("account_created"))
+    let recent = e::table
+        .filter(e::event_type.eq(event))
         .filter(e::occurred_at.gt(Utc::now() - Duration::hours(1)))
         .order(e::occurred_at.desc())
-        .limit(SIGN_UPS_PER_IP_PER_HOUR)
+        .limit(limit)
         .select(e::occurred_at)
-        .load(conn)?;
-    Ok((recent.len() as i64 >= SIGN_UPS_PER_IP_PER_HOUR)
+        .into_boxed();
+    let recent: Vec<DateTime<Utc>> = match by {
+        By::Ip(ip) => recent.filter(e::ip.eq(ip)).load(conn)?,
+        By::Email(email) => recent.filter(e::email.eq(email)).load(conn)?,
+    };
+    Ok((recent.len() as i64 >= limit)
         .then(|| recent.last().copied())
         .flatten()
         .map(|oldest| minutes_until(oldest + Duration::hours(1))))

@@ -39,7 +39,10 @@ pub trait Kind: Sync {
 }
 
 /// The registry: every kind a worker can run.
-pub const KINDS: &[&dyn Kind] = &[&crate::dashboard::jobs::HealthSnapshot];
+pub const KINDS: &[&dyn Kind] = &[
+    &crate::dashboard::jobs::HealthSnapshot,
+    &crate::mail::deliver::DeliverMail,
+];
 
 /// The registered kind called `name`.
 pub fn find(name: &str) -> Option<&'static dyn Kind> {

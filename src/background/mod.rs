@@ -26,6 +26,8 @@ pub use runner::{run_next, schedule, tick, worker, Ran, Worker};
 #[derive(Clone)]
 pub struct JobContext {
     pub config: std::sync::Arc<crate::config::Config>,
+    /// Where email goes (kept here so SMTP connections are pooled across jobs).
+    pub mailer: std::sync::Arc<crate::mail::Mailer>,
 }
 
 /// Why a job did not finish; kept as its `last_error`.

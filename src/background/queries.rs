@@ -190,6 +190,18 @@ pub fn retry(conn: &mut PgConnection, id: i64) -> QueryResult<bool> {
     .map(|n| n == 1)
 }
 
+/// [`retry`] for the job of `kind` that carries `unique_key`.
+pub fn retry_by_key(conn: &mut PgConnection, kind: &str, unique_key: &str) -> QueryResult<bool> {
+    diesel::sql_query(
+        "UPDATE background_jobs SET state = 'queued', attempts = 0, run_at = now(), \
+           updated_at = now() WHERE kind = $1 AND unique_key = $2 AND state IN ('failed', 'dead')",
+    )
+    .bind::<Text, _>(kind)
+    .bind::<Text, _>(unique_key)
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
 /// How many jobs are in each state, per kind (the admin page's summary).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Depth {

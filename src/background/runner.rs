@@ -33,7 +33,10 @@ impl Worker {
         let random: u32 = rand::random();
         Worker {
             id: format!("{}:{}:{random:08x}", host.trim(), std::process::id()),
-            context: JobContext { config },
+            context: JobContext {
+                mailer: Arc::new(crate::mail::Mailer::new(&config)),
+                config,
+            },
         }
     }
 
@@ -72,13 +75,19 @@ pub fn run_next(conn: &mut PooledConn, worker: &Worker) -> diesel::QueryResult<O
             let message = error.to_string();
             let dead = job.attempts >= job.max_attempts;
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, dead, error = %message, "background job failed");
-            queries::mark_failed(
-                conn,
-                &job,
-                worker.id(),
-                &message,
-                backoff_secs(job.attempts),
-            )?;
+            conn.transaction(|conn| {
+                queries::mark_failed(
+                    conn,
+                    &job,
+                    worker.id(),
+                    &message,
+                    backoff_secs(job.attempts),
+                )?;
+                match kinds::find(&job.kind) {
+                    Some(kind) => kind.failed(conn, &job, &message, dead),
+                    None => Ok(()),
+                }
+            })?;
             Ok(Some(Ran::Failed {
                 id: job.id,
                 error: message,
@@ -131,6 +140,11 @@ pub fn schedule(conn: &mut PooledConn, now: DateTime<Utc>) -> diesel::QueryResul
 pub async fn tick(db: &Db, worker: &Worker, now: DateTime<Utc>) -> Result<Vec<Ran>, AppError> {
     db.run_pooled(move |conn| Ok::<_, AppError>(schedule(conn, now)?))
         .await?;
+    run_due(db, worker).await
+}
+
+/// Runs due jobs until none is left (at most [`JOBS_PER_TICK`]).
+pub async fn run_due(db: &Db, worker: &Worker) -> Result<Vec<Ran>, AppError> {
     let mut ran = Vec::new();
     for _ in 0..JOBS_PER_TICK {
         let worker = worker.clone();
@@ -145,13 +159,25 @@ pub async fn tick(db: &Db, worker: &Worker, now: DateTime<Utc>) -> Result<Vec<Ra
     Ok(ran)
 }
 
-/// The background loop every app server runs: a tick a minute.
+/// How often a worker looks for due jobs: an email is on its way within seconds. Periodic
+/// kinds are scheduled once a minute, which is all their periods need.
+const POLL: StdDuration = StdDuration::from_secs(2);
+const SCHEDULE_EVERY: StdDuration = StdDuration::from_secs(60);
+
+/// The background loop every app server runs.
 pub async fn worker(db: Db, config: Arc<Config>) {
     let worker = Worker::new(config);
-    let mut interval = tokio::time::interval(StdDuration::from_secs(60));
+    let mut interval = tokio::time::interval(POLL);
+    let mut scheduled: Option<std::time::Instant> = None;
     loop {
         interval.tick().await;
-        match tick(&db, &worker, Utc::now()).await {
+        let outcome = if scheduled.is_none_or(|at| at.elapsed() >= SCHEDULE_EVERY) {
+            scheduled = Some(std::time::Instant::now());
+            tick(&db, &worker, Utc::now()).await
+        } else {
+            run_due(&db, &worker).await
+        };
+        match outcome {
             Ok(ran) if !ran.is_empty() => tracing::info!(jobs = ran.len(), "background jobs"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "background jobs failed"),

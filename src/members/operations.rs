@@ -255,6 +255,8 @@ pub fn accept_with_new_account(
             );
             return Err(AppError::Rejected(errors));
         };
+        // The invitation reached this address, which proves it.
+        crate::auth::accounts::mark_verified(conn, account.id)?;
         join(conn, &ledger, invitation_id, slug, &account, meta)?;
         Ok(account)
     })

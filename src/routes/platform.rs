@@ -3,7 +3,9 @@
 
 use actix_web::web::{self, ServiceConfig};
 
-use crate::{admin, auth, background, members, notifications, service_requests, web as pages};
+use crate::{
+    admin, auth, background, mail, members, notifications, service_requests, web as pages,
+};
 
 /// The home page, the health check and static files.
 pub fn front(cfg: &mut ServiceConfig) {
@@ -31,6 +33,30 @@ pub fn accounts(cfg: &mut ServiceConfig) {
         .route(
             "/signup/organization/slug",
             web::get().to(auth::routes::slug_check),
+        )
+        .route(
+            "/password/forgot",
+            web::get().to(auth::recovery::routes::forgot_page),
+        )
+        .route(
+            "/password/forgot",
+            web::post().to(auth::recovery::routes::forgot),
+        )
+        .route(
+            "/password/reset/{token}",
+            web::get().to(auth::recovery::routes::reset_page),
+        )
+        .route(
+            "/password/reset/{token}",
+            web::post().to(auth::recovery::routes::reset),
+        )
+        .route(
+            "/account/confirm/{token}",
+            web::get().to(auth::recovery::routes::confirm_page),
+        )
+        .route(
+            "/account/confirm/{token}",
+            web::post().to(auth::recovery::routes::confirm),
         )
         .route("/account", web::get().to(auth::routes::account_page))
         .route(
@@ -97,6 +123,16 @@ pub fn administration(cfg: &mut ServiceConfig) {
     .route(
         "/admin/organizations/{id}/unsuspend",
         web::post().to(admin::routes::unsuspend),
+    )
+    .route("/admin/mail", web::get().to(mail::routes::list))
+    .route("/admin/mail/{id}", web::get().to(mail::routes::detail))
+    .route(
+        "/admin/mail/{id}/html",
+        web::get().to(mail::routes::html_part),
+    )
+    .route(
+        "/admin/mail/{id}/retry",
+        web::post().to(mail::routes::retry),
     )
     .route("/admin/jobs", web::get().to(background::routes::list))
     .route(

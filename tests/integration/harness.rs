@@ -143,6 +143,8 @@ pub fn test_config(url: &str, pool_size: u32) -> Config {
         session_lifetime: Duration::from_secs(14 * 24 * 3600),
         trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
         platform_fee_percent: 5.into(),
+        smtp_url: None,
+        mail_from: "SiteSync <no-reply@sitesync.test>".parse().expect("sender"),
     }
 }
 

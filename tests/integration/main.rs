@@ -2,6 +2,7 @@
 //! Integration tests: the real application over real HTTP against a real PostgreSQL.
 
 mod harness;
+mod mailbox;
 
 mod accounts;
 mod architecture;
@@ -12,6 +13,7 @@ mod dashboard;
 mod forum;
 mod foundation;
 mod jobs;
+mod mail;
 mod marketplace;
 mod members;
 mod performance;

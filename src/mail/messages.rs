@@ -1,0 +1,114 @@
+//! The emails the platform sends, each with a plain-text and an HTML part rendered from
+//! `templates/mail/<kind>.txt` and `.html`.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+
+/// A message ready for the outbox.
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Extra headers (List-Unsubscribe…).
+    pub headers: BTreeMap<String, String>,
+}
+
+/// Gives a message kind its two parts: `parts!(Kind, "mail/kind.txt", "mail/kind.html")`.
+/// The templates see the message as `m`.
+macro_rules! parts {
+    ($kind:ident, $text:literal, $html:literal) => {
+        impl $kind {
+            pub fn render(&self) -> Result<Rendered, askama::Error> {
+                #[derive(Template)]
+                #[template(path = $text)]
+                struct Text<'a> {
+                    m: &'a $kind,
+                }
+                #[derive(Template)]
+                #[template(path = $html)]
+                struct Html<'a> {
+                    m: &'a $kind,
+                }
+                Ok(Rendered {
+                    subject: self.subject(),
+                    text: Text { m: self }.render()?,
+                    html: Html { m: self }.render()?,
+                    headers: BTreeMap::new(),
+                })
+            }
+        }
+    };
+}
+
+/// A link to choose a new password.
+pub struct PasswordReset {
+    pub name: String,
+    pub link: String,
+}
+parts!(
+    PasswordReset,
+    "mail/password_reset.txt",
+    "mail/password_reset.html"
+);
+
+impl PasswordReset {
+    fn subject(&self) -> String {
+        "Choose a new SiteSync password".into()
+    }
+}
+
+/// A link that confirms an email address (after sign-up or an email change).
+pub struct ConfirmEmail {
+    pub name: String,
+    pub link: String,
+}
+parts!(
+    ConfirmEmail,
+    "mail/confirm_email.txt",
+    "mail/confirm_email.html"
+);
+
+impl ConfirmEmail {
+    fn subject(&self) -> String {
+        "Confirm your email address for SiteSync".into()
+    }
+}
+
+/// Someone signed up with an address that already has an account: its owner hears of it
+/// (the sign-up page answers the same either way, so it tells a stranger nothing).
+pub struct AccountExists {
+    pub name: String,
+    pub sign_in: String,
+    pub reset: String,
+}
+parts!(
+    AccountExists,
+    "mail/account_exists.txt",
+    "mail/account_exists.html"
+);
+
+impl AccountExists {
+    fn subject(&self) -> String {
+        "You already have a SiteSync account".into()
+    }
+}
+
+/// An invitation to join an organization.
+pub struct Invitation {
+    pub organization: String,
+    pub inviter: String,
+    pub role: String,
+    pub link: String,
+    pub expires: String,
+}
+parts!(Invitation, "mail/invitation.txt", "mail/invitation.html");
+
+impl Invitation {
+    fn subject(&self) -> String {
+        format!(
+            "{} invited you to {} on SiteSync",
+            self.inviter, self.organization
+        )
+    }
+}

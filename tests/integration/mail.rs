@@ -1,0 +1,373 @@
+//! Email through the outbox: password resets, address confirmation, sign-up that answers the
+//! same for every address, real SMTP delivery, failures and `/admin/mail`.
+
+use awc::http::StatusCode;
+
+use crate::harness::{Browser, TestApp, PASSWORD};
+use crate::mailbox::SmtpServer;
+
+const NEW_PASSWORD: &str = "elevator cable counterweight";
+
+fn signup_fields<'a>(email: &'a str, first_name: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("first_name", first_name),
+        ("last_name", "Lee"),
+        ("email", email),
+        ("password", PASSWORD),
+        ("password_confirm", PASSWORD),
+    ]
+}
+
+/// The page's own content, without the header (which carries the session's CSRF token).
+fn main_of(body: &str) -> &str {
+    let start = body.find("<main").expect("main");
+    let end = body.find("</main>").expect("main end");
+    &body[start..end]
+}
+
+#[actix_web::test]
+async fn a_forgotten_password_is_reset_once_through_the_emailed_link() {
+    let app = TestApp::new().await;
+    app.create_account("ann@example.com");
+    let elsewhere = Browser::new(&app);
+    elsewhere.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(elsewhere.get("/account").await.status, StatusCode::OK);
+
+    let browser = Browser::new(&app);
+    let signin = browser.get("/signin").await;
+    assert!(signin.body.contains("href=\"/password/forgot\""));
+    browser.get("/password/forgot").await;
+    let known = browser
+        .post("/password/forgot", &[("email", "Ann@Example.com")])
+        .await;
+    let unknown = browser
+        .post("/password/forgot", &[("email", "nobody@example.com")])
+        .await;
+    assert_eq!(known.status, StatusCode::OK);
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(known.body.contains("Check your email"));
+    assert_eq!(
+        known.body.replace("Ann@Example.com", "@"),
+        unknown.body.replace("nobody@example.com", "@"),
+        "the same answer whether or not the address has an account"
+    );
+    assert!(app.mail_to("nobody@example.com").is_empty());
+    let mail = app.mail_to("ann@example.com");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].kind, "password_reset");
+    let link = mail[0].link("/password/reset/");
+
+    // Delivered by the background worker, to a file by default.
+    assert_eq!(app.run_jobs().len(), 1);
+    assert_eq!(app.mail_to("ann@example.com")[0].status, "completed");
+    let files: Vec<_> = std::fs::read_dir(app.config.data_dir.join("mail"))
+        .expect("mail folder")
+        .collect();
+    assert_eq!(files.len(), 1);
+
+    let form = browser.get(&link).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Choose a new password"));
+    let weak = browser
+        .post(
+            &link,
+            &[("new_password", "short"), ("new_password_confirm", "short")],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = browser
+        .post(
+            &link,
+            &[
+                ("new_password", NEW_PASSWORD),
+                ("new_password_confirm", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.header("location"), Some("/account"));
+    assert_eq!(browser.get("/account").await.status, StatusCode::OK);
+    assert_ne!(
+        elsewhere.get("/account").await.status,
+        StatusCode::OK,
+        "the other session ended"
+    );
+
+    // Used once: the link is dead, and the new password is the one that works.
+    let again = browser.get(&link).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(again.body.contains("This link no longer works"));
+    let replay = browser
+        .post(
+            &link,
+            &[
+                ("new_password", "another long passphrase"),
+                ("new_password_confirm", "another long passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(replay.status, StatusCode::NOT_FOUND);
+    let fresh = Browser::new(&app);
+    let old = fresh.sign_in("ann@example.com", PASSWORD).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = fresh.sign_in("ann@example.com", NEW_PASSWORD).await;
+    assert_eq!(new.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn reset_links_expire_belong_to_one_account_and_requests_are_throttled() {
+    let app = TestApp::new().await;
+    app.create_account("ann@example.com");
+    let browser = Browser::new(&app);
+    browser.get("/password/forgot").await;
+    browser
+        .post("/password/forgot", &[("email", "ann@example.com")])
+        .await;
+    let link = app.mail_to("ann@example.com")[0].link("/password/reset/");
+    app.execute("UPDATE account_tokens SET expires_at = now() - interval '1 second'");
+    assert_eq!(browser.get(&link).await.status, StatusCode::NOT_FOUND);
+    for tampered in [
+        "/password/reset/abc",
+        "/password/reset/%00",
+        &format!("{link}0"),
+    ] {
+        assert!(browser.get(tampered).await.status.is_client_error());
+    }
+    // Three emails an hour to one address; the answer stays the same after that.
+    for _ in 0..4 {
+        let page = browser
+            .post("/password/forgot", &[("email", "ann@example.com")])
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    assert_eq!(app.mail_to("ann@example.com").len(), 3);
+    // Only the latest link works.
+    assert_eq!(
+        app.count("SELECT 1 FROM account_tokens WHERE used_at IS NULL"),
+        1
+    );
+    let bad = browser
+        .post("/password/forgot", &[("email", "not an email")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("value=\"not an email\""));
+    // Twenty requests an hour from one network.
+    for n in 0..15 {
+        browser
+            .post(
+                "/password/forgot",
+                &[("email", &format!("x{n}@example.com"))],
+            )
+            .await;
+    }
+    let paused = browser
+        .post("/password/forgot", &[("email", "late@example.com")])
+        .await;
+    assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(paused.body.contains("value=\"late@example.com\""));
+}
+
+#[actix_web::test]
+async fn sign_up_answers_the_same_for_every_address_and_the_link_confirms_it() {
+    let app = TestApp::new().await;
+    app.create_account("taken@example.com");
+    let browser = Browser::new(&app);
+    browser.get("/signup").await;
+    let new = browser
+        .post("/signup", &signup_fields("new@example.com", "Nina"))
+        .await;
+    let taken = Browser::new(&app);
+    taken.get("/signup").await;
+    let existing = taken
+        .post("/signup", &signup_fields("taken@example.com", "Nina"))
+        .await;
+    assert_eq!(new.status, StatusCode::OK);
+    assert_eq!(existing.status, StatusCode::OK);
+    assert_eq!(
+        main_of(&new.body).replace("new@example.com", "@"),
+        main_of(&existing.body).replace("taken@example.com", "@")
+    );
+    assert!(!new.body.contains("already exists"));
+    // Neither browser is signed in.
+    assert_eq!(browser.get("/account").await.status, StatusCode::SEE_OTHER);
+    let owner_told = app.mail_to("taken@example.com");
+    assert_eq!(owner_told.len(), 1);
+    assert_eq!(owner_told[0].kind, "account_exists");
+    assert!(owner_told[0].body_text.contains("/password/forgot"));
+
+    let confirm = app.mail_to("new@example.com");
+    assert_eq!(confirm.len(), 1);
+    assert_eq!(confirm[0].kind, "confirm_email");
+    let link = confirm[0].link("/account/confirm/");
+    assert_eq!(
+        app.count(
+            "SELECT 1 FROM accounts WHERE email = 'new@example.com' AND email_verified_at IS NULL"
+        ),
+        1
+    );
+    let page = browser.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Confirm and sign in"));
+    assert_eq!(
+        app.count("SELECT 1 FROM accounts WHERE email_verified_at IS NULL"),
+        2,
+        "opening the link (as a mail scanner would) confirms nothing"
+    );
+    let confirmed = browser.post(&link, &[]).await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    assert_eq!(browser.get("/account").await.status, StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT 1 FROM accounts WHERE email = 'new@example.com' AND email_verified_at IS NOT NULL"),
+        1
+    );
+    assert_eq!(
+        Browser::new(&app).get(&link).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[actix_web::test]
+async fn an_organization_sign_up_that_fails_sends_nothing() {
+    let app = TestApp::new().await;
+    app.create_org("harbour", "Harbour Lifts");
+    let browser = Browser::new(&app);
+    browser.get("/signup/organization").await;
+    let fields = |slug: &'static str, email: &'static str| {
+        vec![
+            ("organization_name", "Harbour City Lifts"),
+            ("slug", slug),
+            ("organization_type", "service_company"),
+            ("first_name", "Olivia"),
+            ("last_name", "Owner"),
+            ("email", email),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ]
+    };
+    let taken = browser
+        .post(
+            "/signup/organization",
+            &fields("harbour", "olivia@example.com"),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT 1 FROM outbox_messages"), 0);
+    assert_eq!(app.count("SELECT 1 FROM background_jobs"), 0);
+
+    let made = browser
+        .post(
+            "/signup/organization",
+            &fields("harbour_city", "olivia@example.com"),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    assert!(made.body.contains("Check your email"));
+    let link = app.mail_to("olivia@example.com")[0].link("/account/confirm/");
+    browser.get(&link).await;
+    let confirmed = browser.post(&link, &[]).await;
+    assert_eq!(confirmed.header("location"), Some("/o/harbour_city"));
+
+    // The same address again, with a free slug: the same answer, no second organization.
+    let again = Browser::new(&app);
+    again.get("/signup/organization").await;
+    let page = again
+        .post(
+            "/signup/organization",
+            &fields("harbour_two", "olivia@example.com"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Check your email"));
+    assert_eq!(
+        app.count("SELECT 1 FROM organizations WHERE slug = 'harbour_two'"),
+        0
+    );
+    assert_eq!(app.mail_to("olivia@example.com").len(), 2);
+}
+
+#[actix_web::test]
+async fn mail_goes_out_over_smtp_and_failures_are_retried_from_the_admin_page() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let app = TestApp::with_config(4, |config| config.smtp_url = Some(url)).await;
+    app.create_account("ann@example.com");
+    let browser = Browser::new(&app);
+    browser.get("/password/forgot").await;
+    browser
+        .post("/password/forgot", &[("email", "ann@example.com")])
+        .await;
+    app.run_jobs();
+    let received = smtp.messages();
+    assert_eq!(received.len(), 1);
+    let message = &received[0];
+    assert!(message.contains("Subject: Choose a new SiteSync password"));
+    assert!(
+        message.contains("To: \"Test ann\" <ann@example.com>")
+            || message.contains("To: Test ann <ann@example.com>"),
+        "{message}"
+    );
+    assert!(message.contains("From: SiteSync <no-reply@sitesync.test>"));
+    assert!(message.contains("multipart/alternative"));
+    assert!(message.contains("https://sitesync.test/password/reset/"));
+    assert_eq!(app.mail_to("ann@example.com")[0].status, "completed");
+
+    // A server that is down: the message fails, keeps its error, and can be sent again.
+    let broken = TestApp::with_config(4, |config| {
+        config.smtp_url = Some("smtp://127.0.0.1:9".into())
+    })
+    .await;
+    broken.create_account("bob@example.com");
+    broken.create_account("root@example.com");
+    sitesync::auth::accounts::set_platform_admin(&mut broken.conn(), "root@example.com", true)
+        .expect("admin");
+    let visitor = Browser::new(&broken);
+    visitor.get("/password/forgot").await;
+    visitor
+        .post("/password/forgot", &[("email", "bob@example.com")])
+        .await;
+    let ran = broken.run_jobs();
+    assert!(matches!(
+        ran[..],
+        [sitesync::background::Ran::Failed { dead: false, .. }]
+    ));
+    let failed = &broken.mail_to("bob@example.com")[0];
+    assert_eq!(failed.status, "failed");
+    let id = broken.text_of("SELECT id::text AS value FROM outbox_messages");
+
+    let admin = Browser::new(&broken);
+    admin.sign_in("root@example.com", PASSWORD).await;
+    let list = admin.get("/admin/mail?status=failed").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Choose a new SiteSync password"));
+    let detail = admin.get(&format!("/admin/mail/{id}")).await;
+    assert!(detail.body.contains("SMTP"), "the last error is shown");
+    assert!(detail.body.contains("Send again now"));
+    let html = admin.get(&format!("/admin/mail/{id}/html")).await;
+    assert!(html
+        .header("content-security-policy")
+        .is_some_and(|csp| csp.contains("sandbox") && csp.contains("default-src 'none'")));
+    assert!(html.body.contains("Choose a new password"));
+
+    let outsider = Browser::new(&broken);
+    outsider.sign_in("bob@example.com", PASSWORD).await;
+    assert_ne!(outsider.get("/admin/mail").await.status, StatusCode::OK);
+    assert_ne!(
+        outsider.get(&format!("/admin/mail/{id}/html")).await.status,
+        StatusCode::OK
+    );
+
+    let retried = admin.post(&format!("/admin/mail/{id}/retry"), &[]).await;
+    assert_eq!(retried.status, StatusCode::SEE_OTHER);
+    assert_eq!(broken.mail_to("bob@example.com")[0].status, "pending");
+    assert_eq!(
+        broken.count("SELECT 1 FROM background_jobs WHERE state = 'queued' AND attempts = 0"),
+        1
+    );
+    assert_eq!(
+        admin
+            .get("/admin/mail/00000000-0000-0000-0000-000000000000")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
