@@ -513,6 +513,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         completed_at -> Nullable<Timestamptz>,
+        due_date_manual -> Bool,
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::operations::{Followup, Move, NewLabor, NewWorkOrder, TaskAction};
-use super::queries::PartLine;
+use super::queries::{PartLine, WorkOrder};
 use super::status::{Priority, WorkOrderStatus, WorkOrderType};
 use crate::elevators::status::ElevatorStatus;
 use crate::web::forms::{
@@ -59,6 +59,8 @@ pub struct NewWorkOrderForm {
     pub callback_reported_at: String,
     /// Used only to re-show the lift picker's search text.
     pub elevator_search: String,
+    /// The edit form only: the version of the work order its author saw.
+    pub version: String,
 }
 
 fn uuid(errors: &mut FieldErrors, field: &str, value: &str, message: &str) -> Option<Uuid> {
@@ -74,7 +76,48 @@ fn flag(value: &str) -> bool {
     matches!(value, "1" | "on" | "true" | "yes")
 }
 
+/// A time as the `datetime-local` inputs show it, in `zone`.
+pub fn local_input(at: &Option<chrono::DateTime<chrono::Utc>>, zone: &chrono_tz::Tz) -> String {
+    at.map(|t| t.with_timezone(zone).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
 impl NewWorkOrderForm {
+    /// The edit form of `order`, its times in `zone`. A due time that follows from the
+    /// priority is left empty, so that a change of priority moves it.
+    pub fn of(order: &WorkOrder, zone: &chrono_tz::Tz) -> NewWorkOrderForm {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        NewWorkOrderForm {
+            site_id: order.site_id.to_string(),
+            elevator_id: order.elevator_id.map(|e| e.to_string()).unwrap_or_default(),
+            work_type: order.work_type.as_str().into(),
+            priority: order.priority.as_str().into(),
+            title: order.title.clone(),
+            description: text(&order.description),
+            fault_code: text(&order.fault_code),
+            reported_symptoms: text(&order.reported_symptoms),
+            affected_floors: text(&order.affected_floors),
+            entrapment: if order.entrapment {
+                "1".into()
+            } else {
+                String::new()
+            },
+            reported_by_name: text(&order.reported_by_name),
+            reported_by_phone: text(&order.reported_by_phone),
+            reported_by_email: text(&order.reported_by_email),
+            scheduled_start: local_input(&order.scheduled_start, zone),
+            scheduled_end: local_input(&order.scheduled_end, zone),
+            due_date: if order.due_date_manual {
+                local_input(&order.due_date, zone)
+            } else {
+                String::new()
+            },
+            callback_reported_trouble: text(&order.callback_reported_trouble),
+            version: order.version.to_string(),
+            ..Default::default()
+        }
+    }
+
     pub fn validate(&self) -> Result<NewWorkOrder, FieldErrors> {
         let mut e = FieldErrors::default();
         let site_id = uuid(&mut e, "site_id", &self.site_id, "Choose a site.");

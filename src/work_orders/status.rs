@@ -72,6 +72,11 @@ impl WorkOrderStatus {
             .collect()
     }
 
+    /// What a work order says can still be edited (not once cancelled or invoiced).
+    pub fn is_editable(self) -> bool {
+        !matches!(self, Self::Cancelled | Self::Invoiced)
+    }
+
     pub fn is_completed(self) -> bool {
         self == Self::Completed
     }

@@ -170,6 +170,44 @@ impl NewPage {
     }
 }
 
+/// The edit page of a work order.
+#[derive(Template)]
+#[template(path = "work_orders/edit.html")]
+pub struct EditPage {
+    pub layout: Layout,
+    pub slug: String,
+    pub order: WorkOrder,
+    pub form: NewWorkOrderForm,
+    pub errors: FieldErrors,
+    /// The lifts at the work order's site: (id, unit).
+    pub lifts: Vec<(Uuid, String)>,
+    pub tz: chrono_tz::Tz,
+    /// Why the change was not saved (someone else changed it meanwhile).
+    pub message: Option<String>,
+}
+
+impl EditPage {
+    pub fn priorities(&self) -> &'static [Priority] {
+        Priority::ALL
+    }
+
+    pub fn types(&self) -> &'static [WorkOrderType] {
+        WorkOrderType::ALL
+    }
+
+    /// The due time the priority gives, as the hint shows it.
+    pub fn current_due(&self) -> String {
+        self.order
+            .due_date
+            .map(|d| {
+                d.with_timezone(&self.tz)
+                    .format("%d %b %Y %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "none".into())
+    }
+}
+
 /// What the detail page shows.
 pub struct DetailData {
     pub order: WorkOrder,

@@ -195,6 +195,7 @@ pub fn create(
             scheduled_start,
             scheduled_end,
             due_date: due_override.or_else(|| priority.default_due(now, &zone)),
+            due_date_manual: due_override.is_some(),
             assigned_contractor_id: new.assigned_contractor_id,
             assigned_at: assigned.then_some(now),
             assigned_by: acting.account_id().filter(|_| assigned),

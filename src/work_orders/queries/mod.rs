@@ -68,6 +68,8 @@ pub struct WorkOrder {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The due time was set by a person: a change of priority keeps it.
+    pub due_date_manual: bool,
 }
 
 impl WorkOrder {
@@ -96,6 +98,7 @@ pub struct WorkOrderInsert {
     pub scheduled_start: Option<DateTime<Utc>>,
     pub scheduled_end: Option<DateTime<Utc>>,
     pub due_date: Option<DateTime<Utc>>,
+    pub due_date_manual: bool,
     pub assigned_contractor_id: Option<Uuid>,
     pub assigned_at: Option<DateTime<Utc>>,
     pub assigned_by: Option<Uuid>,
