@@ -244,6 +244,11 @@ pub struct MoveForm {
     pub to: String,
     pub version: String,
     pub reason: String,
+    /// To schedule: who, when nobody is assigned yet.
+    pub assigned_contractor_id: String,
+    /// To schedule: when, at the site.
+    pub scheduled_start: String,
+    pub scheduled_end: String,
     pub resolution_notes: String,
     pub resolution_type: String,
     pub root_cause: String,
@@ -277,6 +282,14 @@ impl MoveForm {
             5000,
             false,
         );
+        let assignee = uuid(
+            &mut e,
+            "assigned_contractor_id",
+            &self.assigned_contractor_id,
+            "Choose a contractor from the list.",
+        );
+        let scheduled_start = local_time(&mut e, "scheduled_start", &self.scheduled_start);
+        let scheduled_end = local_time(&mut e, "scheduled_end", &self.scheduled_end);
         let lift_status = match self.lift_status.trim() {
             "" => None,
             raw => {
@@ -293,6 +306,9 @@ impl MoveForm {
         Ok(Move {
             to,
             reason: blank(&self.reason),
+            assignee,
+            scheduled_start,
+            scheduled_end,
             resolution_notes: blank(&self.resolution_notes),
             resolution_type: blank(&self.resolution_type),
             root_cause: blank(&self.root_cause),

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::costs::LABOR_TYPES;
 use super::forms::{LaborForm, MoveForm, NewWorkOrderForm, PartForm, WorkOrderQuery, PART_SOURCES};
 use super::queries::{Card, Comment, LaborEntry, PartUsed, Task, WorkOrder};
-use super::status::{Priority, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
+use super::status::{unmet_condition, Priority, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
 use crate::audit::queries::AuditRow;
 use crate::contractors::queries::Contractor;
 use crate::elevators::queries::Elevator;
@@ -263,8 +263,28 @@ impl DetailPage {
             .unwrap_or_else(|| "—".into())
     }
 
+    /// The moves this work order can make now.
     pub fn next_moves(&self) -> Vec<WorkOrderStatus> {
-        self.data.order.status.next_moves()
+        let order = &self.data.order;
+        order
+            .status
+            .next_moves()
+            .into_iter()
+            .filter(|to| {
+                unmet_condition(
+                    order.status,
+                    *to,
+                    order.priority,
+                    order.completed_at,
+                    self.now,
+                )
+                .is_none()
+            })
+            .collect()
+    }
+
+    pub fn is_reopen(&self, to: &WorkOrderStatus) -> bool {
+        self.data.order.status.is_reopen(*to)
     }
 
     pub fn resolution_types(&self) -> &'static [(&'static str, &'static str)] {
@@ -306,7 +326,7 @@ impl DetailPage {
         self.data
             .tasks
             .iter()
-            .filter(|t| t.status != "pending")
+            .filter(|t| matches!(t.status.as_str(), "completed" | "skipped"))
             .count()
     }
 }

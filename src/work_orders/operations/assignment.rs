@@ -10,6 +10,7 @@ use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::contractors::queries::{self as contractors, Contractor};
 use crate::db::schema_org::work_orders as t;
+use crate::work_orders::queries::WorkOrder;
 
 /// Assigns work order `id` to `contractor_id`, an active contractor, or to nobody; returns the
 /// contractor now assigned.
@@ -21,15 +22,41 @@ pub fn assign(
     contractor_id: Option<Uuid>,
 ) -> Result<Option<Contractor>, WorkOrderError> {
     let order = begin(conn, acting, id, seen, Permission::ManageWorkOrders)?;
+    let contractor = set_assignee(conn, acting, &order, contractor_id, "contractor_id")?;
+    finish(conn, order.id)?;
+    Ok(contractor)
+}
+
+/// An active contractor of the organization, or the refusal on `field`.
+pub(super) fn active_contractor(
+    conn: &mut PgConnection,
+    id: Uuid,
+    field: &str,
+) -> Result<Contractor, WorkOrderError> {
+    match contractors::find(conn, id) {
+        Ok(c) if c.is_active => Ok(c),
+        Ok(_) | Err(diesel::result::Error::NotFound) => {
+            Err(invalid(field, "Choose an active contractor."))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sets who does `order` (already locked by the caller), audits it; `field` is where a refusal
+/// is shown. Only managers assign.
+pub(super) fn set_assignee(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    order: &WorkOrder,
+    contractor_id: Option<Uuid>,
+    field: &str,
+) -> Result<Option<Contractor>, WorkOrderError> {
+    if !acting.may(Permission::ManageWorkOrders) {
+        return Err(WorkOrderError::Forbidden("Only managers can assign work."));
+    }
     let contractor = match contractor_id {
         None => None,
-        Some(id) => match contractors::find(conn, id) {
-            Ok(c) if c.is_active => Some(c),
-            Ok(_) | Err(diesel::result::Error::NotFound) => {
-                return Err(invalid("contractor_id", "Choose an active contractor."))
-            }
-            Err(e) => return Err(e.into()),
-        },
+        Some(id) => Some(active_contractor(conn, id, field)?),
     };
     let assigned = contractor.is_some();
     diesel::update(t::table.find(order.id))
@@ -49,6 +76,5 @@ pub fn assign(
                 Some(json!({ "contractor_id": contractor.as_ref().map(|c| c.id) })),
             ),
     )?;
-    finish(conn, order.id)?;
     Ok(contractor)
 }

@@ -65,7 +65,11 @@ async fn a_stale_change_is_refused_and_nothing_is_overwritten() {
         .manager
         .post(
             &format!("/o/acme/work-orders/{id}/move"),
-            &[("to", "scheduled"), ("version", &seen)],
+            &[
+                ("to", "scheduled"),
+                ("assigned_contractor_id", &f.contractor),
+                ("version", &seen),
+            ],
         )
         .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);

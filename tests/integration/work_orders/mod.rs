@@ -85,6 +85,7 @@ impl Fixture<'_> {
             ("work_type", "breakdown"),
             ("priority", "medium"),
             ("title", "Doors not closing"),
+            ("scheduled_start", "2026-12-10T09:00"),
         ];
         all.retain(|(k, _)| !fields.iter().any(|(f, _)| f == k));
         all.extend_from_slice(fields);
