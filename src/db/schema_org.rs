@@ -514,6 +514,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         completed_at -> Nullable<Timestamptz>,
         due_date_manual -> Bool,
+        callout_cost -> Numeric,
+        callout_contractor_id -> Nullable<Uuid>,
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::operations::{Followup, Move, NewLabor, NewWorkOrder, TaskAction};
+use super::operations::{Assignee, Followup, Move, NewLabor, NewWorkOrder, TaskAction};
 use super::queries::{PartLine, WorkOrder};
 use super::status::{Priority, WorkOrderStatus, WorkOrderType};
 use crate::elevators::status::ElevatorStatus;
@@ -48,6 +48,8 @@ pub struct NewWorkOrderForm {
     pub reported_by_phone: String,
     pub reported_by_email: String,
     pub assigned_contractor_id: String,
+    /// Why a contractor whose licence or insurance expired is assigned anyway.
+    pub expiry_reason: String,
     pub scheduled_start: String,
     pub scheduled_end: String,
     pub due_date: String,
@@ -225,6 +227,7 @@ impl NewWorkOrderForm {
             reported_by_phone: blank(&self.reported_by_phone),
             reported_by_email: blank(&self.reported_by_email.to_lowercase()),
             assigned_contractor_id,
+            expiry_reason: blank(&self.expiry_reason),
             scheduled_start,
             scheduled_end,
             due_date,
@@ -246,6 +249,7 @@ pub struct MoveForm {
     pub reason: String,
     /// To schedule: who, when nobody is assigned yet.
     pub assigned_contractor_id: String,
+    pub expiry_reason: String,
     /// To schedule: when, at the site.
     pub scheduled_start: String,
     pub scheduled_end: String,
@@ -307,6 +311,7 @@ impl MoveForm {
             to,
             reason: blank(&self.reason),
             assignee,
+            expiry_reason: blank(&self.expiry_reason),
             scheduled_start,
             scheduled_end,
             resolution_notes: blank(&self.resolution_notes),
@@ -322,12 +327,13 @@ impl MoveForm {
 #[serde(default)]
 pub struct AssignForm {
     pub contractor_id: String,
+    pub expiry_reason: String,
     pub version: String,
 }
 
 impl AssignForm {
-    /// The contractor chosen, or nobody.
-    pub fn contractor(&self) -> Result<Option<Uuid>, FieldErrors> {
+    /// The contractor chosen (or nobody), and why if their papers have expired.
+    pub fn assignee(&self) -> Result<Assignee, FieldErrors> {
         let mut e = FieldErrors::default();
         let contractor = uuid(
             &mut e,
@@ -335,8 +341,12 @@ impl AssignForm {
             &self.contractor_id,
             "Choose a contractor from the list.",
         );
+        check_line(&mut e, "expiry_reason", &self.expiry_reason, 500, false);
         if e.is_empty() {
-            Ok(contractor)
+            Ok(Assignee {
+                contractor_id: contractor,
+                expiry_reason: blank(&self.expiry_reason),
+            })
         } else {
             Err(e)
         }

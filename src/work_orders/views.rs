@@ -7,7 +7,9 @@ use diesel::PgConnection;
 use uuid::Uuid;
 
 use super::costs::LABOR_TYPES;
-use super::forms::{LaborForm, MoveForm, NewWorkOrderForm, PartForm, WorkOrderQuery, PART_SOURCES};
+use super::forms::{
+    AssignForm, LaborForm, MoveForm, NewWorkOrderForm, PartForm, WorkOrderQuery, PART_SOURCES,
+};
 use super::queries::{Card, Comment, LaborEntry, PartUsed, Task, WorkOrder};
 use super::status::{unmet_condition, Priority, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
 use crate::audit::queries::AuditRow;
@@ -230,6 +232,7 @@ pub struct DetailData {
 #[derive(Default, Clone)]
 pub struct DetailForms {
     pub move_form: MoveForm,
+    pub assign: AssignForm,
     pub task_title: String,
     pub part: PartForm,
     pub labor: LaborForm,
@@ -314,8 +317,12 @@ impl DetailPage {
         crate::web::markdown::render(text)
     }
 
+    /// Whether the assign form has `contractor` chosen: as typed, or who is assigned.
     pub fn is_assigned(&self, contractor: &Uuid) -> bool {
-        self.data.order.assigned_contractor_id.as_ref() == Some(contractor)
+        match self.forms.assign.contractor_id.as_str() {
+            "" => self.data.order.assigned_contractor_id.as_ref() == Some(contractor),
+            typed => typed == contractor.to_string(),
+        }
     }
 
     pub fn is_callback(&self) -> bool {

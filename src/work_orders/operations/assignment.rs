@@ -1,16 +1,89 @@
 //! Who does the work: assigning a work order to a contractor (or to nobody).
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{begin, finish, invalid, Acting, WorkOrderError};
+use super::{begin, finish, invalid, site_zone, Acting, WorkOrderError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::contractors::queries::{self as contractors, Contractor};
 use crate::db::schema_org::work_orders as t;
 use crate::work_orders::queries::WorkOrder;
+
+/// Who is to do a work order, and why a manager assigns them although their licence or
+/// insurance has expired.
+#[derive(Debug, Clone, Default)]
+pub struct Assignee {
+    pub contractor_id: Option<Uuid>,
+    pub expiry_reason: Option<String>,
+}
+
+/// What has expired of `contractor` on `today`.
+fn expired(contractor: &Contractor, today: NaiveDate) -> Vec<(&'static str, NaiveDate)> {
+    [
+        ("licence", contractor.license_expiry),
+        ("insurance", contractor.insurance_expiry),
+    ]
+    .into_iter()
+    .filter_map(|(what, date)| date.filter(|d| *d < today).map(|d| (what, d)))
+    .collect()
+}
+
+/// Assigning `contractor` at the site of `site_id`: refused while their licence or insurance
+/// has expired unless a manager gives the reason (audited on `order_id` by the caller via the
+/// returned list of what expired).
+pub(super) fn check_expiry(
+    conn: &mut PgConnection,
+    site_id: Uuid,
+    contractor: &Contractor,
+    reason: Option<&str>,
+) -> Result<Vec<(&'static str, NaiveDate)>, WorkOrderError> {
+    let today = Utc::now()
+        .with_timezone(&site_zone(conn, site_id)?)
+        .date_naive();
+    let lapsed = expired(contractor, today);
+    if lapsed.is_empty() || reason.is_some_and(|r| !r.trim().is_empty()) {
+        return Ok(lapsed);
+    }
+    let what = lapsed
+        .iter()
+        .map(|(what, date)| format!("{what} expired on {}", date.format("%d %b %Y")))
+        .collect::<Vec<_>>()
+        .join(" and their ");
+    Err(invalid(
+        "expiry_reason",
+        &format!(
+            "{}'s {what}. To assign them anyway, give the reason.",
+            contractor.contact_name
+        ),
+    ))
+}
+
+/// Records that `contractor` was assigned to `order_id` despite `lapsed`, and why.
+pub(super) fn audit_expiry_override(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    order_id: Uuid,
+    contractor: &Contractor,
+    lapsed: &[(&'static str, NaiveDate)],
+    reason: Option<&str>,
+) -> Result<(), WorkOrderError> {
+    if lapsed.is_empty() {
+        return Ok(());
+    }
+    audit::record(
+        conn,
+        acting.actor,
+        AuditEvent::new("assigned_despite_expiry", "work_order", order_id).data(json!({
+            "contractor": contractor.contact_name,
+            "expired": lapsed.iter().map(|(what, date)| format!("{what} {date}")).collect::<Vec<_>>(),
+            "reason": reason,
+        })),
+    )?;
+    Ok(())
+}
 
 /// Assigns work order `id` to `contractor_id`, an active contractor, or to nobody; returns the
 /// contractor now assigned.
@@ -19,10 +92,10 @@ pub fn assign(
     acting: &Acting,
     id: Uuid,
     seen: i32,
-    contractor_id: Option<Uuid>,
+    assignee: &Assignee,
 ) -> Result<Option<Contractor>, WorkOrderError> {
     let order = begin(conn, acting, id, seen, Permission::ManageWorkOrders)?;
-    let contractor = set_assignee(conn, acting, &order, contractor_id, "contractor_id")?;
+    let contractor = set_assignee(conn, acting, &order, assignee, "contractor_id")?;
     finish(conn, order.id)?;
     Ok(contractor)
 }
@@ -48,16 +121,21 @@ pub(super) fn set_assignee(
     conn: &mut PgConnection,
     acting: &Acting,
     order: &WorkOrder,
-    contractor_id: Option<Uuid>,
+    assignee: &Assignee,
     field: &str,
 ) -> Result<Option<Contractor>, WorkOrderError> {
     if !acting.may(Permission::ManageWorkOrders) {
         return Err(WorkOrderError::Forbidden("Only managers can assign work."));
     }
-    let contractor = match contractor_id {
+    let contractor = match assignee.contractor_id {
         None => None,
         Some(id) => Some(active_contractor(conn, id, field)?),
     };
+    let reason = assignee.expiry_reason.as_deref();
+    if let Some(c) = &contractor {
+        let lapsed = check_expiry(conn, order.site_id, c, reason)?;
+        audit_expiry_override(conn, acting, order.id, c, &lapsed, reason)?;
+    }
     let assigned = contractor.is_some();
     diesel::update(t::table.find(order.id))
         .set((

@@ -25,6 +25,8 @@ pub struct Move {
     pub reason: Option<String>,
     /// To schedule: who does it, if nobody is assigned yet (or someone else should).
     pub assignee: Option<Uuid>,
+    /// Why someone whose licence or insurance has expired is assigned anyway.
+    pub expiry_reason: Option<String>,
     /// To schedule: when, at the site, if the work order has no start time yet (or it moves).
     pub scheduled_start: Option<NaiveDateTime>,
     pub scheduled_end: Option<NaiveDateTime>,
@@ -53,6 +55,7 @@ impl Move {
             to,
             reason: None,
             assignee: None,
+            expiry_reason: None,
             scheduled_start: None,
             scheduled_end: None,
             resolution_notes: None,
@@ -245,7 +248,10 @@ fn schedule(
             conn,
             acting,
             order,
-            change.assignee,
+            &assignment::Assignee {
+                contractor_id: change.assignee,
+                expiry_reason: change.expiry_reason.clone(),
+            },
             "assigned_contractor_id",
         )?;
     }

@@ -30,7 +30,7 @@ pub mod lines;
 pub mod notes;
 pub mod tasks;
 
-pub use assignment::assign;
+pub use assignment::{assign, Assignee};
 pub use create::{create, NewWorkOrder};
 pub use edit::{edit, Edit};
 pub use lifecycle::{move_status, Move};

@@ -70,6 +70,9 @@ pub struct WorkOrder {
     pub completed_at: Option<DateTime<Utc>>,
     /// The due time was set by a person: a change of priority keeps it.
     pub due_date_manual: bool,
+    /// The call-out fee charged (once), and whose.
+    pub callout_cost: BigDecimal,
+    pub callout_contractor_id: Option<Uuid>,
 }
 
 impl WorkOrder {
@@ -172,17 +175,44 @@ pub fn bump_version(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
         .execute(conn)
 }
 
-/// Parts, labour and total from their rows, in the caller's transaction.
+/// Parts, labour and total from their rows, in the caller's transaction. The call-out fee
+/// stays while labour of the contractor it was charged for does.
 pub fn recompute_costs(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
     diesel::sql_query(
         "UPDATE work_orders SET \
-           parts_cost = p.total, labor_cost = l.total, total_cost = p.total + l.total \
+           parts_cost = p.total, labor_cost = l.total, \
+           callout_cost = CASE WHEN k.kept THEN callout_cost ELSE 0 END, \
+           callout_contractor_id = CASE WHEN k.kept THEN callout_contractor_id END, \
+           total_cost = p.total + l.total + CASE WHEN k.kept THEN callout_cost ELSE 0 END \
          FROM (SELECT coalesce(sum(total_cost), 0) AS total FROM work_order_parts WHERE work_order_id = $1) p, \
-              (SELECT coalesce(sum(total_cost), 0) AS total FROM work_order_labor WHERE work_order_id = $1) l \
+              (SELECT coalesce(sum(total_cost), 0) AS total FROM work_order_labor WHERE work_order_id = $1) l, \
+              (SELECT EXISTS (SELECT 1 FROM work_order_labor wl JOIN work_orders w ON w.id = wl.work_order_id \
+                              WHERE wl.work_order_id = $1 AND wl.contractor_id = w.callout_contractor_id) AS kept) k \
          WHERE id = $1",
     )
     .bind::<diesel::sql_types::Uuid, _>(id)
     .execute(conn)
+}
+
+/// Charges `contractor_id`'s call-out fee on work order `id` unless one was charged already;
+/// returns whether it was.
+pub fn charge_callout(
+    conn: &mut PgConnection,
+    id: Uuid,
+    contractor_id: Uuid,
+    fee: &BigDecimal,
+) -> QueryResult<bool> {
+    let charged = diesel::update(
+        work_orders::table
+            .find(id)
+            .filter(work_orders::callout_contractor_id.is_null()),
+    )
+    .set((
+        work_orders::callout_cost.eq(fee),
+        work_orders::callout_contractor_id.eq(contractor_id),
+    ))
+    .execute(conn)?;
+    Ok(charged == 1)
 }
 
 /// Callbacks raised against a work order.
