@@ -10,6 +10,7 @@ use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::contractors::queries::{self as contractors, Contractor};
 use crate::db::schema_org::work_orders as t;
+use crate::notifications::{notify, NewNotification};
 use crate::work_orders::queries::WorkOrder;
 
 /// Who is to do a work order, and why a manager assigns them although their licence or
@@ -144,6 +145,11 @@ pub(super) fn set_assignee(
             t::assigned_by.eq(acting.account_id().filter(|_| assigned)),
         ))
         .execute(conn)?;
+    if let Some(c) = &contractor {
+        if order.assigned_contractor_id != Some(c.id) {
+            notify_assignee(conn, acting, order, c)?;
+        }
+    }
     audit::record(
         conn,
         acting.actor,
@@ -155,4 +161,37 @@ pub(super) fn set_assignee(
             ),
     )?;
     Ok(contractor)
+}
+
+/// Tells the account behind `contractor` (if any, and not the one assigning) that `order` is
+/// theirs now.
+pub(super) fn notify_assignee(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    order: &WorkOrder,
+    contractor: &Contractor,
+) -> Result<(), WorkOrderError> {
+    let Some(account) = contractor
+        .account_id
+        .filter(|a| Some(*a) != acting.account_id())
+    else {
+        return Ok(());
+    };
+    let title = format!(
+        "{} assigned to you: {}",
+        order.work_order_number, order.title
+    );
+    let link = format!("/o/{}/work-orders/{}", acting.org.slug, order.id);
+    notify(
+        conn,
+        &[account],
+        &NewNotification {
+            kind: "work_order_assigned",
+            title: &title,
+            body: order.description.as_deref().unwrap_or(""),
+            link: &link,
+            organization_id: Some(acting.org.id),
+        },
+    )?;
+    Ok(())
 }

@@ -243,6 +243,7 @@ pub fn create(
             AuditEvent::new("work_order_assigned", "work_order", order.id)
                 .data(json!({ "contractor_id": contractor.id })),
         )?;
+        assignment::notify_assignee(conn, acting, &order, contractor)?;
         assignment::audit_expiry_override(
             conn,
             acting,
@@ -252,5 +253,34 @@ pub fn create(
             new.expiry_reason.as_deref(),
         )?;
     }
+    if order.entrapment {
+        tell_managers(conn, acting, &order)?;
+    }
     Ok(order)
+}
+
+/// Someone is trapped: every manager of the organization hears of it at once.
+fn tell_managers(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    order: &WorkOrder,
+) -> Result<(), WorkOrderError> {
+    let managers = queries::holding(conn, acting.org.id, Permission::ManageWorkOrders)?;
+    let title = format!(
+        "Someone is trapped: {} {}",
+        order.work_order_number, order.title
+    );
+    let link = format!("/o/{}/work-orders/{}", acting.org.slug, order.id);
+    crate::notifications::notify(
+        conn,
+        &managers,
+        &crate::notifications::NewNotification {
+            kind: "entrapment",
+            title: &title,
+            body: order.affected_floors.as_deref().unwrap_or(""),
+            link: &link,
+            organization_id: Some(acting.org.id),
+        },
+    )?;
+    Ok(())
 }

@@ -162,3 +162,54 @@ async fn comments_are_markdown_without_scripts() {
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[actix_web::test]
+async fn assignment_notifies_the_assignee_and_an_entrapment_every_manager() {
+    let app = TestApp::new().await;
+    let f = fixture(&app, "acme").await;
+    let tech = app
+        .member("acme", sitesync::auth::roles::Role::Technician)
+        .await;
+    let other_manager = app
+        .member("acme", sitesync::auth::roles::Role::Manager)
+        .await;
+    other_manager.get("/o/acme/work-orders").await;
+    let tech_account = text(&mut app.conn(), "SELECT a.id::text AS value FROM accounts a JOIN memberships m ON m.account_id = a.id WHERE m.role = 'technician'");
+    app.execute(&format!(
+        "UPDATE org_acme.contractors SET account_id = '{tech_account}'"
+    ));
+    let id = f.create("acme", &[]).await;
+    let v = f.version(&id);
+    let page = f
+        .manager
+        .post(
+            &format!("/o/acme/work-orders/{id}/assign"),
+            &[("contractor_id", &f.contractor), ("version", &v)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(&format!("SELECT 1 FROM notifications WHERE account_id = '{tech_account}' AND kind = 'work_order_assigned' AND link = '/o/acme/work-orders/{id}' AND title LIKE 'WO-%assigned to you: Doors not closing'")),
+        1
+    );
+    let list = tech.get("/notifications").await;
+    assert!(list.body.contains("assigned to you"));
+
+    let trapped = f
+        .create(
+            "acme",
+            &[("title", "Person trapped in car"), ("entrapment", "1")],
+        )
+        .await;
+    let managers = app.count("SELECT 1 FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE o.slug = 'acme' AND m.role IN ('owner', 'admin', 'manager')");
+    assert!(managers >= 2);
+    assert_eq!(
+        app.count(&format!("SELECT 1 FROM notifications WHERE kind = 'entrapment' AND link = '/o/acme/work-orders/{trapped}'")),
+        managers,
+        "every manager, at once"
+    );
+    assert_eq!(
+        app.count(&format!("SELECT 1 FROM notifications WHERE kind = 'entrapment' AND account_id = '{tech_account}'")),
+        0
+    );
+}
