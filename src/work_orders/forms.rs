@@ -257,6 +257,7 @@ pub struct MoveForm {
     pub resolution_type: String,
     pub root_cause: String,
     pub callback_corrective_action: String,
+    pub inspection_result: String,
     /// For breakdowns: set the lift's status in the same step.
     pub lift_status: String,
     /// "board" when sent from a board card: the answer is the moved card.
@@ -318,6 +319,7 @@ impl MoveForm {
             resolution_type: blank(&self.resolution_type),
             root_cause: blank(&self.root_cause),
             callback_corrective_action: blank(&self.callback_corrective_action),
+            inspection_result: blank(&self.inspection_result),
             lift_status,
         })
     }

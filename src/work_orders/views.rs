@@ -290,6 +290,10 @@ impl DetailPage {
         self.data.order.status.is_reopen(*to)
     }
 
+    pub fn inspection_results(&self) -> &'static [(&'static str, &'static str)] {
+        super::operations::lifecycle::INSPECTION_RESULTS
+    }
+
     pub fn resolution_types(&self) -> &'static [(&'static str, &'static str)] {
         RESOLUTION_TYPES
     }

@@ -253,7 +253,8 @@ pub fn create(
             new.expiry_reason.as_deref(),
         )?;
     }
-    if order.entrapment {
+    // Raised by the product on a fault report's behalf, the report has told them already.
+    if order.entrapment && acting.authority != super::Authority::System {
         tell_managers(conn, acting, &order)?;
     }
     Ok(order)

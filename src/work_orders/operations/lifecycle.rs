@@ -17,6 +17,10 @@ use crate::work_orders::hooks::{self, StatusChanged};
 use crate::work_orders::queries::WorkOrder;
 use crate::work_orders::status::{self, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
 
+mod lift;
+
+pub use lift::INSPECTION_RESULTS;
+
 /// A status move, with what the target status needs.
 #[derive(Debug, Clone)]
 pub struct Move {
@@ -36,6 +40,8 @@ pub struct Move {
     pub resolution_type: Option<String>,
     pub root_cause: Option<String>,
     pub callback_corrective_action: Option<String>,
+    /// Completing an inspection: one of [`INSPECTION_RESULTS`].
+    pub inspection_result: Option<String>,
     /// For a breakdown or callback on a lift: the lift's status, set in the same step.
     pub lift_status: Option<ElevatorStatus>,
 }
@@ -62,6 +68,7 @@ impl Move {
             resolution_type: None,
             root_cause: None,
             callback_corrective_action: None,
+            inspection_result: None,
             lift_status: None,
         }
     }
@@ -113,6 +120,18 @@ pub fn move_status(
         return Err(WorkOrderError::Refused(why.into()));
     }
     check_details(from, change)?;
+    let inspection_result = change
+        .inspection_result
+        .as_deref()
+        .filter(|r| INSPECTION_RESULTS.iter().any(|(k, _)| k == r));
+    if to == WorkOrderStatus::Completed
+        && order.work_type == WorkOrderType::Inspection
+        && inspection_result.is_none()
+    {
+        let mut errors = FieldErrors::default();
+        errors.add("inspection_result", "Choose the inspection's result.");
+        return Err(WorkOrderError::Invalid(errors));
+    }
     if to == WorkOrderStatus::Scheduled {
         schedule(conn, acting, &order, change)?;
     }
@@ -151,6 +170,12 @@ pub fn move_status(
                 .execute(conn)?;
         }
         _ => {}
+    }
+    lift::follow_work(conn, acting, &order, to)?;
+    if let (WorkOrderStatus::Completed, Some(result)) = (to, inspection_result) {
+        if order.work_type == WorkOrderType::Inspection {
+            lift::record_inspection(conn, acting, &order, result)?;
+        }
     }
     hooks::status_changed(
         conn,

@@ -73,6 +73,8 @@ pub struct WorkOrder {
     /// The call-out fee charged (once), and whose.
     pub callout_cost: BigDecimal,
     pub callout_contractor_id: Option<Uuid>,
+    /// The lift's status before this work put it in maintenance, given back when done.
+    pub lift_status_before: Option<crate::elevators::status::ElevatorStatus>,
 }
 
 impl WorkOrder {

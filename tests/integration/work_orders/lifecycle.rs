@@ -367,3 +367,71 @@ async fn tasks_can_be_in_progress() {
     let detail = f.manager.get(&format!("/o/acme/work-orders/{id}")).await;
     assert!(detail.body.contains("In progress</span>") && detail.body.contains("(0 of 1 done)"));
 }
+
+#[actix_web::test]
+async fn an_inspection_puts_the_lift_in_maintenance_and_its_completion_updates_the_lift() {
+    let app = TestApp::new().await;
+    let f = fixture(&app, "acme").await;
+    let id = f
+        .create(
+            "acme",
+            &[
+                ("work_type", "inspection"),
+                ("title", "Annual inspection"),
+                ("assigned_contractor_id", &f.contractor),
+            ],
+        )
+        .await;
+    let lift_status = |app: &TestApp| {
+        text(
+            &mut app.conn(),
+            "SELECT status::text AS value FROM org_acme.elevators",
+        )
+    };
+    for to in ["scheduled", "in_progress"] {
+        let v = f.version(&id);
+        f.manager
+            .post(
+                &format!("/o/acme/work-orders/{id}/move"),
+                &[("to", to), ("version", &v)],
+            )
+            .await;
+    }
+    assert_eq!(lift_status(&app), "maintenance");
+    let v = f.version(&id);
+    let no_result = f
+        .manager
+        .post(
+            &format!("/o/acme/work-orders/{id}/move"),
+            &[
+                ("to", "completed"),
+                ("resolution_notes", "Inspected"),
+                ("resolution_type", "no_fault_found"),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(no_result.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_result.body.contains("Choose the inspection"));
+    let done = f
+        .manager
+        .post(
+            &format!("/o/acme/work-orders/{id}/move"),
+            &[
+                ("to", "completed"),
+                ("resolution_notes", "Inspected"),
+                ("resolution_type", "no_fault_found"),
+                ("inspection_result", "conditional"),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(lift_status(&app), "operational", "given back");
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.elevators WHERE last_inspection_result = 'conditional' AND last_inspection_date IS NOT NULL AND next_inspection_due = (last_inspection_date + interval '12 months')::date"),
+        1
+    );
+    let detail = f.manager.get(&format!("/o/acme/work-orders/{id}")).await;
+    assert!(detail.body.contains("Raise the repair work order"));
+}
