@@ -185,6 +185,7 @@ diesel::table! {
         #[max_length = 64]
         report_token -> Varchar,
         health_score_components -> Jsonb,
+        inspection_interval_months -> Int4,
     }
 }
 
@@ -513,6 +514,10 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         completed_at -> Nullable<Timestamptz>,
+        due_date_manual -> Bool,
+        callout_cost -> Numeric,
+        callout_contractor_id -> Nullable<Uuid>,
+        lift_status_before -> Nullable<ElevatorStatus>,
     }
 }
 

@@ -132,6 +132,14 @@ pub fn organization(cfg: &mut ServiceConfig) {
                 web::get().to(work_orders::routes::detail::show),
             )
             .route(
+                "/work-orders/{id}/edit",
+                web::get().to(work_orders::routes::edit::edit_form),
+            )
+            .route(
+                "/work-orders/{id}/edit",
+                web::post().to(work_orders::routes::edit::update),
+            )
+            .route(
                 "/work-orders/{id}/move",
                 web::post().to(work_orders::routes::detail::move_status),
             )

@@ -257,6 +257,7 @@ pub fn seed(
                 scheduled_start: None,
                 scheduled_end: None,
                 due_date: priority.default_due(reported, &tz),
+                due_date_manual: false,
                 assigned_contractor_id: contractor,
                 assigned_at: contractor.map(|_| reported + Duration::minutes(20)),
                 assigned_by: contractor.map(|_| actor.account_id),
@@ -284,7 +285,7 @@ pub fn seed(
                 work_orders::actual_end.eq(done.then_some(finished)),
                 work_orders::completed_at.eq(done.then_some(finished)),
                 work_orders::resolution_notes.eq(done.then_some("Fault found and corrected; lift tested over all floors and returned to service.")),
-                work_orders::resolution_type.eq(done.then_some(["repaired", "adjusted", "part_replaced"][n % 3])),
+                work_orders::resolution_type.eq(done.then_some(["repaired", "adjusted", "replaced"][n % 3])),
                 work_orders::cancellation_reason.eq((status == WorkOrderStatus::Cancelled).then_some("Duplicate of an earlier report")),
             ))
             .execute(conn)?;

@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::operations::{Followup, Move, NewLabor, NewWorkOrder, TaskAction};
-use super::queries::PartLine;
+use super::operations::{Assignee, Followup, Move, NewLabor, NewWorkOrder, TaskAction};
+use super::queries::{PartLine, WorkOrder};
 use super::status::{Priority, WorkOrderStatus, WorkOrderType};
 use crate::elevators::status::ElevatorStatus;
 use crate::web::forms::{
@@ -48,6 +48,8 @@ pub struct NewWorkOrderForm {
     pub reported_by_phone: String,
     pub reported_by_email: String,
     pub assigned_contractor_id: String,
+    /// Why a contractor whose licence or insurance expired is assigned anyway.
+    pub expiry_reason: String,
     pub scheduled_start: String,
     pub scheduled_end: String,
     pub due_date: String,
@@ -59,6 +61,8 @@ pub struct NewWorkOrderForm {
     pub callback_reported_at: String,
     /// Used only to re-show the lift picker's search text.
     pub elevator_search: String,
+    /// The edit form only: the version of the work order its author saw.
+    pub version: String,
 }
 
 fn uuid(errors: &mut FieldErrors, field: &str, value: &str, message: &str) -> Option<Uuid> {
@@ -74,7 +78,48 @@ fn flag(value: &str) -> bool {
     matches!(value, "1" | "on" | "true" | "yes")
 }
 
+/// A time as the `datetime-local` inputs show it, in `zone`.
+pub fn local_input(at: &Option<chrono::DateTime<chrono::Utc>>, zone: &chrono_tz::Tz) -> String {
+    at.map(|t| t.with_timezone(zone).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
 impl NewWorkOrderForm {
+    /// The edit form of `order`, its times in `zone`. A due time that follows from the
+    /// priority is left empty, so that a change of priority moves it.
+    pub fn of(order: &WorkOrder, zone: &chrono_tz::Tz) -> NewWorkOrderForm {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        NewWorkOrderForm {
+            site_id: order.site_id.to_string(),
+            elevator_id: order.elevator_id.map(|e| e.to_string()).unwrap_or_default(),
+            work_type: order.work_type.as_str().into(),
+            priority: order.priority.as_str().into(),
+            title: order.title.clone(),
+            description: text(&order.description),
+            fault_code: text(&order.fault_code),
+            reported_symptoms: text(&order.reported_symptoms),
+            affected_floors: text(&order.affected_floors),
+            entrapment: if order.entrapment {
+                "1".into()
+            } else {
+                String::new()
+            },
+            reported_by_name: text(&order.reported_by_name),
+            reported_by_phone: text(&order.reported_by_phone),
+            reported_by_email: text(&order.reported_by_email),
+            scheduled_start: local_input(&order.scheduled_start, zone),
+            scheduled_end: local_input(&order.scheduled_end, zone),
+            due_date: if order.due_date_manual {
+                local_input(&order.due_date, zone)
+            } else {
+                String::new()
+            },
+            callback_reported_trouble: text(&order.callback_reported_trouble),
+            version: order.version.to_string(),
+            ..Default::default()
+        }
+    }
+
     pub fn validate(&self) -> Result<NewWorkOrder, FieldErrors> {
         let mut e = FieldErrors::default();
         let site_id = uuid(&mut e, "site_id", &self.site_id, "Choose a site.");
@@ -182,6 +227,7 @@ impl NewWorkOrderForm {
             reported_by_phone: blank(&self.reported_by_phone),
             reported_by_email: blank(&self.reported_by_email.to_lowercase()),
             assigned_contractor_id,
+            expiry_reason: blank(&self.expiry_reason),
             scheduled_start,
             scheduled_end,
             due_date,
@@ -201,10 +247,17 @@ pub struct MoveForm {
     pub to: String,
     pub version: String,
     pub reason: String,
+    /// To schedule: who, when nobody is assigned yet.
+    pub assigned_contractor_id: String,
+    pub expiry_reason: String,
+    /// To schedule: when, at the site.
+    pub scheduled_start: String,
+    pub scheduled_end: String,
     pub resolution_notes: String,
     pub resolution_type: String,
     pub root_cause: String,
     pub callback_corrective_action: String,
+    pub inspection_result: String,
     /// For breakdowns: set the lift's status in the same step.
     pub lift_status: String,
     /// "board" when sent from a board card: the answer is the moved card.
@@ -234,6 +287,14 @@ impl MoveForm {
             5000,
             false,
         );
+        let assignee = uuid(
+            &mut e,
+            "assigned_contractor_id",
+            &self.assigned_contractor_id,
+            "Choose a contractor from the list.",
+        );
+        let scheduled_start = local_time(&mut e, "scheduled_start", &self.scheduled_start);
+        let scheduled_end = local_time(&mut e, "scheduled_end", &self.scheduled_end);
         let lift_status = match self.lift_status.trim() {
             "" => None,
             raw => {
@@ -250,10 +311,15 @@ impl MoveForm {
         Ok(Move {
             to,
             reason: blank(&self.reason),
+            assignee,
+            expiry_reason: blank(&self.expiry_reason),
+            scheduled_start,
+            scheduled_end,
             resolution_notes: blank(&self.resolution_notes),
             resolution_type: blank(&self.resolution_type),
             root_cause: blank(&self.root_cause),
             callback_corrective_action: blank(&self.callback_corrective_action),
+            inspection_result: blank(&self.inspection_result),
             lift_status,
         })
     }
@@ -263,12 +329,13 @@ impl MoveForm {
 #[serde(default)]
 pub struct AssignForm {
     pub contractor_id: String,
+    pub expiry_reason: String,
     pub version: String,
 }
 
 impl AssignForm {
-    /// The contractor chosen, or nobody.
-    pub fn contractor(&self) -> Result<Option<Uuid>, FieldErrors> {
+    /// The contractor chosen (or nobody), and why if their papers have expired.
+    pub fn assignee(&self) -> Result<Assignee, FieldErrors> {
         let mut e = FieldErrors::default();
         let contractor = uuid(
             &mut e,
@@ -276,8 +343,12 @@ impl AssignForm {
             &self.contractor_id,
             "Choose a contractor from the list.",
         );
+        check_line(&mut e, "expiry_reason", &self.expiry_reason, 500, false);
         if e.is_empty() {
-            Ok(contractor)
+            Ok(Assignee {
+                contractor_id: contractor,
+                expiry_reason: blank(&self.expiry_reason),
+            })
         } else {
             Err(e)
         }

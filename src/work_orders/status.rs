@@ -48,20 +48,33 @@ impl WorkOrderStatus {
         )
     }
 
-    /// The lifecycle: draft→pending→scheduled→in_progress⇄on_hold; in_progress→completed→
-    /// invoiced; any open state→cancelled. Nothing else.
+    /// The lifecycle (seed 000: pending is awaiting assignment, scheduled is assigned and
+    /// scheduled): draft→pending ("submit"; draft is reachable only at creation);
+    /// pending→scheduled (with an assignee and a start time); pending→in_progress (emergency
+    /// and high priority only: someone is on the way); scheduled→in_progress and on_hold;
+    /// in_progress⇄on_hold; in_progress→completed→invoiced; completed→in_progress ("reopen",
+    /// within [`REOPEN_DAYS`] and with a reason); any open state→cancelled. Nothing else.
+    /// The moves with a condition are checked by [`unmet_condition`].
     pub fn can_move_to(self, to: WorkOrderStatus) -> bool {
         use WorkOrderStatus::*;
         matches!(
             (self, to),
             (Draft, Pending)
                 | (Pending, Scheduled)
+                | (Pending, InProgress)
                 | (Scheduled, InProgress)
+                | (Scheduled, OnHold)
                 | (InProgress, OnHold)
                 | (OnHold, InProgress)
                 | (InProgress, Completed)
                 | (Completed, Invoiced)
+                | (Completed, InProgress)
         ) || (self.is_open() && to == Cancelled)
+    }
+
+    /// A move back into the work from completed.
+    pub fn is_reopen(self, to: WorkOrderStatus) -> bool {
+        self == Self::Completed && to == Self::InProgress
     }
 
     pub fn next_moves(self) -> Vec<WorkOrderStatus> {
@@ -72,6 +85,11 @@ impl WorkOrderStatus {
             .collect()
     }
 
+    /// What a work order says can still be edited (not once cancelled or invoiced).
+    pub fn is_editable(self) -> bool {
+        !matches!(self, Self::Cancelled | Self::Invoiced)
+    }
+
     pub fn is_completed(self) -> bool {
         self == Self::Completed
     }
@@ -80,9 +98,10 @@ impl WorkOrderStatus {
         self == Self::Cancelled
     }
 
-    /// Moves that need more than a click (notes, a reason) happen on the detail page.
+    /// Moves that need more than a click (notes, a reason, who and when) happen on the detail
+    /// page.
     pub fn needs_details(self) -> bool {
-        self.is_completed() || self.is_cancelled()
+        self.is_completed() || self.is_cancelled() || self == Self::Scheduled
     }
 
     pub fn badge(self) -> &'static str {
@@ -108,6 +127,40 @@ impl WorkOrderStatus {
             Self::Invoiced => "Mark invoiced",
         }
     }
+
+    /// What the button that moves a work order from `from` here says.
+    pub fn action_from(self, from: WorkOrderStatus) -> &'static str {
+        if from.is_reopen(self) {
+            "Reopen"
+        } else {
+            self.action()
+        }
+    }
+}
+
+/// How long after completion a work order may be reopened.
+pub const REOPEN_DAYS: i64 = 30;
+
+/// Why a move the table has cannot be made for this work order now, if it cannot: starting
+/// pending work needs an emergency or high priority, reopening needs a completion within
+/// [`REOPEN_DAYS`].
+pub fn unmet_condition(
+    from: WorkOrderStatus,
+    to: WorkOrderStatus,
+    priority: Priority,
+    completed_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<&'static str> {
+    if from == WorkOrderStatus::Pending
+        && to == WorkOrderStatus::InProgress
+        && !matches!(priority, Priority::Emergency | Priority::High)
+    {
+        return Some("Only emergency and high-priority work can start before it is scheduled; schedule it first.");
+    }
+    if from.is_reopen(to) && completed_at.is_none_or(|at| now - at > Duration::days(REOPEN_DAYS)) {
+        return Some("A work order can be reopened only within 30 days of its completion; raise a callback instead.");
+    }
+    None
 }
 
 impl Priority {
@@ -139,10 +192,12 @@ impl Priority {
     }
 }
 
+/// Seed 000's resolution types, then our own.
 pub const RESOLUTION_TYPES: &[(&str, &str)] = &[
     ("repaired", "Repaired"),
+    ("replaced", "Replaced"),
     ("adjusted", "Adjusted"),
-    ("part_replaced", "Part replaced"),
+    ("cleaned", "Cleaned"),
     ("no_fault_found", "No fault found"),
     ("referred", "Referred to specialist"),
     ("temporary_fix", "Temporary fix"),

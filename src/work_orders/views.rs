@@ -7,9 +7,11 @@ use diesel::PgConnection;
 use uuid::Uuid;
 
 use super::costs::LABOR_TYPES;
-use super::forms::{LaborForm, MoveForm, NewWorkOrderForm, PartForm, WorkOrderQuery, PART_SOURCES};
+use super::forms::{
+    AssignForm, LaborForm, MoveForm, NewWorkOrderForm, PartForm, WorkOrderQuery, PART_SOURCES,
+};
 use super::queries::{Card, Comment, LaborEntry, PartUsed, Task, WorkOrder};
-use super::status::{Priority, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
+use super::status::{unmet_condition, Priority, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
 use crate::audit::queries::AuditRow;
 use crate::contractors::queries::Contractor;
 use crate::elevators::queries::Elevator;
@@ -170,6 +172,44 @@ impl NewPage {
     }
 }
 
+/// The edit page of a work order.
+#[derive(Template)]
+#[template(path = "work_orders/edit.html")]
+pub struct EditPage {
+    pub layout: Layout,
+    pub slug: String,
+    pub order: WorkOrder,
+    pub form: NewWorkOrderForm,
+    pub errors: FieldErrors,
+    /// The lifts at the work order's site: (id, unit).
+    pub lifts: Vec<(Uuid, String)>,
+    pub tz: chrono_tz::Tz,
+    /// Why the change was not saved (someone else changed it meanwhile).
+    pub message: Option<String>,
+}
+
+impl EditPage {
+    pub fn priorities(&self) -> &'static [Priority] {
+        Priority::ALL
+    }
+
+    pub fn types(&self) -> &'static [WorkOrderType] {
+        WorkOrderType::ALL
+    }
+
+    /// The due time the priority gives, as the hint shows it.
+    pub fn current_due(&self) -> String {
+        self.order
+            .due_date
+            .map(|d| {
+                d.with_timezone(&self.tz)
+                    .format("%d %b %Y %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "none".into())
+    }
+}
+
 /// What the detail page shows.
 pub struct DetailData {
     pub order: WorkOrder,
@@ -192,6 +232,7 @@ pub struct DetailData {
 #[derive(Default, Clone)]
 pub struct DetailForms {
     pub move_form: MoveForm,
+    pub assign: AssignForm,
     pub task_title: String,
     pub part: PartForm,
     pub labor: LaborForm,
@@ -225,8 +266,32 @@ impl DetailPage {
             .unwrap_or_else(|| "—".into())
     }
 
+    /// The moves this work order can make now.
     pub fn next_moves(&self) -> Vec<WorkOrderStatus> {
-        self.data.order.status.next_moves()
+        let order = &self.data.order;
+        order
+            .status
+            .next_moves()
+            .into_iter()
+            .filter(|to| {
+                unmet_condition(
+                    order.status,
+                    *to,
+                    order.priority,
+                    order.completed_at,
+                    self.now,
+                )
+                .is_none()
+            })
+            .collect()
+    }
+
+    pub fn is_reopen(&self, to: &WorkOrderStatus) -> bool {
+        self.data.order.status.is_reopen(*to)
+    }
+
+    pub fn inspection_results(&self) -> &'static [(&'static str, &'static str)] {
+        super::operations::lifecycle::INSPECTION_RESULTS
     }
 
     pub fn resolution_types(&self) -> &'static [(&'static str, &'static str)] {
@@ -256,8 +321,12 @@ impl DetailPage {
         crate::web::markdown::render(text)
     }
 
+    /// Whether the assign form has `contractor` chosen: as typed, or who is assigned.
     pub fn is_assigned(&self, contractor: &Uuid) -> bool {
-        self.data.order.assigned_contractor_id.as_ref() == Some(contractor)
+        match self.forms.assign.contractor_id.as_str() {
+            "" => self.data.order.assigned_contractor_id.as_ref() == Some(contractor),
+            typed => typed == contractor.to_string(),
+        }
     }
 
     pub fn is_callback(&self) -> bool {
@@ -268,7 +337,7 @@ impl DetailPage {
         self.data
             .tasks
             .iter()
-            .filter(|t| t.status != "pending")
+            .filter(|t| matches!(t.status.as_str(), "completed" | "skipped"))
             .count()
     }
 }

@@ -268,6 +268,14 @@ async fn a_converted_request_follows_its_work_order_to_the_end() {
     assert_eq!(converted.status, StatusCode::SEE_OTHER);
     let order = id_from(converted.header("location"));
     assert_eq!(app.count(&format!("SELECT 1 FROM org_acme.work_orders WHERE id = '{order}' AND title = 'Lift stops short' AND type = 'breakdown' AND reported_by_name = 'Dana'")), 1);
+    // Scheduling needs someone to do it and a time.
+    let contractor = manager
+        .post(
+            "/o/acme/contractors",
+            &[("contractor_type", "employee"), ("contact_name", "Tanvir")],
+        )
+        .await;
+    let contractor = id_from(contractor.header("location"));
     for (to, expected) in [
         ("scheduled", "acknowledged"),
         ("in_progress", "in_progress"),
@@ -287,6 +295,8 @@ async fn a_converted_request_follows_its_work_order_to_the_end() {
                     ("version", &version),
                     ("resolution_notes", "Re-levelled the car"),
                     ("resolution_type", "adjusted"),
+                    ("assigned_contractor_id", &contractor),
+                    ("scheduled_start", "2026-12-10T09:00"),
                 ],
             )
             .await;

@@ -5,10 +5,9 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{at_site, invalid, site_zone, Acting, WorkOrderError};
+use super::{assignment, at_site, invalid, site_zone, Acting, WorkOrderError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
-use crate::contractors::queries as contractors;
 use crate::elevators::queries as elevators;
 use crate::elevators::status::ElevatorStatus;
 use crate::sites::queries as sites;
@@ -36,6 +35,8 @@ pub struct NewWorkOrder {
     pub reported_by_phone: Option<String>,
     pub reported_by_email: Option<String>,
     pub assigned_contractor_id: Option<Uuid>,
+    /// Why the contractor is assigned although their licence or insurance has expired.
+    pub expiry_reason: Option<String>,
     /// Wall-clock times at the site, as its people enter them.
     pub scheduled_start: Option<NaiveDateTime>,
     pub scheduled_end: Option<NaiveDateTime>,
@@ -70,6 +71,7 @@ impl NewWorkOrder {
             reported_by_phone: None,
             reported_by_email: None,
             assigned_contractor_id: None,
+            expiry_reason: None,
             scheduled_start: None,
             scheduled_end: None,
             due_date: None,
@@ -123,18 +125,18 @@ pub fn create(
     }
     let now = Utc::now();
     let site_id = site_of(conn, new)?;
-    if let Some(contractor) = new.assigned_contractor_id {
-        match contractors::find(conn, contractor) {
-            Ok(c) if c.is_active => {}
-            Ok(_) | Err(diesel::result::Error::NotFound) => {
-                return Err(invalid(
-                    "assigned_contractor_id",
-                    "Choose an active contractor.",
-                ))
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let contractor = match new.assigned_contractor_id {
+        Some(id) => Some(assignment::active_contractor(
+            conn,
+            id,
+            "assigned_contractor_id",
+        )?),
+        None => None,
+    };
+    let lapsed = match &contractor {
+        Some(c) => assignment::check_expiry(conn, site_id, c, new.expiry_reason.as_deref())?,
+        None => Vec::new(),
+    };
     if let Some(parent) = new.parent_work_order_id {
         queries::find(conn, parent).map_err(|_| {
             invalid(
@@ -195,6 +197,7 @@ pub fn create(
             scheduled_start,
             scheduled_end,
             due_date: due_override.or_else(|| priority.default_due(now, &zone)),
+            due_date_manual: due_override.is_some(),
             assigned_contractor_id: new.assigned_contractor_id,
             assigned_at: assigned.then_some(now),
             assigned_by: acting.account_id().filter(|_| assigned),
@@ -233,13 +236,52 @@ pub fn create(
             "type": order.work_type.as_str(), "entrapment": order.entrapment,
         })),
     )?;
-    if let Some(contractor) = order.assigned_contractor_id {
+    if let Some(contractor) = &contractor {
         audit::record(
             conn,
             acting.actor,
             AuditEvent::new("work_order_assigned", "work_order", order.id)
-                .data(json!({ "contractor_id": contractor })),
+                .data(json!({ "contractor_id": contractor.id })),
+        )?;
+        assignment::notify_assignee(conn, acting, &order, contractor)?;
+        assignment::audit_expiry_override(
+            conn,
+            acting,
+            order.id,
+            contractor,
+            &lapsed,
+            new.expiry_reason.as_deref(),
         )?;
     }
+    // Raised by the product on a fault report's behalf, the report has told them already.
+    if order.entrapment && acting.authority != super::Authority::System {
+        tell_managers(conn, acting, &order)?;
+    }
     Ok(order)
+}
+
+/// Someone is trapped: every manager of the organization hears of it at once.
+fn tell_managers(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    order: &WorkOrder,
+) -> Result<(), WorkOrderError> {
+    let managers = queries::holding(conn, acting.org.id, Permission::ManageWorkOrders)?;
+    let title = format!(
+        "Someone is trapped: {} {}",
+        order.work_order_number, order.title
+    );
+    let link = format!("/o/{}/work-orders/{}", acting.org.slug, order.id);
+    crate::notifications::notify(
+        conn,
+        &managers,
+        &crate::notifications::NewNotification {
+            kind: "entrapment",
+            title: &title,
+            body: order.affected_floors.as_deref().unwrap_or(""),
+            link: &link,
+            organization_id: Some(acting.org.id),
+        },
+    )?;
+    Ok(())
 }

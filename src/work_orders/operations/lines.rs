@@ -10,10 +10,10 @@ use uuid::Uuid;
 use super::{at_site, begin, finish, invalid, site_zone, Acting, WorkOrderError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
-use crate::contractors::queries as contractors;
+use crate::contractors::queries::{self as contractors, Contractor};
 use crate::web::forms::FieldErrors;
 use crate::work_orders::costs;
-use crate::work_orders::queries::{self, LaborLine, PartLine};
+use crate::work_orders::queries::{self, LaborLine, PartLine, WorkOrder};
 
 /// Labour as its people enter it: wall-clock times at the site.
 #[derive(Debug, Clone)]
@@ -88,13 +88,13 @@ pub fn add_labor(
     let (Some(start), Some(end), true) = (start, end, errors.is_empty()) else {
         return Err(WorkOrderError::Invalid(errors));
     };
-    match contractors::find(conn, labor.contractor_id) {
-        Ok(_) => {}
+    let contractor = match contractors::find(conn, labor.contractor_id) {
+        Ok(contractor) => contractor,
         Err(diesel::result::Error::NotFound) => {
             return Err(invalid("contractor_id", "Choose one of your contractors."))
         }
         Err(e) => return Err(e.into()),
-    }
+    };
     let line = LaborLine {
         contractor_id: labor.contractor_id,
         start,
@@ -103,6 +103,7 @@ pub fn add_labor(
         description: labor.description.clone(),
     };
     let cost = queries::add_labor(conn, order.id, &line)?;
+    charge_callout(conn, acting, &order, &contractor)?;
     queries::recompute_costs(conn, order.id)?;
     audit::record(
         conn,
@@ -147,4 +148,34 @@ pub fn remove_line(
         AuditEvent::new(event, "work_order", order.id).data(json!({ "line_id": line_id })),
     )?;
     finish(conn, order.id)
+}
+
+/// The assigned contractor's call-out fee, charged once per work order when their labour is
+/// first logged, and audited.
+fn charge_callout(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    order: &WorkOrder,
+    contractor: &Contractor,
+) -> Result<(), WorkOrderError> {
+    let Some(fee) = contractor.callout_fee.as_ref().filter(|f| is_positive(f)) else {
+        return Ok(());
+    };
+    if order.assigned_contractor_id != Some(contractor.id) {
+        return Ok(());
+    }
+    if queries::charge_callout(conn, order.id, contractor.id, fee)? {
+        audit::record(
+            conn,
+            acting.actor,
+            AuditEvent::new("callout_charged", "work_order", order.id).data(json!({
+                "contractor": contractor.contact_name, "fee": fee.to_string(),
+            })),
+        )?;
+    }
+    Ok(())
+}
+
+fn is_positive(fee: &BigDecimal) -> bool {
+    fee.sign() == bigdecimal::num_bigint::Sign::Plus
 }

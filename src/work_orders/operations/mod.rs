@@ -24,13 +24,15 @@ use crate::web::AppError;
 
 pub mod assignment;
 pub mod create;
+pub mod edit;
 pub mod lifecycle;
 pub mod lines;
 pub mod notes;
 pub mod tasks;
 
-pub use assignment::assign;
+pub use assignment::{assign, Assignee};
 pub use create::{create, NewWorkOrder};
+pub use edit::{edit, Edit};
 pub use lifecycle::{move_status, Move};
 pub use lines::{add_labor, add_part, remove_line, CostLine, NewLabor};
 pub use notes::{add_comment, set_followup, Followup};
@@ -115,6 +117,10 @@ pub enum WorkOrderError {
         from: WorkOrderStatus,
         to: WorkOrderStatus,
     },
+    /// The move exists but not for this work order now (its priority, how long ago it was
+    /// completed), or the work order is past being changed this way.
+    #[error("{0}")]
+    Refused(String),
     /// Input refused, field by field.
     #[error("rejected input")]
     Invalid(FieldErrors),
@@ -138,9 +144,9 @@ impl From<WorkOrderError> for AppError {
             WorkOrderError::Forbidden(why) => AppError::Forbidden(why.into()),
             WorkOrderError::Invalid(errors) => AppError::Rejected(errors),
             WorkOrderError::Database(e) => AppError::internal(e),
-            conflict @ (WorkOrderError::Stale | WorkOrderError::NotAllowed { .. }) => {
-                AppError::Conflict(conflict.to_string())
-            }
+            conflict @ (WorkOrderError::Stale
+            | WorkOrderError::NotAllowed { .. }
+            | WorkOrderError::Refused(_)) => AppError::Conflict(conflict.to_string()),
         }
     }
 }

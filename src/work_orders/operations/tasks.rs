@@ -12,8 +12,14 @@ use crate::work_orders::queries;
 /// What can be done to a task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskAction {
-    Complete { notes: Option<String> },
-    Skip { notes: Option<String> },
+    /// Someone is working on it now.
+    Start,
+    Complete {
+        notes: Option<String>,
+    },
+    Skip {
+        notes: Option<String>,
+    },
     Reopen,
     MoveUp,
     MoveDown,
@@ -23,6 +29,7 @@ impl TaskAction {
     /// Its name in forms and in the audit trail.
     pub fn as_str(&self) -> &'static str {
         match self {
+            TaskAction::Start => "start",
             TaskAction::Complete { .. } => "complete",
             TaskAction::Skip { .. } => "skip",
             TaskAction::Reopen => "reopen",
@@ -34,6 +41,7 @@ impl TaskAction {
     /// The action called `name`, with the notes that go with completing or skipping.
     pub fn parse(name: &str, notes: Option<String>) -> Option<TaskAction> {
         match name {
+            "start" => Some(TaskAction::Start),
             "complete" => Some(TaskAction::Complete { notes }),
             "skip" => Some(TaskAction::Skip { notes }),
             "reopen" => Some(TaskAction::Reopen),
@@ -81,6 +89,9 @@ pub fn act_on_task(
     let task = queries::task(conn, order.id, task_id)?;
     let by = (acting.actor.account_id, acting.actor.display_name.as_str());
     match action {
+        TaskAction::Start => {
+            queries::set_task_status(conn, task.id, "in_progress", Some(by), None)?;
+        }
         TaskAction::Complete { notes } => {
             queries::set_task_status(conn, task.id, "completed", Some(by), notes.as_deref())?;
         }

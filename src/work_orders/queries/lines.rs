@@ -63,7 +63,7 @@ pub fn set_task_status(
     by: Option<(Uuid, &str)>,
     notes: Option<&str>,
 ) -> QueryResult<usize> {
-    let done = status != "pending";
+    let done = matches!(status, "completed" | "skipped");
     diesel::update(work_order_tasks::table.find(task_id))
         .set((
             work_order_tasks::status.eq(status),

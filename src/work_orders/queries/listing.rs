@@ -34,6 +34,27 @@ pub struct Card {
 }
 
 impl Card {
+    /// The moves the board offers: those the work order can make (reopening is done on its
+    /// page, with a reason).
+    pub fn next_moves(&self) -> Vec<WorkOrderStatus> {
+        let now = Utc::now();
+        self.status
+            .next_moves()
+            .into_iter()
+            .filter(|to| !self.status.is_reopen(*to))
+            .filter(|to| {
+                crate::work_orders::status::unmet_condition(
+                    self.status,
+                    *to,
+                    self.priority,
+                    None,
+                    now,
+                )
+                .is_none()
+            })
+            .collect()
+    }
+
     pub fn is_overdue(&self, now: &DateTime<Utc>) -> bool {
         self.status.is_open() && self.due_date.is_some_and(|due| due < *now)
     }

@@ -68,6 +68,13 @@ pub struct WorkOrder {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The due time was set by a person: a change of priority keeps it.
+    pub due_date_manual: bool,
+    /// The call-out fee charged (once), and whose.
+    pub callout_cost: BigDecimal,
+    pub callout_contractor_id: Option<Uuid>,
+    /// The lift's status before this work put it in maintenance, given back when done.
+    pub lift_status_before: Option<crate::elevators::status::ElevatorStatus>,
 }
 
 impl WorkOrder {
@@ -96,6 +103,7 @@ pub struct WorkOrderInsert {
     pub scheduled_start: Option<DateTime<Utc>>,
     pub scheduled_end: Option<DateTime<Utc>>,
     pub due_date: Option<DateTime<Utc>>,
+    pub due_date_manual: bool,
     pub assigned_contractor_id: Option<Uuid>,
     pub assigned_at: Option<DateTime<Utc>>,
     pub assigned_by: Option<Uuid>,
@@ -169,17 +177,44 @@ pub fn bump_version(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
         .execute(conn)
 }
 
-/// Parts, labour and total from their rows, in the caller's transaction.
+/// Parts, labour and total from their rows, in the caller's transaction. The call-out fee
+/// stays while labour of the contractor it was charged for does.
 pub fn recompute_costs(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
     diesel::sql_query(
         "UPDATE work_orders SET \
-           parts_cost = p.total, labor_cost = l.total, total_cost = p.total + l.total \
+           parts_cost = p.total, labor_cost = l.total, \
+           callout_cost = CASE WHEN k.kept THEN callout_cost ELSE 0 END, \
+           callout_contractor_id = CASE WHEN k.kept THEN callout_contractor_id END, \
+           total_cost = p.total + l.total + CASE WHEN k.kept THEN callout_cost ELSE 0 END \
          FROM (SELECT coalesce(sum(total_cost), 0) AS total FROM work_order_parts WHERE work_order_id = $1) p, \
-              (SELECT coalesce(sum(total_cost), 0) AS total FROM work_order_labor WHERE work_order_id = $1) l \
+              (SELECT coalesce(sum(total_cost), 0) AS total FROM work_order_labor WHERE work_order_id = $1) l, \
+              (SELECT EXISTS (SELECT 1 FROM work_order_labor wl JOIN work_orders w ON w.id = wl.work_order_id \
+                              WHERE wl.work_order_id = $1 AND wl.contractor_id = w.callout_contractor_id) AS kept) k \
          WHERE id = $1",
     )
     .bind::<diesel::sql_types::Uuid, _>(id)
     .execute(conn)
+}
+
+/// Charges `contractor_id`'s call-out fee on work order `id` unless one was charged already;
+/// returns whether it was.
+pub fn charge_callout(
+    conn: &mut PgConnection,
+    id: Uuid,
+    contractor_id: Uuid,
+    fee: &BigDecimal,
+) -> QueryResult<bool> {
+    let charged = diesel::update(
+        work_orders::table
+            .find(id)
+            .filter(work_orders::callout_contractor_id.is_null()),
+    )
+    .set((
+        work_orders::callout_cost.eq(fee),
+        work_orders::callout_contractor_id.eq(contractor_id),
+    ))
+    .execute(conn)?;
+    Ok(charged == 1)
 }
 
 /// Callbacks raised against a work order.
@@ -222,4 +257,23 @@ pub fn open_entrapment(
         .select(WorkOrder::as_select())
         .first(conn)
         .optional()
+}
+
+/// The accounts of the organization's members whose role holds `permission`.
+pub fn holding(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    permission: crate::auth::roles::Permission,
+) -> QueryResult<Vec<Uuid>> {
+    use crate::db::schema_public::memberships;
+    let roles: Vec<&str> = crate::auth::roles::Role::ALL
+        .into_iter()
+        .filter(|role| role.can(permission))
+        .map(crate::auth::roles::Role::as_str)
+        .collect();
+    memberships::table
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::role.eq_any(roles))
+        .select(memberships::account_id)
+        .load(conn)
 }

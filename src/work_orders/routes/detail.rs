@@ -145,18 +145,22 @@ pub async fn assign(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let form = form.into_inner();
-    let contractor = match form.contractor() {
-        Ok(contractor) => contractor,
-        Err(errors) => return refused(&scope, id, DetailForms::default(), errors).await,
+    let forms = DetailForms {
+        assign: form.clone(),
+        ..Default::default()
+    };
+    let assignee = match form.assignee() {
+        Ok(assignee) => assignee,
+        Err(errors) => return refused(&scope, id, forms, errors).await,
     };
     change(
         &scope,
         id,
         &form.version,
-        DetailForms::default(),
+        forms,
         move |conn, acting, seen| {
             Ok(
-                match operations::assign(conn, acting, id, seen, contractor)? {
+                match operations::assign(conn, acting, id, seen, &assignee)? {
                     Some(c) => format!("Assigned to {}.", c.contact_name),
                     None => "The work order is unassigned.".into(),
                 },

@@ -57,6 +57,7 @@ pub async fn act(
         move |conn, acting, seen| {
             operations::act_on_task(conn, acting, id, seen, task_id, &action)?;
             Ok(match action {
+                TaskAction::Start => "Task started.",
                 TaskAction::Complete { .. } => "Task completed.",
                 TaskAction::Skip { .. } => "Task skipped.",
                 TaskAction::Reopen => "Task reopened.",
