@@ -27,6 +27,7 @@ pub mod create;
 pub mod lifecycle;
 pub mod lines;
 pub mod notes;
+pub mod schedule;
 pub mod tasks;
 
 pub use assignment::assign;

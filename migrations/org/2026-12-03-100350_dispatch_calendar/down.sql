@@ -1,0 +1,2 @@
+DROP TABLE calendar_feeds;
+DROP INDEX idx_work_orders_scheduled;
