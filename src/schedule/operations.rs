@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::forms::CalendarQuery;
+use super::grid::{self, Grid, Period};
 use super::queries::{self, FeedEvent};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::{Permission, Role};
@@ -87,4 +89,25 @@ pub fn read_feed(
     let contractor = contractors::find(conn, person)?;
     let since = Utc::now() - Duration::days(FEED_HISTORY_DAYS);
     Ok((contractor, queries::feed_events(conn, person, since)?))
+}
+
+/// The calendar `query` asks for, in `zone`, with a row for each of `people`: one statement
+/// for every booking and waiting work order, however many people and days it shows.
+pub fn calendar(
+    conn: &mut PgConnection,
+    zone: &chrono_tz::Tz,
+    people: &[(Uuid, String)],
+    query: &CalendarQuery,
+    now: chrono::DateTime<Utc>,
+) -> QueryResult<(Period, Grid)> {
+    let period = Period::new(query.view(), query.anchor(zone), zone);
+    let person = query.person_id();
+    let shown: Vec<(Uuid, String)> = people
+        .iter()
+        .filter(|(id, _)| person.is_none_or(|p| p == *id))
+        .cloned()
+        .collect();
+    let entries = queries::entries(conn, &query.window(period.from, period.to))?;
+    let grid = grid::lay_out(&period, zone, &shown, entries, now);
+    Ok((period, grid))
 }

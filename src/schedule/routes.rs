@@ -10,7 +10,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::forms::{CalendarQuery, ScheduleForm};
-use super::grid::{self, Period};
 use super::ical;
 use super::operations::{self, FeedScope};
 use super::queries;
@@ -67,17 +66,9 @@ fn load(
     notice: Option<Notice>,
 ) -> Result<Calendar, AppError> {
     let zone = calendar_zone(conn, ctx, query)?;
-    let period = Period::new(query.view(), query.anchor(&zone), &zone);
     let everyone = people(conn, ctx)?;
-    let person = query.person_id();
-    let shown: Vec<(Uuid, String)> = everyone
-        .iter()
-        .filter(|(id, _)| person.is_none_or(|p| p == *id))
-        .cloned()
-        .collect();
-    let entries = queries::entries(conn, &query.window(period.from, period.to))?;
     let now = Utc::now();
-    let grid = grid::lay_out(&period, &zone, &shown, entries, now);
+    let (period, grid) = operations::calendar(conn, &zone, &everyone, query, now)?;
     Ok(Calendar {
         slug: ctx.org.slug.clone(),
         query: query.clone(),

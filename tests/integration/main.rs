@@ -15,6 +15,7 @@ mod jobs;
 mod marketplace;
 mod members;
 mod performance;
+mod schedule;
 mod service_requests;
 mod sites;
 mod work_orders;
