@@ -93,6 +93,61 @@ pub fn differs(zone: &Tz, other: &Tz) -> bool {
         && now.with_timezone(zone).offset().fix() != now.with_timezone(other).offset().fix()
 }
 
+/// The template filters: `{{ at|local(zone) }}` ("Tue 3 Dec 2026, 09:30 AEDT") and
+/// `{{ at|local_date(zone) }}` ("3 Dec 2026"), where `zone` is an IANA name (a site's
+/// `timezone`, or the organization's) or a [`Tz`]. A template's module brings them in with
+/// `use crate::web::local_time::filters;`.
+pub mod filters {
+    use chrono::{DateTime, Utc};
+
+    /// Something that names a time zone.
+    pub trait Zone {
+        fn zone(&self) -> super::Tz;
+    }
+
+    impl Zone for str {
+        fn zone(&self) -> super::Tz {
+            super::zone(self)
+        }
+    }
+
+    impl Zone for String {
+        fn zone(&self) -> super::Tz {
+            super::zone(self)
+        }
+    }
+
+    impl Zone for super::Tz {
+        fn zone(&self) -> super::Tz {
+            *self
+        }
+    }
+
+    impl<T: Zone + ?Sized> Zone for &T {
+        fn zone(&self) -> super::Tz {
+            (**self).zone()
+        }
+    }
+
+    #[askama::filter_fn]
+    pub fn local<Z: Zone>(
+        at: &DateTime<Utc>,
+        _: &dyn askama::Values,
+        zone: Z,
+    ) -> askama::Result<String> {
+        Ok(super::date_time(at, &zone.zone()))
+    }
+
+    #[askama::filter_fn]
+    pub fn local_date<Z: Zone>(
+        at: &DateTime<Utc>,
+        _: &dyn askama::Values,
+        zone: Z,
+    ) -> askama::Result<String> {
+        Ok(super::date(at, &zone.zone()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ mod dashboard;
 mod forum;
 mod foundation;
 mod jobs;
+mod local_time;
 mod marketplace;
 mod members;
 mod performance;
