@@ -5,7 +5,9 @@
 use awc::http::StatusCode;
 use sitesync::auth::roles::Role;
 
-use crate::harness::{text, Browser, TestApp};
+use sitesync::web::AppError;
+
+use crate::harness::{self, text, Browser, TestApp};
 
 fn id_from(location: Option<&str>) -> String {
     location
@@ -91,6 +93,32 @@ async fn due_times_show_in_each_sites_zone_on_both_sides_of_the_clock_change() {
             assert!(page.body.contains(shown), "{path}: {shown}");
         }
         assert!(!page.body.contains(" UTC"), "{path}: no UTC times");
+    }
+    // A lift's status panel: since when, at the lift's site.
+    for (lift, at, shown) in [
+        (
+            &sydney,
+            "2026-10-03 16:30Z",
+            "since Sun 4 Oct 2026, 03:30 AEDT",
+        ),
+        (
+            &london,
+            "2026-03-29 00:30Z",
+            "since Sun 29 Mar 2026, 00:30 GMT",
+        ),
+    ] {
+        // Through the organization's door: the lift's triggers name its tables unqualified.
+        harness::in_org(&mut app.conn(), "acme", |conn, _| -> Result<_, AppError> {
+            Ok(diesel::RunQueryDsl::execute(
+                diesel::sql_query(format!(
+                    "UPDATE elevators SET status_changed_at = '{at}' WHERE id = '{lift}'"
+                )),
+                conn,
+            )?)
+        })
+        .expect("status time");
+        let page = manager.get(&format!("/o/acme/elevators/{lift}")).await;
+        assert!(page.body.contains(shown), "{shown}");
     }
 }
 
