@@ -69,10 +69,11 @@ pub fn feed(
         description.push_str(&url);
         line(&mut out, &format!("DESCRIPTION:{}", text(&description)));
         line(&mut out, &format!("URL:{}", uri(&url)));
-        let status = match event.status {
-            WorkOrderStatus::Completed | WorkOrderStatus::Invoiced => "CONFIRMED",
-            WorkOrderStatus::Pending | WorkOrderStatus::Draft => "TENTATIVE",
-            _ => "CONFIRMED",
+        // Booked but not yet confirmed as `scheduled`: tentative.
+        let status = if event.status == WorkOrderStatus::Pending {
+            "TENTATIVE"
+        } else {
+            "CONFIRMED"
         };
         line(&mut out, &format!("STATUS:{status}"));
         line(&mut out, "TRANSP:OPAQUE");
