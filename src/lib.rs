@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod people;
 pub mod routes;
+pub mod schedule;
 pub mod seed;
 pub mod service_requests;
 pub mod sites;

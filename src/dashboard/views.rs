@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::charts::{self, Series};
 use super::queries::{Attention, Dashboard, HistoryPoint, Point};
+use crate::web::local_time::filters;
 use crate::web::Layout;
 
 /// A chart with everything that makes it accessible: the SVG (with `<title>`), a sentence

@@ -48,6 +48,17 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    calendar_feeds (contractor_id) {
+        contractor_id -> Uuid,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     contractors (id) {
         id -> Uuid,
         account_id -> Nullable<Uuid>,
@@ -521,6 +532,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(calendar_feeds -> contractors (contractor_id));
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
 diesel::joinable!(health_score_history -> sites (site_id));
@@ -542,6 +554,7 @@ diesel::joinable!(work_orders -> sites (site_id));
 diesel::allow_tables_to_appear_in_same_query!(
     audit_chain_head,
     audit_events,
+    calendar_feeds,
     contractors,
     csv_imports,
     elevator_status_history,

@@ -375,6 +375,7 @@ fn panel(
     elevator: &Elevator,
     history: Vec<super::queries::StatusChange>,
     form: Option<(StatusForm, FieldErrors)>,
+    zone: chrono_tz::Tz,
 ) -> StatusPanel {
     let (form, errors) = form.unwrap_or_default();
     StatusPanel {
@@ -394,6 +395,7 @@ fn panel(
         form_reason: form.reason,
         errors,
         csrf: scope.viewer.csrf_token(),
+        zone,
     }
 }
 
@@ -418,7 +420,8 @@ pub async fn detail(
             ))
         })
         .await?;
-    let panel = panel(&scope, &elevator, history, None);
+    let zone = crate::web::local_time::zone(&site.timezone);
+    let panel = panel(&scope, &elevator, history, None, zone);
     render(&ElevatorDetailPage {
         layout: scope.layout(
             format!("Lift {} — {}", elevator.unit_number, site.name),
@@ -462,13 +465,12 @@ pub async fn change_status(
                     json!({ "unit_number": elevator.unit_number }),
                 )?;
             }
-            Ok((
-                queries::find(conn, id)?,
-                queries::history(conn, id, HISTORY)?,
-            ))
+            let elevator = queries::find(conn, id)?;
+            let zone = crate::work_orders::operations::site_zone(conn, elevator.site_id)?;
+            Ok((elevator, queries::history(conn, id, HISTORY)?, zone))
         })
         .await?;
-    let (elevator, history) = outcome;
+    let (elevator, history, zone) = outcome;
     match checked {
         Ok(_) if !htmx.is_fragment() => {
             scope.viewer.flash(
@@ -481,10 +483,10 @@ pub async fn change_status(
             );
             Ok(see_other(format!("/o/{}/elevators/{id}", scope.slug())))
         }
-        Ok(_) => render(&panel(&scope, &elevator, history, None)),
+        Ok(_) => render(&panel(&scope, &elevator, history, None, zone)),
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &panel(&scope, &elevator, history, Some((form, errors))),
+            &panel(&scope, &elevator, history, Some((form, errors)), zone),
         ),
     }
 }

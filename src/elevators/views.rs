@@ -13,6 +13,7 @@ use super::status::{
 use crate::sites::filter::SiteFilter;
 use crate::sites::queries::Site;
 use crate::web::forms::FieldErrors;
+use crate::web::local_time::filters;
 use crate::web::pagination::Pagination;
 use crate::web::Layout;
 
@@ -111,6 +112,8 @@ pub struct StatusPanel {
     pub form_reason: String,
     pub errors: FieldErrors,
     pub csrf: String,
+    /// The site's time zone, in which the times are shown.
+    pub zone: chrono_tz::Tz,
 }
 
 #[derive(Template)]

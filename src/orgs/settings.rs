@@ -14,7 +14,7 @@ use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::db::schema_public::organizations;
 use crate::web::forms::{check_email, check_line, FieldErrors};
-use crate::web::{render, render_status, AppError, Layout};
+use crate::web::{local_time, render, render_status, AppError, Layout};
 
 pub const CURRENCIES: &[&str] = &[
     "AUD", "NZD", "USD", "CAD", "GBP", "EUR", "SGD", "HKD", "JPY", "INR", "ZAR",
@@ -252,4 +252,26 @@ pub async fn update(
     Ok(HttpResponse::SeeOther()
         .insert_header(("Location", format!("/o/{}/settings", scope.slug())))
         .finish())
+}
+
+/// The organization's own time zone, for what has no site: its settings' `timezone`, else
+/// [`local_time::FALLBACK`]. Kept a short while with the organization's filter choices (and
+/// forgotten with them when a setting changes).
+pub fn default_zone(
+    conn: &mut PgConnection,
+    choices: &crate::web::choices::Choices,
+    org_id: uuid::Uuid,
+) -> QueryResult<chrono_tz::Tz> {
+    let name: Option<String> = choices.get("timezone", || {
+        organizations::table
+            .find(org_id)
+            .select(crate::db::static_sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Text>,
+            >("settings->>'timezone'"))
+            .first(conn)
+    })?;
+    Ok(name
+        .as_deref()
+        .and_then(local_time::known_zone)
+        .unwrap_or(local_time::FALLBACK))
 }

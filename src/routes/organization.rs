@@ -3,8 +3,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::{
-    audit, contractors, dashboard, elevators, imports, members, orgs, service_requests, sites,
-    work_orders,
+    audit, contractors, dashboard, elevators, imports, members, orgs, schedule, service_requests,
+    sites, work_orders,
 };
 
 /// Inside an organization.
@@ -102,6 +102,22 @@ pub fn organization(cfg: &mut ServiceConfig) {
                 "/elevators/{id}/archive",
                 web::post().to(elevators::routes::archive),
             )
+            // Dispatch calendar (the feed is reached with its secret, without a session)
+            .route("/schedule", web::get().to(schedule::routes::calendar))
+            .route("/schedule/feeds", web::get().to(schedule::routes::feeds))
+            .route(
+                "/schedule/feeds/{id}",
+                web::post().to(schedule::routes::renew_feed),
+            )
+            .route(
+                "/schedule/work-orders/{id}",
+                web::get().to(schedule::routes::book_form),
+            )
+            .route(
+                "/schedule/work-orders/{id}",
+                web::post().to(schedule::routes::book),
+            )
+            .route("/schedule/{file}", web::get().to(schedule::routes::feed))
             // Work orders
             .route(
                 "/work-orders",

@@ -7,6 +7,7 @@ pub mod forms;
 pub mod htmx;
 pub mod layout;
 pub mod listing;
+pub mod local_time;
 pub mod markdown;
 pub mod middleware;
 pub mod pages;

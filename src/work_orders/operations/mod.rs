@@ -28,6 +28,7 @@ pub mod edit;
 pub mod lifecycle;
 pub mod lines;
 pub mod notes;
+pub mod schedule;
 pub mod tasks;
 
 pub use assignment::{assign, Assignee};

@@ -28,6 +28,8 @@ pub struct Card {
     pub reported_at: DateTime<Utc>,
     pub version: i32,
     pub site_name: String,
+    /// The site's time zone, in which the card's times are shown.
+    pub site_timezone: String,
     pub unit_number: Option<String>,
     pub assignee: Option<String>,
     pub total_cost: BigDecimal,
@@ -57,6 +59,16 @@ impl Card {
 
     pub fn is_overdue(&self, now: &DateTime<Utc>) -> bool {
         self.status.is_open() && self.due_date.is_some_and(|due| due < *now)
+    }
+
+    /// A moment of this work order as read at its site ("Tue 3 Dec 2026, 09:30 AEDT").
+    pub fn local(&self, at: &DateTime<Utc>) -> String {
+        crate::web::local_time::date_time(at, &crate::web::local_time::zone(&self.site_timezone))
+    }
+
+    /// The day of a moment of this work order, at its site.
+    pub fn local_date(&self, at: &DateTime<Utc>) -> String {
+        crate::web::local_time::date(at, &crate::web::local_time::zone(&self.site_timezone))
     }
 }
 
@@ -168,6 +180,7 @@ type CardColumns = (
     work_orders::reported_at,
     work_orders::version,
     sites::name,
+    sites::timezone,
     diesel::dsl::Nullable<elevators::unit_number>,
     diesel::dsl::Nullable<contractors::contact_name>,
     work_orders::total_cost,
@@ -186,6 +199,7 @@ fn card_columns() -> CardColumns {
         work_orders::reported_at,
         work_orders::version,
         sites::name,
+        sites::timezone,
         elevators::unit_number.nullable(),
         contractors::contact_name.nullable(),
         work_orders::total_cost,
