@@ -3,8 +3,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::{
-    audit, contractors, dashboard, elevators, imports, members, orgs, service_requests, sites,
-    work_orders,
+    attachments, audit, contractors, dashboard, elevators, imports, members, orgs,
+    service_requests, sites, work_orders,
 };
 
 /// Inside an organization.
@@ -197,6 +197,27 @@ pub fn organization(cfg: &mut ServiceConfig) {
             .route(
                 "/contractors/{id}/reactivate",
                 web::post().to(contractors::routes::reactivate),
+            )
+            // Attachments of work orders and fault reports
+            .route(
+                "/work-orders/{id}/attachments",
+                web::post().to(attachments::routes::upload_to_work_order),
+            )
+            .route(
+                "/service-requests/{id}/attachments",
+                web::post().to(attachments::routes::upload_to_service_request),
+            )
+            .route(
+                "/attachments/{id}",
+                web::get().to(attachments::routes::file),
+            )
+            .route(
+                "/attachments/{id}/thumbnail",
+                web::get().to(attachments::routes::thumbnail),
+            )
+            .route(
+                "/attachments/{id}/remove",
+                web::post().to(attachments::routes::remove),
             )
             // Fault reports, tenants and the tenant portal
             .route(

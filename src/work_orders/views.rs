@@ -186,6 +186,7 @@ pub struct DetailData {
     pub contractor_options: Vec<(Uuid, String, Option<String>)>,
     pub tz: chrono_tz::Tz,
     pub can_work: bool,
+    pub gallery: crate::attachments::views::Gallery,
 }
 
 /// The detail page's forms as the person left them, to show again after an error.

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod architecture;
+mod attachments;
 mod background;
 mod cluster;
 mod crawler;
@@ -17,4 +18,5 @@ mod members;
 mod performance;
 mod service_requests;
 mod sites;
+mod work_order_field;
 mod work_orders;

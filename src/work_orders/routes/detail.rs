@@ -8,6 +8,7 @@ use diesel::PgConnection;
 use uuid::Uuid;
 
 use super::{change, refused};
+use crate::attachments::views::Gallery;
 use crate::audit::queries as audit_queries;
 use crate::auth::roles::Permission;
 use crate::contractors::queries as contractors;
@@ -34,6 +35,7 @@ fn load(conn: &mut PgConnection, ctx: &OrgCtx, id: Uuid) -> Result<views::Detail
         None => None,
     };
     let can_work = operations::may_work(conn, &Acting::member(ctx), &order)?;
+    let gallery = Gallery::of_work_order(conn, &ctx.org.slug, id, can_work)?;
     Ok(views::DetailData {
         tasks: wo::tasks(conn, id)?,
         parts: wo::parts(conn, id)?,
@@ -51,6 +53,7 @@ fn load(conn: &mut PgConnection, ctx: &OrgCtx, id: Uuid) -> Result<views::Detail
             .parse()
             .unwrap_or(chrono_tz::Australia::Sydney),
         can_work,
+        gallery,
         order,
         site,
         elevator,
