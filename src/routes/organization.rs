@@ -132,6 +132,22 @@ pub fn organization(cfg: &mut ServiceConfig) {
                 web::get().to(work_orders::routes::detail::show),
             )
             .route(
+                "/work-orders/{id}/print",
+                web::get().to(work_orders::routes::field::print),
+            )
+            .route(
+                "/work-orders/{id}/signature",
+                web::get().to(work_orders::routes::field::signature),
+            )
+            .route(
+                "/work-orders/{id}/timer/start",
+                web::post().to(work_orders::routes::field::start_timer),
+            )
+            .route(
+                "/work-orders/{id}/timer/stop",
+                web::post().to(work_orders::routes::field::stop_timer),
+            )
+            .route(
                 "/work-orders/{id}/move",
                 web::post().to(work_orders::routes::detail::move_status),
             )

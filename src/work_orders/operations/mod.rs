@@ -24,6 +24,7 @@ use crate::web::AppError;
 
 pub mod assignment;
 pub mod create;
+pub mod field;
 pub mod lifecycle;
 pub mod lines;
 pub mod notes;

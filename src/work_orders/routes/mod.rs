@@ -22,6 +22,7 @@ pub mod board;
 pub mod costs;
 pub mod create;
 pub mod detail;
+pub mod field;
 pub mod tasks;
 
 /// The version a change form carries.
