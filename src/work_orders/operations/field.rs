@@ -17,7 +17,7 @@ use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::contractors::queries as contractors;
 use crate::storage::images::{self as decoding};
-use crate::storage::{FileKind, FileStore};
+use crate::storage::{FileKind, FileStore, StorageError};
 use crate::work_orders::costs;
 use crate::work_orders::queries::field::{self, RunningTimer};
 use crate::work_orders::queries::{self, LaborLine, WorkOrder};
@@ -198,6 +198,12 @@ fn signature_png(data_url: &str) -> Result<Option<Vec<u8>>, WorkOrderError> {
     Ok(Some(out.into_inner()))
 }
 
+/// The file store failing is an internal failure, reported (with its cause) like the
+/// database's: the completion's transaction rolls back and the person sees the request id.
+fn storage_failed(error: StorageError) -> WorkOrderError {
+    WorkOrderError::Database(diesel::result::Error::QueryBuilderError(Box::new(error)))
+}
+
 /// Records the sign-off of completed work order `id` (called in the completion's
 /// transaction); a form left empty records nothing. The signature is stored in the file store.
 pub fn sign_off(
@@ -231,9 +237,7 @@ pub fn sign_off(
     let key = match signature {
         Some(png) => {
             let key = format!("signatures/{}/{id}-{}.png", acting.org.id, Uuid::new_v4());
-            store.put(&key, &png).map_err(|e| {
-                WorkOrderError::Database(diesel::result::Error::QueryBuilderError(e.into()))
-            })?;
+            store.put(&key, &png).map_err(storage_failed)?;
             Some(key)
         }
         None => None,
