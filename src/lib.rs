@@ -3,6 +3,7 @@
 //! [`app`] builds the whole web application; `main.rs` serves it and the tests drive it.
 
 pub mod admin;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod background;

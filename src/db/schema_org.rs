@@ -4,6 +4,32 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    attachments (id) {
+        id -> Uuid,
+        work_order_id -> Nullable<Uuid>,
+        service_request_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        file_name -> Varchar,
+        #[max_length = 100]
+        content_type -> Varchar,
+        byte_size -> Int4,
+        #[max_length = 200]
+        storage_key -> Varchar,
+        #[max_length = 200]
+        thumbnail_key -> Nullable<Varchar>,
+        width -> Nullable<Int4>,
+        height -> Nullable<Int4>,
+        uploaded_by -> Nullable<Uuid>,
+        #[max_length = 255]
+        uploaded_by_name -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     audit_chain_head (id) {
         id -> Bool,
         last_seq -> Int8,
@@ -223,6 +249,20 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    labor_timers (id) {
+        id -> Uuid,
+        work_order_id -> Uuid,
+        contractor_id -> Uuid,
+        started_at -> Timestamptz,
+        started_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     service_request_counters (year) {
         year -> Int4,
         last_number -> Int4,
@@ -419,6 +459,8 @@ diesel::table! {
         total_cost -> Numeric,
         description -> Nullable<Text>,
         created_at -> Timestamptz,
+        timed -> Bool,
+        capped -> Bool,
     }
 }
 
@@ -442,6 +484,23 @@ diesel::table! {
         source -> Varchar,
         notes -> Nullable<Text>,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    work_order_signoffs (work_order_id) {
+        work_order_id -> Uuid,
+        #[max_length = 255]
+        accepted_by_name -> Varchar,
+        #[max_length = 200]
+        signature_key -> Nullable<Varchar>,
+        signed_at -> Timestamptz,
+        recorded_by -> Nullable<Uuid>,
+        #[max_length = 255]
+        recorded_by_name -> Varchar,
     }
 }
 
@@ -533,9 +592,13 @@ diesel::table! {
 }
 
 diesel::joinable!(calendar_feeds -> contractors (contractor_id));
+diesel::joinable!(attachments -> service_requests (service_request_id));
+diesel::joinable!(attachments -> work_orders (work_order_id));
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
 diesel::joinable!(health_score_history -> sites (site_id));
+diesel::joinable!(labor_timers -> contractors (contractor_id));
+diesel::joinable!(labor_timers -> work_orders (work_order_id));
 diesel::joinable!(service_request_events -> service_requests (service_request_id));
 diesel::joinable!(service_requests -> elevators (elevator_id));
 diesel::joinable!(service_requests -> sites (site_id));
@@ -546,12 +609,14 @@ diesel::joinable!(work_order_comments -> work_orders (work_order_id));
 diesel::joinable!(work_order_labor -> contractors (contractor_id));
 diesel::joinable!(work_order_labor -> work_orders (work_order_id));
 diesel::joinable!(work_order_parts -> work_orders (work_order_id));
+diesel::joinable!(work_order_signoffs -> work_orders (work_order_id));
 diesel::joinable!(work_order_tasks -> work_orders (work_order_id));
 diesel::joinable!(work_orders -> contractors (assigned_contractor_id));
 diesel::joinable!(work_orders -> elevators (elevator_id));
 diesel::joinable!(work_orders -> sites (site_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    attachments,
     audit_chain_head,
     audit_events,
     calendar_feeds,
@@ -560,6 +625,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     elevator_status_history,
     elevators,
     health_score_history,
+    labor_timers,
     service_request_counters,
     service_request_events,
     service_requests,
@@ -569,6 +635,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     work_order_counters,
     work_order_labor,
     work_order_parts,
+    work_order_signoffs,
     work_order_tasks,
     work_orders,
 );

@@ -3,8 +3,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::{
-    audit, contractors, dashboard, elevators, imports, members, orgs, schedule, service_requests,
-    sites, work_orders,
+    attachments, audit, contractors, dashboard, elevators, imports, members, orgs, schedule,
+    service_requests, sites, work_orders,
 };
 
 /// Inside an organization.
@@ -156,6 +156,22 @@ pub fn organization(cfg: &mut ServiceConfig) {
                 web::post().to(work_orders::routes::edit::update),
             )
             .route(
+                "/work-orders/{id}/print",
+                web::get().to(work_orders::routes::field::print),
+            )
+            .route(
+                "/work-orders/{id}/signature",
+                web::get().to(work_orders::routes::field::signature),
+            )
+            .route(
+                "/work-orders/{id}/timer/start",
+                web::post().to(work_orders::routes::field::start_timer),
+            )
+            .route(
+                "/work-orders/{id}/timer/stop",
+                web::post().to(work_orders::routes::field::stop_timer),
+            )
+            .route(
                 "/work-orders/{id}/move",
                 web::post().to(work_orders::routes::detail::move_status),
             )
@@ -221,6 +237,27 @@ pub fn organization(cfg: &mut ServiceConfig) {
             .route(
                 "/contractors/{id}/reactivate",
                 web::post().to(contractors::routes::reactivate),
+            )
+            // Attachments of work orders and fault reports
+            .route(
+                "/work-orders/{id}/attachments",
+                web::post().to(attachments::routes::upload_to_work_order),
+            )
+            .route(
+                "/service-requests/{id}/attachments",
+                web::post().to(attachments::routes::upload_to_service_request),
+            )
+            .route(
+                "/attachments/{id}",
+                web::get().to(attachments::routes::file),
+            )
+            .route(
+                "/attachments/{id}/thumbnail",
+                web::get().to(attachments::routes::thumbnail),
+            )
+            .route(
+                "/attachments/{id}/remove",
+                web::post().to(attachments::routes::remove),
             )
             // Fault reports, tenants and the tenant portal
             .route(

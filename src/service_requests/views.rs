@@ -92,6 +92,7 @@ pub struct RequestPage {
     pub site_name: String,
     pub lift: Option<String>,
     pub work_order: Option<(Uuid, String)>,
+    pub gallery: crate::attachments::views::Gallery,
 }
 
 impl RequestPage {

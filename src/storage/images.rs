@@ -3,7 +3,7 @@
 //! 200 KB PNG can declare 9,999 × 9,999 16-bit pixels and take hundreds of megabytes. So an
 //! image is judged by what its header declares before a pixel is decoded, the decoder runs
 //! under the same limits, and only a few decodes run at once in the whole process, whoever
-//! asks (listing photos today; work-order and fault-report photos later).
+//! asks (listing photos, work-order and fault-report attachments).
 
 use std::io::Cursor;
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -79,6 +79,22 @@ pub fn decode_limited(bytes: &[u8]) -> Result<Decoded, ImageError> {
     check_declared(bytes)?;
     let slot = DecodeSlot::take();
     let image = reader(bytes)?.decode().map_err(refusal)?;
+    Ok(Decoded { image, _slot: slot })
+}
+
+/// Like [`decode_limited`], with the photo turned the way its EXIF orientation says it was
+/// held (a phone stores pixels as the sensor saw them and a tag saying how to turn them).
+/// The decoded pixels carry no metadata: encoding them again leaves every EXIF block (GPS
+/// position, camera serial) behind.
+pub fn decode_upright(bytes: &[u8]) -> Result<Decoded, ImageError> {
+    check_declared(bytes)?;
+    let slot = DecodeSlot::take();
+    let mut decoder = reader(bytes)?.into_decoder().map_err(refusal)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(refusal)?;
+    image.apply_orientation(orientation);
     Ok(Decoded { image, _slot: slot })
 }
 

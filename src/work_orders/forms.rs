@@ -262,6 +262,19 @@ pub struct MoveForm {
     pub lift_status: String,
     /// "board" when sent from a board card: the answer is the moved card.
     pub from: String,
+    /// On completion: who on site accepted the work, and their drawn signature (a PNG data URL).
+    pub accepted_by_name: String,
+    pub signature: String,
+}
+
+impl MoveForm {
+    /// The sign-off sent with a completion.
+    pub fn signoff(&self) -> crate::work_orders::operations::field::Signoff {
+        crate::work_orders::operations::field::Signoff {
+            accepted_by_name: self.accepted_by_name.clone(),
+            signature: Some(self.signature.clone()).filter(|s| !s.trim().is_empty()),
+        }
+    }
 }
 
 impl MoveForm {

@@ -2,6 +2,7 @@
 
 pub mod costs;
 pub mod demo;
+pub mod field_view;
 pub mod forms;
 pub mod hooks;
 pub mod operations;

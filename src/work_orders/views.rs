@@ -226,6 +226,8 @@ pub struct DetailData {
     pub contractor_options: Vec<(Uuid, String, Option<String>)>,
     pub tz: chrono_tz::Tz,
     pub can_work: bool,
+    pub gallery: crate::attachments::views::Gallery,
+    pub field: super::field_view::FieldView,
 }
 
 /// The detail page's forms as the person left them, to show again after an error.
@@ -339,6 +341,30 @@ impl DetailPage {
             .iter()
             .filter(|t| matches!(t.status.as_str(), "completed" | "skipped"))
             .count()
+    }
+}
+
+/// The printable sheet of a work order (`/o/{slug}/work-orders/{id}/print`).
+#[derive(Template)]
+#[template(path = "work_orders/print.html")]
+pub struct PrintPage {
+    pub layout: Layout,
+    pub slug: String,
+    pub data: DetailData,
+    pub now: DateTime<Utc>,
+}
+
+impl PrintPage {
+    pub fn local(&self, at: &DateTime<Utc>) -> String {
+        at.with_timezone(&self.data.tz)
+            .format("%d %b %Y %H:%M %Z")
+            .to_string()
+    }
+
+    pub fn local_opt(&self, at: &Option<DateTime<Utc>>) -> String {
+        at.as_ref()
+            .map(|t| self.local(t))
+            .unwrap_or_else(|| "—".into())
     }
 }
 

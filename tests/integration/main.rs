@@ -6,6 +6,7 @@ mod mailbox;
 
 mod accounts;
 mod architecture;
+mod attachments;
 mod background;
 mod cluster;
 mod crawler;
@@ -21,4 +22,5 @@ mod performance;
 mod schedule;
 mod service_requests;
 mod sites;
+mod work_order_field;
 mod work_orders;

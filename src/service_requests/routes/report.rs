@@ -2,15 +2,18 @@
 //! status page its sender follows.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::in_public_org;
+use crate::attachments::files as attachment_files;
+use crate::attachments::operations::{self as attachments, Owner};
 use crate::auth::Viewer;
 use crate::service_requests::forms::ReportForm;
 use crate::service_requests::operations::{self, ReportError};
 use crate::service_requests::queries::{self as sr, ReportTarget};
 use crate::service_requests::views::{self, ReportPage, StatusPage};
 use crate::web::forms::FieldErrors;
+use crate::web::uploads::read_form_with_files;
 use crate::web::{render, render_status, AppError};
 use crate::work_orders::operations::Acting;
 use crate::AppState;
@@ -85,12 +88,22 @@ impl Refusal {
 pub async fn report(
     viewer: Viewer,
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
-    form: web::Form<ReportForm>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, token) = path.into_inner();
-    let form = form.into_inner();
+    let sent = read_form_with_files(&req, payload, "files", attachment_files::LIMITS).await?;
+    let form: ReportForm = sent.parse()?;
+    // Photos are checked (and cleaned) before anything is written; refused ones are shown
+    // with the rest of the form.
+    let photos = if sent.files.is_empty() {
+        Ok(Vec::new())
+    } else {
+        attachment_files::accept_off_thread(sent.files).await?
+    };
     let (lookup, submitted) = (token.clone(), form.clone());
+    let store = state.files.clone();
     let (target, outcome) = in_public_org(
         &state,
         slug.clone(),
@@ -102,14 +115,26 @@ pub async fn report(
                 errors.add("website", "This report looks automated and was not sent.");
                 return Ok((target, Err(Refusal::invalid(errors))));
             }
-            let report = match submitted.validate() {
-                Ok(report) => report,
-                Err(errors) => return Ok((target, Err(Refusal::invalid(errors)))),
+            let (report, photos) = match (submitted.validate(), photos) {
+                (Ok(report), Ok(photos)) => (report, photos),
+                (validated, photos) => {
+                    let mut errors = validated.err().unwrap_or_default();
+                    if let Err(problem) = photos {
+                        errors.add("files", &problem);
+                    }
+                    return Ok((target, Err(Refusal::invalid(errors))));
+                }
             };
             let acting = Acting::system(&org.handle, &org.actor);
             // Refusals come before anything is written: answering them commits nothing.
             let outcome = match operations::submit_public_report(conn, &acting, &target, &report) {
-                Ok(request) => Ok(Box::new(request)),
+                Ok(request) => {
+                    if !photos.is_empty() {
+                        let owner = Owner::ServiceRequest(request.id);
+                        attachments::attach(conn, store.as_ref(), &acting, owner, &photos)?;
+                    }
+                    Ok(Box::new(request))
+                }
                 Err(ReportError::Failed(error)) => return Err(error),
                 Err(ReportError::Invalid(errors)) => Err(Refusal::invalid(errors)),
                 Err(limit) => Err(Refusal {

@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
+use crate::attachments::views::Gallery;
 use crate::auth::roles::Permission;
 use crate::orgs::OrgScope;
 use crate::service_requests::forms::TriageForm;
@@ -45,7 +46,8 @@ pub async fn detail(
     path: web::Path<(String, Uuid)>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    let (request, events, site_name, lift, work_order) = scope
+    let slug = scope.slug().to_string();
+    let (request, events, site_name, lift, work_order, gallery) = scope
         .run(Permission::ManageServiceRequests, move |conn, _| {
             let request = sr::find(conn, id)?;
             let site_name = sr::site_name(conn, request.site_id)?;
@@ -63,6 +65,7 @@ pub async fn detail(
                 site_name,
                 lift,
                 work_order,
+                Gallery::of_service_request(conn, &slug, id, true)?,
             ))
         })
         .await?;
@@ -74,6 +77,7 @@ pub async fn detail(
         site_name,
         lift,
         work_order,
+        gallery,
     })
 }
 

@@ -25,6 +25,7 @@ use crate::web::AppError;
 pub mod assignment;
 pub mod create;
 pub mod edit;
+pub mod field;
 pub mod lifecycle;
 pub mod lines;
 pub mod notes;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::db::schema_org::{work_order_counters, work_orders};
 use crate::work_orders::status::{Priority, WorkOrderStatus, WorkOrderType};
 
+pub mod field;
 pub mod lines;
 pub mod listing;
 

@@ -8,6 +8,7 @@ use diesel::PgConnection;
 use uuid::Uuid;
 
 use super::{change, refused};
+use crate::attachments::views::Gallery;
 use crate::audit::queries as audit_queries;
 use crate::auth::roles::Permission;
 use crate::contractors::queries as contractors;
@@ -17,12 +18,19 @@ use crate::orgs::OrgScope;
 use crate::sites::queries as sites;
 use crate::web::forms::FieldErrors;
 use crate::web::{render_status, see_other, AppError, Htmx};
+use crate::work_orders::field_view::FieldView;
 use crate::work_orders::forms::{AssignForm, CommentForm, FollowupForm, MoveForm};
 use crate::work_orders::operations::{self, Acting};
 use crate::work_orders::queries as wo;
+use crate::work_orders::status::WorkOrderStatus;
 use crate::work_orders::views::{self, DetailForms, DetailPage};
+use crate::AppState;
 
-fn load(conn: &mut PgConnection, ctx: &OrgCtx, id: Uuid) -> Result<views::DetailData, AppError> {
+pub(super) fn load(
+    conn: &mut PgConnection,
+    ctx: &OrgCtx,
+    id: Uuid,
+) -> Result<views::DetailData, AppError> {
     let order = wo::find(conn, id)?;
     let site = sites::find(conn, order.site_id)?;
     let elevator = match order.elevator_id {
@@ -34,6 +42,8 @@ fn load(conn: &mut PgConnection, ctx: &OrgCtx, id: Uuid) -> Result<views::Detail
         None => None,
     };
     let can_work = operations::may_work(conn, &Acting::member(ctx), &order)?;
+    let gallery = Gallery::of_work_order(conn, &ctx.org.slug, id, can_work)?;
+    let field = FieldView::load(conn, id, ctx.actor.account_id, can_work)?;
     Ok(views::DetailData {
         tasks: wo::tasks(conn, id)?,
         parts: wo::parts(conn, id)?,
@@ -51,6 +61,8 @@ fn load(conn: &mut PgConnection, ctx: &OrgCtx, id: Uuid) -> Result<views::Detail
             .parse()
             .unwrap_or(chrono_tz::Australia::Sydney),
         can_work,
+        gallery,
+        field,
         order,
         site,
         elevator,
@@ -104,6 +116,7 @@ pub async fn show(
 
 pub async fn move_status(
     scope: OrgScope,
+    state: web::Data<AppState>,
     htmx: Htmx,
     path: web::Path<(String, Uuid)>,
     form: web::Form<MoveForm>,
@@ -121,6 +134,7 @@ pub async fn move_status(
         Ok(checked) => checked,
         Err(errors) => return refused(&scope, id, forms, errors).await,
     };
+    let signoff = form.signoff();
     change(
         &scope,
         id,
@@ -128,6 +142,9 @@ pub async fn move_status(
         forms,
         move |conn, acting, seen| {
             let moved = operations::move_status(conn, acting, id, seen, &checked)?;
+            if moved.to == WorkOrderStatus::Completed {
+                operations::field::sign_off(conn, state.files.as_ref(), acting, id, &signoff)?;
+            }
             Ok(format!(
                 "{} is now {}.",
                 moved.work_order_number,

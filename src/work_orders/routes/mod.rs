@@ -23,6 +23,7 @@ pub mod costs;
 pub mod create;
 pub mod detail;
 pub mod edit;
+pub mod field;
 pub mod tasks;
 
 /// The version a change form carries.

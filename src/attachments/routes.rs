@@ -1,0 +1,194 @@
+//! Uploading attachments to a work order or a fault report, serving them, and removing one.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use uuid::Uuid;
+
+use super::files::{accept_off_thread, LIMITS};
+use super::operations::{self, Owner};
+use super::views::{owner_path, upload_path, RefusedPage};
+use crate::auth::roles::Permission;
+use crate::orgs::OrgScope;
+use crate::web::uploads::read_form_with_files;
+use crate::web::{render_status, see_other, AppError};
+use crate::work_orders::operations::Acting;
+use crate::AppState;
+
+async fn upload(
+    scope: OrgScope,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+    owner: Owner,
+) -> Result<HttpResponse, AppError> {
+    // Who may add files is settled before a byte of them is read.
+    scope
+        .run(Permission::WorkOnAssigned, move |conn, ctx| {
+            Ok(operations::check_may_attach(
+                conn,
+                &Acting::member(ctx),
+                owner,
+            )?)
+        })
+        .await?;
+    let form = read_form_with_files(&req, payload, "files", LIMITS).await?;
+    let accepted = if form.files.is_empty() {
+        Err("Choose at least one photo or PDF to upload.".to_string())
+    } else {
+        accept_off_thread(form.files).await?
+    };
+    let slug = scope.slug().to_string();
+    let accepted = match accepted {
+        Ok(accepted) => accepted,
+        Err(problem) => {
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RefusedPage {
+                    layout: scope.layout("Nothing was uploaded", section(owner)),
+                    problem,
+                    upload_to: upload_path(&slug, owner),
+                    back: owner_path(&slug, owner),
+                },
+            )
+        }
+    };
+    let store = state.files.clone();
+    let count = scope
+        .run(Permission::WorkOnAssigned, move |conn, ctx| {
+            Ok(operations::attach(
+                conn,
+                store.as_ref(),
+                &Acting::member(ctx),
+                owner,
+                &accepted,
+            )?)
+        })
+        .await?;
+    scope.viewer.flash(
+        "success",
+        if count == 1 {
+            "1 file was added.".to_string()
+        } else {
+            format!("{count} files were added.")
+        },
+    );
+    Ok(see_other(owner_path(&slug, owner)))
+}
+
+fn section(owner: Owner) -> &'static str {
+    match owner {
+        Owner::WorkOrder(_) => "work_orders",
+        Owner::ServiceRequest(_) => "service_requests",
+    }
+}
+
+pub async fn upload_to_work_order(
+    scope: OrgScope,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, Uuid)>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let owner = Owner::WorkOrder(path.into_inner().1);
+    upload(scope, state, req, payload, owner).await
+}
+
+pub async fn upload_to_service_request(
+    scope: OrgScope,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, Uuid)>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let owner = Owner::ServiceRequest(path.into_inner().1);
+    upload(scope, state, req, payload, owner).await
+}
+
+async fn serve(
+    scope: OrgScope,
+    state: web::Data<AppState>,
+    id: Uuid,
+    thumbnail: bool,
+) -> Result<HttpResponse, AppError> {
+    let attachment = scope
+        .run(Permission::View, move |conn, _| {
+            Ok(operations::find(conn, id)?)
+        })
+        .await?;
+    let (key, content_type) = if thumbnail {
+        (
+            attachment.thumbnail_key.ok_or(AppError::NotFound)?,
+            "image/jpeg".to_string(),
+        )
+    } else {
+        (attachment.storage_key, attachment.content_type)
+    };
+    let store = state.files.clone();
+    let bytes = web::block(move || store.get(&key))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    // The name as sent, kept to safe characters for the header.
+    let name: String = attachment
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._- ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{name}\""),
+        ))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
+        .body(bytes))
+}
+
+pub async fn file(
+    scope: OrgScope,
+    state: web::Data<AppState>,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    serve(scope, state, path.into_inner().1, false).await
+}
+
+pub async fn thumbnail(
+    scope: OrgScope,
+    state: web::Data<AppState>,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    serve(scope, state, path.into_inner().1, true).await
+}
+
+pub async fn remove(
+    scope: OrgScope,
+    state: web::Data<AppState>,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner().1;
+    let store = state.files.clone();
+    let owner = scope
+        .run(Permission::WorkOnAssigned, move |conn, ctx| {
+            Ok(operations::remove(
+                conn,
+                store.as_ref(),
+                &Acting::member(ctx),
+                id,
+            )?)
+        })
+        .await?;
+    scope.viewer.flash("success", "The file was removed.");
+    Ok(see_other(owner_path(scope.slug(), owner)))
+}
