@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::assignment::Assignee;
 use super::{assign, begin, finish, Acting, WorkOrderError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
@@ -125,7 +126,13 @@ pub fn schedule(
     }
     let mut seen = seen;
     if order.assigned_contractor_id != Some(assignee) {
-        assign(conn, acting, order.id, seen, Some(assignee))?;
+        // A lapsed licence or insurance is refused here; the work order's own assign form
+        // takes a manager's reason.
+        let person = Assignee {
+            contractor_id: Some(assignee),
+            expiry_reason: None,
+        };
+        assign(conn, acting, order.id, seen, &person)?;
         seen += 1;
     }
     // Assigning took the version on; this change continues from there.
