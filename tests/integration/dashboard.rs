@@ -2,6 +2,7 @@
 //! the database says, an empty state, a query count independent of the portfolio's size, and
 //! the daily snapshot taken once per site even with two workers.
 
+use crate::harness::id_from;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 
@@ -14,15 +15,6 @@ use sitesync::background;
 use sitesync::web::AppError;
 
 use crate::harness::{self, text, Browser, TestApp};
-
-fn id_from(location: Option<&str>) -> String {
-    location
-        .unwrap_or_default()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
 
 /// Runs SQL as the app would inside the organization: its triggers name tables unqualified.
 fn execute(app: &TestApp, sql: &str) {

@@ -617,3 +617,16 @@ impl TestApp {
         browser
     }
 }
+
+/// The id at the end of a redirect's location (`/o/acme/work-orders/{id}#tasks` gives the id).
+pub fn id_from(location: Option<&str>) -> String {
+    location
+        .unwrap_or_default()
+        .split('#')
+        .next()
+        .unwrap_or_default()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}

@@ -2,24 +2,13 @@
 //! times typed into forms are the site's: checked on both sides of the clock changes of
 //! Australia/Sydney and Europe/London.
 
+use crate::harness::id_from;
 use awc::http::StatusCode;
 use sitesync::auth::roles::Role;
 
 use sitesync::web::AppError;
 
 use crate::harness::{self, text, Browser, TestApp};
-
-fn id_from(location: Option<&str>) -> String {
-    location
-        .unwrap_or_default()
-        .split('#')
-        .next()
-        .unwrap_or_default()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
 
 /// A site in `zone` with one lift; returns the lift.
 async fn site_with_lift(manager: &Browser<'_>, name: &str, zone: &str) -> String {

@@ -2,6 +2,7 @@
 //! moving by drag, clashes confirmed, filters, permissions and isolation, the calendar feed
 //! (parsed as RFC 5545) and its secret, and the statements a crowded week costs.
 
+use crate::harness::id_from;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -22,15 +23,6 @@ struct Fixture<'a> {
     lift: String,
     tanvir: String,
     mia: String,
-}
-
-fn id_from(location: Option<&str>) -> String {
-    location
-        .unwrap_or_default()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 async fn fixture<'a>(app: &'a TestApp, slug: &str) -> Fixture<'a> {

@@ -1,19 +1,11 @@
 //! Fault reports: the public form, entrapments, abuse limits, the status link, triage and the
 //! work order the request follows, QR codes, and the tenant portal.
 
+use crate::harness::id_from;
 use awc::http::StatusCode;
 use sitesync::auth::roles::Role;
 
 use crate::harness::{text, Browser, Page, TestApp, PASSWORD};
-
-fn id_from(location: Option<&str>) -> String {
-    location
-        .unwrap_or_default()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
 
 struct Building {
     site: String,

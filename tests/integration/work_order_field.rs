@@ -1,24 +1,13 @@
 //! Work in the field: the labour timer (start, stop, the 12-hour cap) and the sign-off on
 //! completion shown on the printable sheet. Also the shared setup of `attachments`.
 
+use crate::harness::id_from;
 use awc::http::StatusCode;
 use sitesync::auth::roles::Role;
 
 use base64::Engine;
 
 use crate::harness::{text, Browser, Page, TestApp};
-
-pub fn id_from(location: Option<&str>) -> String {
-    location
-        .unwrap_or_default()
-        .split('#')
-        .next()
-        .unwrap_or_default()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
 
 /// An organization with a manager, a site, a lift, a contractor and one work order.
 pub struct Setup<'a> {

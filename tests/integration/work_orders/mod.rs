@@ -1,6 +1,7 @@
 //! Work orders: lifecycle matrix, numbering under concurrency, lost updates, costs, board,
 //! permissions and isolation.
 
+use crate::harness::id_from;
 use awc::http::StatusCode;
 use sitesync::auth::roles::Role;
 
@@ -19,18 +20,6 @@ pub struct Fixture<'a> {
     pub site: String,
     pub lift: String,
     pub contractor: String,
-}
-
-pub fn id_from(location: Option<&str>) -> String {
-    location
-        .unwrap_or_default()
-        .split('#')
-        .next()
-        .unwrap_or_default()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 pub async fn fixture<'a>(app: &'a TestApp, slug: &str) -> Fixture<'a> {
