@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Integration tests: the real application over real HTTP against a real PostgreSQL.
 
+mod fixtures;
 mod harness;
 mod mailbox;
 

@@ -2,6 +2,7 @@
 //! moving by drag, clashes confirmed, filters, permissions and isolation, the calendar feed
 //! (parsed as RFC 5545) and its secret, and the statements a crowded week costs.
 
+use crate::fixtures;
 use crate::harness::id_from;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -28,26 +29,8 @@ struct Fixture<'a> {
 async fn fixture<'a>(app: &'a TestApp, slug: &str) -> Fixture<'a> {
     app.create_org(slug, "Acme Lifts");
     let manager = app.member(slug, Role::Manager).await;
-    manager.get(&format!("/o/{slug}/sites")).await;
-    let page = manager
-        .post(
-            &format!("/o/{slug}/sites"),
-            &[
-                ("name", "Harbour Tower"),
-                ("site_type", "commercial"),
-                ("country", "Australia"),
-                ("timezone", "Australia/Sydney"),
-            ],
-        )
-        .await;
-    let site = id_from(page.header("location"));
-    let page = manager
-        .post(
-            &format!("/o/{slug}/elevators"),
-            &[("site_id", &site), ("unit_number", "Lift 1")],
-        )
-        .await;
-    let lift = id_from(page.header("location"));
+    let site = fixtures::site(&manager, slug, "Harbour Tower").await;
+    let lift = fixtures::lift(&manager, slug, &site, "Lift 1").await;
     let mut people = Vec::new();
     for name in ["Tanvir Ahmed", "Mia Chen"] {
         let page = manager

@@ -1,6 +1,7 @@
 //! Work in the field: the labour timer (start, stop, the 12-hour cap) and the sign-off on
 //! completion shown on the printable sheet. Also the shared setup of `attachments`.
 
+use crate::fixtures;
 use crate::harness::id_from;
 use awc::http::StatusCode;
 use sitesync::auth::roles::Role;
@@ -19,26 +20,8 @@ pub struct Setup<'a> {
 pub async fn setup<'a>(app: &'a TestApp, slug: &str) -> Setup<'a> {
     app.create_org(slug, &format!("{slug} Lifts"));
     let manager = app.member(slug, Role::Manager).await;
-    manager.get(&format!("/o/{slug}/sites")).await;
-    let page = manager
-        .post(
-            &format!("/o/{slug}/sites"),
-            &[
-                ("name", "Harbour Tower"),
-                ("site_type", "commercial"),
-                ("country", "Australia"),
-                ("timezone", "Australia/Sydney"),
-            ],
-        )
-        .await;
-    let site = id_from(page.header("location"));
-    let page = manager
-        .post(
-            &format!("/o/{slug}/elevators"),
-            &[("site_id", &site), ("unit_number", "Lift 1")],
-        )
-        .await;
-    let lift = id_from(page.header("location"));
+    let site = fixtures::site(&manager, slug, "Harbour Tower").await;
+    let lift = fixtures::lift(&manager, slug, &site, "Lift 1").await;
     let page = manager
         .post(
             &format!("/o/{slug}/contractors"),

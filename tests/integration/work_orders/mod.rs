@@ -1,6 +1,7 @@
 //! Work orders: lifecycle matrix, numbering under concurrency, lost updates, costs, board,
 //! permissions and isolation.
 
+use crate::fixtures;
 use crate::harness::id_from;
 use awc::http::StatusCode;
 use sitesync::auth::roles::Role;
@@ -25,26 +26,8 @@ pub struct Fixture<'a> {
 pub async fn fixture<'a>(app: &'a TestApp, slug: &str) -> Fixture<'a> {
     app.create_org(slug, "Acme Lifts");
     let manager = app.member(slug, Role::Manager).await;
-    manager.get(&format!("/o/{slug}/sites")).await;
-    let page = manager
-        .post(
-            &format!("/o/{slug}/sites"),
-            &[
-                ("name", "Harbour Tower"),
-                ("site_type", "commercial"),
-                ("country", "Australia"),
-                ("timezone", "Australia/Sydney"),
-            ],
-        )
-        .await;
-    let site = id_from(page.header("location"));
-    let page = manager
-        .post(
-            &format!("/o/{slug}/elevators"),
-            &[("site_id", &site), ("unit_number", "Lift 1")],
-        )
-        .await;
-    let lift = id_from(page.header("location"));
+    let site = fixtures::site(&manager, slug, "Harbour Tower").await;
+    let lift = fixtures::lift(&manager, slug, &site, "Lift 1").await;
     let page = manager
         .post(
             &format!("/o/{slug}/contractors"),
