@@ -4,6 +4,8 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEMO, afterSwap, assertNoProblems, launch, openPage, screenshot, signIn, signOut } from './lib.mjs';
 
 let browser;
@@ -32,6 +34,28 @@ async function withPage(body, options) {
 
 const unique = Date.now().toString(36);
 
+/** The link starting with `path` in the newest email to `address` the app wrote to its mail
+ * folder (the default transport), waiting for the background worker to deliver it. */
+async function emailedLink(address, path) {
+  const dir = process.env.E2E_MAIL_DIR;
+  for (let tries = 0; tries < 60; tries += 1) {
+    let files = [];
+    try {
+      files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
+    } catch {
+      // Not written yet.
+    }
+    for (const file of files) {
+      // Quoted-printable: undo soft line breaks and the escaped '='.
+      const text = readFileSync(join(dir, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      const found = text.includes(address) && text.match(new RegExp(`https?://[^\\s"<>]*${path}[0-9a-f]+`));
+      if (found) return new URL(found[0]).pathname;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`no email to ${address} with a ${path} link in ${dir}`);
+}
+
 test('a newcomer signs up, starts an organization, signs out and back in, adds a site and a lift and changes its status', async () => {
   const email = `founder-${unique}@example.com`;
   const password = 'copper cable winding pulley 77';
@@ -52,6 +76,10 @@ test('a newcomer signs up, starts an organization, signs out and back in, adds a
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByLabel('Repeat the password').fill(password);
     await page.getByRole('button', { name: 'Create organization' }).click();
+    await assert.doesNotReject(page.getByRole('heading', { name: 'Check your email' }).waitFor());
+    // The emailed link confirms the address and signs the founder in.
+    await page.goto(await emailedLink(email, '/account/confirm/'));
+    await page.getByRole('button', { name: 'Confirm and sign in' }).click();
     await page.waitForURL(`**/o/${slug}`);
     await assert.doesNotReject(page.locator('.org-name', { hasText: orgName }).waitFor());
     await screenshot(page, 'flow-new-organization');
