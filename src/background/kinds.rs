@@ -42,6 +42,7 @@ pub trait Kind: Sync {
 pub const KINDS: &[&dyn Kind] = &[
     &crate::dashboard::jobs::HealthSnapshot,
     &crate::mail::deliver::DeliverMail,
+    &crate::work_orders::jobs::CapForgottenTimers,
 ];
 
 /// The registered kind called `name`.

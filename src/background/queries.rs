@@ -53,6 +53,29 @@ pub fn enqueue(conn: &mut PgConnection, job: &NewJob) -> QueryResult<bool> {
 /// Leases the next due job to `worker`: a queued or failed job whose time has come, or a
 /// running one claimed more than `lease_secs` ago (its worker died or hung). `None` when
 /// there is none (or every due one is being claimed by another worker right now).
+/// Enqueues one job of `kind` for every organization that is not suspended or deleted, once
+/// per `period` (the unique key): for periodic kinds that work inside each organization.
+/// Returns how many were new.
+pub fn enqueue_per_organization(
+    conn: &mut PgConnection,
+    kind: &str,
+    period: &str,
+    payload: &serde_json::Value,
+    max_attempts: i32,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "INSERT INTO background_jobs (kind, organization_id, unique_key, payload, max_attempts) \
+         SELECT $1, id, $2, $3, $4 FROM organizations \
+         WHERE suspended_at IS NULL AND deleted_at IS NULL \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind::<Text, _>(kind)
+    .bind::<Text, _>(period)
+    .bind::<Jsonb, _>(payload)
+    .bind::<Integer, _>(max_attempts)
+    .execute(conn)
+}
+
 pub fn claim(conn: &mut PgConnection, worker: &str, lease_secs: i32) -> QueryResult<Option<Job>> {
     diesel::sql_query(
         "UPDATE background_jobs SET state = 'running', locked_by = $1, locked_at = now(), \

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Date, Integer, Text};
+use diesel::sql_types::Date;
 
-use crate::background::{Job, JobContext, JobError, Kind};
+use crate::background::{queries, Job, JobContext, JobError, Kind};
 
 /// Once a day per organization: rescore every lift, then keep one history row per site.
 pub struct HealthSnapshot;
@@ -51,16 +51,14 @@ pub fn enqueue_snapshots(
     day: NaiveDate,
     max_attempts: i32,
 ) -> QueryResult<usize> {
-    diesel::sql_query(
-        "INSERT INTO background_jobs (kind, organization_id, unique_key, payload, max_attempts) \
-         SELECT $1, id, $2, jsonb_build_object('day', $2), $3 FROM organizations \
-         WHERE suspended_at IS NULL AND deleted_at IS NULL \
-         ON CONFLICT DO NOTHING",
+    let day = day.to_string();
+    queries::enqueue_per_organization(
+        conn,
+        HealthSnapshot::NAME,
+        &day,
+        &serde_json::json!({ "day": day }),
+        max_attempts,
     )
-    .bind::<Text, _>(HealthSnapshot::NAME)
-    .bind::<Text, _>(day.to_string())
-    .bind::<Integer, _>(max_attempts)
-    .execute(conn)
 }
 
 /// Inside an organization: recomputes every lift (overdue days and age move with the

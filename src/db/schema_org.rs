@@ -208,7 +208,7 @@ diesel::table! {
         status_reason -> Nullable<Text>,
         last_inspection_date -> Nullable<Date>,
         #[max_length = 50]
-        last_inspection_result -> Nullable<Varchar>,
+        last_inspection_result -> Nullable<InspectionResult>,
         next_inspection_due -> Nullable<Date>,
         #[max_length = 100]
         inspection_certificate_number -> Nullable<Varchar>,

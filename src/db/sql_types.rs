@@ -83,6 +83,7 @@ macro_rules! sql_enum_type {
 
 sql_enum_type! {
     ElevatorStatus = "elevator_status",
+    InspectionResult = "inspection_result",
     WorkOrderStatus = "work_order_status",
     WorkOrderPriority = "work_order_priority",
     WorkOrderType = "work_order_type",

@@ -39,8 +39,9 @@ pub const COLUMNS: &[Column] = &[
     Column { name: "modernization_date", required: false, meaning: "YYYY-MM-DD" },
     Column { name: "last_major_service", required: false, meaning: "YYYY-MM-DD" },
     Column { name: "last_inspection_date", required: false, meaning: "YYYY-MM-DD" },
-    Column { name: "last_inspection_result", required: false, meaning: "e.g. Pass, Pass with defects, Fail" },
+    Column { name: "last_inspection_result", required: false, meaning: "passed, failed or conditional (Pass, Pass with defects and Fail are read too)" },
     Column { name: "next_inspection_due", required: false, meaning: "YYYY-MM-DD" },
+    Column { name: "inspection_interval_months", required: false, meaning: "Months between inspections, 1 to 120 (12 if blank)" },
     Column { name: "inspection_certificate_number", required: false, meaning: "Certificate number" },
     Column { name: "known_quirks", required: false, meaning: "One quirk per line" },
     Column { name: "specifications", required: false, meaning: "One “name: value” per line" },
@@ -182,8 +183,11 @@ pub fn export(rows: &[(Elevator, String, Option<String>)]) -> Result<Vec<u8>, cs
                 text(&e.modernization_date),
                 text(&e.last_major_service),
                 text(&e.last_inspection_date),
-                text(&e.last_inspection_result),
+                e.last_inspection_result
+                    .map(|r| r.as_str().to_string())
+                    .unwrap_or_default(),
                 text(&e.next_inspection_due),
+                e.inspection_interval_months.to_string(),
                 text(&e.inspection_certificate_number),
                 e.quirks().join("\n"),
                 e.specification_pairs()

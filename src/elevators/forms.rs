@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::status::{ElevatorStatus, DRIVE_TYPES};
+use super::status::{ElevatorStatus, InspectionResult, DRIVE_TYPES};
 use crate::db::schema_org::elevators;
 use crate::web::forms::{blank, check_line, check_text, decimal, whole, FieldErrors};
 
@@ -44,6 +44,8 @@ pub struct ElevatorForm {
     pub last_inspection_date: String,
     pub last_inspection_result: String,
     pub next_inspection_due: String,
+    /// Months between inspections; blank means the usual 12.
+    pub inspection_interval_months: String,
     pub inspection_certificate_number: String,
     /// One quirk per line.
     pub known_quirks: String,
@@ -101,6 +103,7 @@ impl ElevatorForm {
             "last_inspection_date" => &mut self.last_inspection_date,
             "last_inspection_result" => &mut self.last_inspection_result,
             "next_inspection_due" => &mut self.next_inspection_due,
+            "inspection_interval_months" => &mut self.inspection_interval_months,
             "inspection_certificate_number" => &mut self.inspection_certificate_number,
             "known_quirks" => &mut self.known_quirks,
             _ => return None,
@@ -150,12 +153,16 @@ pub struct ElevatorValues {
     pub modernization_date: Option<NaiveDate>,
     pub last_major_service: Option<NaiveDate>,
     pub last_inspection_date: Option<NaiveDate>,
-    pub last_inspection_result: Option<String>,
+    pub last_inspection_result: Option<InspectionResult>,
     pub next_inspection_due: Option<NaiveDate>,
+    pub inspection_interval_months: i32,
     pub inspection_certificate_number: Option<String>,
     pub known_quirks: Vec<String>,
     pub specifications: serde_json::Value,
 }
+
+/// Months between inspections when the form leaves it blank (the column's default too).
+pub const DEFAULT_INSPECTION_INTERVAL: i32 = 12;
 
 /// A date (YYYY-MM-DD, or DD/MM/YYYY as people type it) between 1900 and 2100.
 pub fn date(errors: &mut FieldErrors, field: &str, value: &str) -> Option<NaiveDate> {
@@ -190,7 +197,6 @@ impl ElevatorForm {
             ("controller_type", &self.controller_type, 100),
             ("machine_type", &self.machine_type, 100),
             ("door_type", &self.door_type, 50),
-            ("last_inspection_result", &self.last_inspection_result, 50),
             (
                 "inspection_certificate_number",
                 &self.inspection_certificate_number,
@@ -206,6 +212,28 @@ impl ElevatorForm {
         {
             e.add("drive_type", "Choose a drive type from the list.");
         }
+        let last_inspection_result = blank(&self.last_inspection_result);
+        let last_inspection_result = match last_inspection_result
+            .as_deref()
+            .map(InspectionResult::read)
+        {
+            None => None,
+            Some(Some(result)) => Some(result),
+            Some(None) => {
+                e.add(
+                    "last_inspection_result",
+                    "Choose passed, failed or passed with conditions.",
+                );
+                None
+            }
+        };
+        let inspection_interval_months = whole(
+            &mut e,
+            "inspection_interval_months",
+            &self.inspection_interval_months,
+            1..=120,
+        )
+        .unwrap_or(DEFAULT_INSPECTION_INTERVAL);
         let capacity_kg = whole(&mut e, "capacity_kg", &self.capacity_kg, 1..=100_000);
         let capacity_persons = whole(&mut e, "capacity_persons", &self.capacity_persons, 1..=1000);
         let speed_mps = decimal(&mut e, "speed_mps", &self.speed_mps, 0, 20, 2);
@@ -286,8 +314,9 @@ impl ElevatorForm {
             modernization_date,
             last_major_service,
             last_inspection_date,
-            last_inspection_result: blank(&self.last_inspection_result),
+            last_inspection_result,
             next_inspection_due,
+            inspection_interval_months,
             inspection_certificate_number: blank(&self.inspection_certificate_number),
             known_quirks,
             specifications: serde_json::Value::Object(specifications.into_iter().collect()),

@@ -9,7 +9,7 @@ use diesel::sql_types::Text;
 use uuid::Uuid;
 
 use super::forms::{ElevatorListQuery, ElevatorValues};
-use super::status::ElevatorStatus;
+use super::status::{ElevatorStatus, InspectionResult};
 use crate::db::schema_org::{elevator_status_history, elevators, sites};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -45,7 +45,7 @@ pub struct Elevator {
     pub status_changed_at: DateTime<Utc>,
     pub status_reason: Option<String>,
     pub last_inspection_date: Option<NaiveDate>,
-    pub last_inspection_result: Option<String>,
+    pub last_inspection_result: Option<InspectionResult>,
     pub next_inspection_due: Option<NaiveDate>,
     pub inspection_certificate_number: Option<String>,
     pub health_score: Option<i32>,
@@ -55,6 +55,7 @@ pub struct Elevator {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    pub inspection_interval_months: i32,
 }
 
 impl Elevator {

@@ -9,7 +9,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::csv;
-use super::forms::{ElevatorForm, ElevatorListQuery, ElevatorValues, StatusForm};
+use super::forms::{
+    ElevatorForm, ElevatorListQuery, ElevatorValues, StatusForm, DEFAULT_INSPECTION_INTERVAL,
+};
 use super::operations;
 use super::queries::{self, Elevator, WriteError};
 use super::status::{ElevatorStatus, DRIVE_TYPES};
@@ -186,6 +188,7 @@ pub async fn new_form(
     }
     let form = ElevatorForm {
         site_id: site_id.to_string(),
+        inspection_interval_months: DEFAULT_INSPECTION_INTERVAL.to_string(),
         ..Default::default()
     };
     form_page(&scope, StatusCode::OK, None, form, FieldErrors::default()).await
@@ -340,8 +343,12 @@ fn form_of(e: &Elevator) -> ElevatorForm {
         modernization_date: text(&e.modernization_date),
         last_major_service: text(&e.last_major_service),
         last_inspection_date: text(&e.last_inspection_date),
-        last_inspection_result: text(&e.last_inspection_result),
+        last_inspection_result: e
+            .last_inspection_result
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
         next_inspection_due: text(&e.next_inspection_due),
+        inspection_interval_months: e.inspection_interval_months.to_string(),
         inspection_certificate_number: text(&e.inspection_certificate_number),
         known_quirks: e.quirks().join("\n"),
         specifications: e.specification_pairs(),

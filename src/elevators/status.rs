@@ -31,6 +31,48 @@ impl ElevatorStatus {
     }
 }
 
+pg_enum!(
+    /// How a lift's last inspection went (seed 000).
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    InspectionResult: sql_types::InspectionResult {
+        Passed = "passed" => "Passed",
+        Failed = "failed" => "Failed",
+        Conditional = "conditional" => "Passed with conditions",
+    }
+);
+
+impl InspectionResult {
+    pub fn badge(self) -> &'static str {
+        match self {
+            InspectionResult::Passed => "badge-ok",
+            InspectionResult::Conditional => "badge-warn",
+            InspectionResult::Failed => "badge-bad",
+        }
+    }
+
+    /// Reads a result as people write it in a spreadsheet ("Pass", "Pass with defects",
+    /// "Fail") as well as the stored keys; the same mapping the migration applied.
+    pub fn read(raw: &str) -> Option<InspectionResult> {
+        let r = raw.trim().to_lowercase();
+        if let Some(known) = InspectionResult::parse(&r) {
+            return Some(known);
+        }
+        if ["pass", "ok", "compliant", "satisfactory"].contains(&r.as_str()) {
+            Some(InspectionResult::Passed)
+        } else if r.starts_with("pass") || r.contains("condition") {
+            Some(InspectionResult::Conditional)
+        } else if r.starts_with("fail")
+            || r.starts_with("not pass")
+            || (r.starts_with("non") && r.contains("compliant"))
+        {
+            Some(InspectionResult::Failed)
+        } else {
+            None
+        }
+    }
+}
+
 pub const DRIVE_TYPES: &[(&str, &str)] = &[
     ("gearless", "Gearless traction"),
     ("geared", "Geared traction"),
@@ -116,5 +158,27 @@ mod tests {
             ElevatorStatus::parse("out_of_service"),
             Some(ElevatorStatus::OutOfService)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InspectionResult::{self, *};
+
+    #[test]
+    fn inspection_results_are_read_as_people_write_them() {
+        for (raw, read) in [
+            ("passed", Some(Passed)),
+            (" Pass ", Some(Passed)),
+            ("OK", Some(Passed)),
+            ("Pass with defects", Some(Conditional)),
+            ("conditional", Some(Conditional)),
+            ("FAIL", Some(Failed)),
+            ("Not passed", Some(Failed)),
+            ("Non-compliant", Some(Failed)),
+            ("awaiting report", None),
+        ] {
+            assert_eq!(InspectionResult::read(raw), read, "{raw}");
+        }
     }
 }

@@ -8,7 +8,8 @@ use uuid::Uuid;
 use super::forms::{ElevatorForm, ElevatorListQuery};
 use super::queries::{Elevator, ElevatorRow, StatusChange};
 use super::status::{
-    drive_type_label, inspection_state, ElevatorStatus, InspectionState, DRIVE_TYPES,
+    drive_type_label, inspection_state, ElevatorStatus, InspectionResult, InspectionState,
+    DRIVE_TYPES,
 };
 use crate::sites::filter::SiteFilter;
 use crate::sites::queries::Site;
@@ -62,6 +63,7 @@ pub struct ElevatorFormPage {
     pub sites: Vec<(Uuid, String, Option<String>)>,
     pub manufacturers: Vec<String>,
     pub drive_types: &'static [(&'static str, &'static str)],
+    pub inspection_results: &'static [InspectionResult],
 }
 
 impl ElevatorFormPage {
@@ -83,6 +85,7 @@ impl ElevatorFormPage {
             sites,
             manufacturers,
             drive_types: DRIVE_TYPES,
+            inspection_results: InspectionResult::ALL,
         }
     }
 

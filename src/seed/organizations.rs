@@ -220,7 +220,7 @@ SELECT
     created + (now() - created) * random(),
     CASE WHEN r2 >= 0.85 THEN 'Seeded status' END,
     due - 365,
-    (ARRAY['pass','pass','pass','conditional'])[1 + g % 4],
+    (ARRAY['passed','passed','passed','conditional'])[1 + g % 4]::inspection_result,
     due,
     40 + (g * 31) % 61,
     created, created

@@ -294,7 +294,7 @@ pub fn seed(conn: &mut PgConnection, actor: &Actor) -> Result<(), AppError> {
                 door_width_mm: "900".into(),
                 installation_date: installed.map(|d| d.to_string()).unwrap_or_default(),
                 last_inspection_date: (next_due - Duration::days(365)).to_string(),
-                last_inspection_result: "Pass".into(),
+                last_inspection_result: "passed".into(),
                 next_inspection_due: next_due.to_string(),
                 inspection_certificate_number: format!(
                     "INS-{}-{:05}",

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::operations::{Assignee, Followup, Move, NewLabor, NewWorkOrder, TaskAction};
 use super::queries::{PartLine, WorkOrder};
 use super::status::{Priority, WorkOrderStatus, WorkOrderType};
-use crate::elevators::status::ElevatorStatus;
+use crate::elevators::status::{ElevatorStatus, InspectionResult};
 use crate::web::forms::{
     blank, check_email, check_line, check_text, decimal, plausible_date, whole, FieldErrors,
 };
@@ -332,7 +332,7 @@ impl MoveForm {
             resolution_type: blank(&self.resolution_type),
             root_cause: blank(&self.root_cause),
             callback_corrective_action: blank(&self.callback_corrective_action),
-            inspection_result: blank(&self.inspection_result),
+            inspection_result: InspectionResult::parse(self.inspection_result.trim()),
             lift_status,
         })
     }

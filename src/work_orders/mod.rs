@@ -5,6 +5,7 @@ pub mod demo;
 pub mod field_view;
 pub mod forms;
 pub mod hooks;
+pub mod jobs;
 pub mod operations;
 pub mod queries;
 pub mod routes;

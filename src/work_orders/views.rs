@@ -15,7 +15,7 @@ use super::status::{unmet_condition, Priority, WorkOrderStatus, WorkOrderType, R
 use crate::audit::queries::AuditRow;
 use crate::contractors::queries::Contractor;
 use crate::elevators::queries::Elevator;
-use crate::elevators::status::ElevatorStatus;
+use crate::elevators::status::{ElevatorStatus, InspectionResult};
 use crate::sites::filter::SiteFilter;
 use crate::sites::queries::Site;
 use crate::web::choices::Choices;
@@ -292,8 +292,8 @@ impl DetailPage {
         self.data.order.status.is_reopen(*to)
     }
 
-    pub fn inspection_results(&self) -> &'static [(&'static str, &'static str)] {
-        super::operations::lifecycle::INSPECTION_RESULTS
+    pub fn inspection_results(&self) -> &'static [InspectionResult] {
+        InspectionResult::ALL
     }
 
     pub fn resolution_types(&self) -> &'static [(&'static str, &'static str)] {

@@ -215,6 +215,18 @@ async fn the_assigned_technician_times_labour_and_a_forgotten_timer_is_capped() 
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(labour(&app, &s.order).len(), 3);
 
+    // Never stopped at all: the hourly chore records it as 12 hours, flagged, by itself.
+    technician.post(&format!("{path}/timer/start"), &[]).await;
+    app.execute("UPDATE org_acme.labor_timers SET started_at = now() - interval '40 hours'");
+    sitesync::background::schedule(&mut app.conn(), chrono::Utc::now()).expect("schedule");
+    app.run_jobs();
+    assert_eq!(app.count("SELECT 1 FROM org_acme.labor_timers"), 0);
+    assert_eq!(labour(&app, &s.order).len(), 4);
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.work_order_labor WHERE description LIKE 'Timer left running%' AND duration_minutes = 720 AND capped"),
+        1
+    );
+
     // Stopping with no timer running is refused; another technician cannot start one here.
     let page = technician
         .post(&format!("{path}/timer/stop"), &[("labor_type", "regular")])

@@ -16,6 +16,7 @@ use super::{finish, invalid, lock, Acting, WorkOrderError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::contractors::queries as contractors;
+use crate::orgs::context::Actor;
 use crate::storage::images::{self as decoding};
 use crate::storage::{FileKind, FileStore, StorageError};
 use crate::work_orders::costs;
@@ -103,15 +104,39 @@ pub fn stop_timer(
     let timer = field::timer_of(conn, contractor)?
         .filter(|t| t.work_order_id == order.id)
         .ok_or_else(|| invalid("timer", "Your timer is not running on this work order."))?;
-    let stopped = record_timer(conn, acting, &timer, labor_type, description, Utc::now())?;
+    let stopped = record_timer(
+        conn,
+        acting.actor,
+        &timer,
+        labor_type,
+        description,
+        Utc::now(),
+    )?;
     finish(conn, order.id)?;
     Ok(stopped)
+}
+
+/// Records every timer left running past the cap as the cap (regular labour, flagged), so a
+/// forgotten timer stops counting by itself; the background module runs it hourly. Returns
+/// how many were recorded.
+pub fn cap_forgotten_timers(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<usize, WorkOrderError> {
+    let forgotten = field::started_before(conn, now - Duration::hours(TIMER_CAP_HOURS))?;
+    for timer in &forgotten {
+        let note = format!("Timer left running; recorded as {TIMER_CAP_HOURS} hours.");
+        record_timer(conn, actor, timer, "regular", Some(note), now)?;
+        finish(conn, timer.work_order_id)?;
+    }
+    Ok(forgotten.len())
 }
 
 /// Turns `timer` into a labour line ending at `now` (or the cap) and removes it.
 fn record_timer(
     conn: &mut PgConnection,
-    acting: &Acting,
+    actor: &Actor,
     timer: &RunningTimer,
     labor_type: &str,
     description: Option<String>,
@@ -132,7 +157,7 @@ fn record_timer(
     let minutes = costs::minutes(line.start, line.end);
     audit::record(
         conn,
-        acting.actor,
+        actor,
         AuditEvent::new("labor_logged", "work_order", timer.work_order_id).data(json!({
             "contractor_id": timer.contractor_id, "minutes": minutes, "type": line.labor_type,
             "cost": cost.to_string(), "timed": true, "capped": capped,

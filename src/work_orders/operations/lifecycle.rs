@@ -11,15 +11,13 @@ use super::{assignment, at_site, begin, finish, site_zone, Acting, WorkOrderErro
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::db::schema_org::work_orders as t;
-use crate::elevators::status::ElevatorStatus;
+use crate::elevators::status::{ElevatorStatus, InspectionResult};
 use crate::web::forms::FieldErrors;
 use crate::work_orders::hooks::{self, StatusChanged};
 use crate::work_orders::queries::WorkOrder;
 use crate::work_orders::status::{self, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
 
 mod lift;
-
-pub use lift::INSPECTION_RESULTS;
 
 /// A status move, with what the target status needs.
 #[derive(Debug, Clone)]
@@ -40,8 +38,8 @@ pub struct Move {
     pub resolution_type: Option<String>,
     pub root_cause: Option<String>,
     pub callback_corrective_action: Option<String>,
-    /// Completing an inspection: one of [`INSPECTION_RESULTS`].
-    pub inspection_result: Option<String>,
+    /// Completing an inspection: how it went.
+    pub inspection_result: Option<InspectionResult>,
     /// For a breakdown or callback on a lift: the lift's status, set in the same step.
     pub lift_status: Option<ElevatorStatus>,
 }
@@ -120,10 +118,7 @@ pub fn move_status(
         return Err(WorkOrderError::Refused(why.into()));
     }
     check_details(from, change)?;
-    let inspection_result = change
-        .inspection_result
-        .as_deref()
-        .filter(|r| INSPECTION_RESULTS.iter().any(|(k, _)| k == r));
+    let inspection_result = change.inspection_result;
     if to == WorkOrderStatus::Completed
         && order.work_type == WorkOrderType::Inspection
         && inspection_result.is_none()

@@ -54,6 +54,17 @@ pub fn timer_of(conn: &mut PgConnection, contractor_id: Uuid) -> QueryResult<Opt
         .optional()
 }
 
+/// The timers started before `cutoff`, oldest first.
+pub fn started_before(
+    conn: &mut PgConnection,
+    cutoff: DateTime<Utc>,
+) -> QueryResult<Vec<RunningTimer>> {
+    running()
+        .filter(labor_timers::started_at.lt(cutoff))
+        .order(labor_timers::started_at)
+        .load(conn)
+}
+
 /// Starts a timer; `false` when the contractor already has one running.
 pub fn start_timer(
     conn: &mut PgConnection,

@@ -9,12 +9,13 @@ use uuid::Uuid;
 
 use crate::auth::roles::Permission;
 use crate::elevators::queries as elevators;
+use crate::elevators::status::InspectionResult;
 use crate::orgs::OrgScope;
 use crate::web::forms::FieldErrors;
 use crate::web::{render_status, see_other, AppError};
 use crate::work_orders::forms::NewWorkOrderForm;
 use crate::work_orders::operations::{self, Acting};
-use crate::work_orders::queries as wo;
+use crate::work_orders::queries::{self as wo, WorkOrder};
 use crate::work_orders::views::{self, NewPage};
 
 #[derive(Debug, Default, Deserialize)]
@@ -22,6 +23,8 @@ pub struct NewQuery {
     site: Option<Uuid>,
     elevator: Option<Uuid>,
     parent: Option<Uuid>,
+    /// The inspection whose failed or conditional result this repair puts right.
+    inspection: Option<Uuid>,
 }
 
 async fn new_page(
@@ -92,7 +95,46 @@ pub async fn new_form(
         form.title = format!("Callback: {}", original.title);
         form.callback_reported_at = Utc::now().format("%Y-%m-%dT%H:%M").to_string();
     }
+    if let Some(inspection) = query.inspection {
+        let (inspected, result) = scope
+            .run(Permission::ManageWorkOrders, move |conn, _| {
+                let order = wo::find(conn, inspection)?;
+                let result = match order.elevator_id {
+                    Some(lift) => elevators::find(conn, lift)?.last_inspection_result,
+                    None => None,
+                };
+                Ok((order, result))
+            })
+            .await?;
+        prefill_repair(&mut form, &inspected, result);
+    }
     new_page(&scope, StatusCode::OK, form, FieldErrors::default()).await
+}
+
+/// The repair that follows an inspection: same lift, what the inspector found, and high
+/// priority when the lift failed.
+fn prefill_repair(
+    form: &mut NewWorkOrderForm,
+    inspected: &WorkOrder,
+    result: Option<InspectionResult>,
+) {
+    form.site_id = inspected.site_id.to_string();
+    form.elevator_id = inspected
+        .elevator_id
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    form.title = format!("Repair after inspection {}", inspected.work_order_number);
+    let found = [&inspected.followup_notes, &inspected.resolution_notes]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>();
+    form.description = found.join("\n\n");
+    form.priority = match result {
+        Some(InspectionResult::Failed) => "high",
+        _ => "medium",
+    }
+    .into();
 }
 
 pub async fn create(

@@ -372,6 +372,26 @@ async fn tasks_can_be_in_progress() {
 async fn an_inspection_puts_the_lift_in_maintenance_and_its_completion_updates_the_lift() {
     let app = TestApp::new().await;
     let f = fixture(&app, "acme").await;
+    // This lift is inspected twice a year; a bad interval is refused and what was typed kept.
+    let lift_form = |interval| {
+        [
+            ("site_id", f.site.as_str()),
+            ("unit_number", "Lift 1"),
+            ("last_inspection_result", "failed"),
+            ("inspection_interval_months", interval),
+        ]
+    };
+    let edit = format!("/o/acme/elevators/{}", f.lift);
+    let refused = f.manager.post(&edit, &lift_form("0")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("value=\"0\"")
+            && refused.body.contains("<option value=\"failed\" selected>")
+    );
+    let saved = f.manager.post(&edit, &lift_form("6")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let lift_page = f.manager.get(&edit).await;
+    assert!(lift_page.body.contains("Every 6 months") && lift_page.body.contains(">Failed</span>"));
     let id = f
         .create(
             "acme",
@@ -421,7 +441,7 @@ async fn an_inspection_puts_the_lift_in_maintenance_and_its_completion_updates_t
                 ("to", "completed"),
                 ("resolution_notes", "Inspected"),
                 ("resolution_type", "no_fault_found"),
-                ("inspection_result", "conditional"),
+                ("inspection_result", "failed"),
                 ("version", &v),
             ],
         )
@@ -429,9 +449,26 @@ async fn an_inspection_puts_the_lift_in_maintenance_and_its_completion_updates_t
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(lift_status(&app), "operational", "given back");
     assert_eq!(
-        app.count("SELECT 1 FROM org_acme.elevators WHERE last_inspection_result = 'conditional' AND last_inspection_date IS NOT NULL AND next_inspection_due = (last_inspection_date + interval '12 months')::date"),
+        app.count("SELECT 1 FROM org_acme.elevators WHERE last_inspection_result = 'failed' AND last_inspection_date IS NOT NULL AND next_inspection_due = (last_inspection_date + interval '6 months')::date"),
         1
     );
     let detail = f.manager.get(&format!("/o/acme/work-orders/{id}")).await;
-    assert!(detail.body.contains("Raise the repair work order"));
+    let raise = format!("/o/acme/work-orders/new?inspection={id}");
+    assert!(detail.body.contains("Raise the repair work order") && detail.body.contains(&raise));
+    let repair = f.manager.get(&raise).await;
+    assert_eq!(repair.status, StatusCode::OK);
+    assert!(
+        repair.body.contains("Repair after inspection WO-"),
+        "titled after the inspection"
+    );
+    assert!(repair
+        .body
+        .contains("Inspection failed: raise the repair work order."));
+    assert!(
+        repair.body.contains("<option value=\"high\" selected>"),
+        "a failed lift is urgent"
+    );
+    assert!(repair
+        .body
+        .contains(&format!("<option value=\"{}\" selected>", f.lift)));
 }

@@ -9,17 +9,10 @@ use serde_json::json;
 use crate::audit::{self, AuditEvent};
 use crate::db::schema_org::{elevators as e, work_orders as t};
 use crate::elevators::queries as elevators;
-use crate::elevators::status::ElevatorStatus;
+use crate::elevators::status::{ElevatorStatus, InspectionResult};
 use crate::work_orders::operations::{site_zone, Acting, WorkOrderError};
 use crate::work_orders::queries::WorkOrder;
 use crate::work_orders::status::{WorkOrderStatus, WorkOrderType};
-
-/// The results an inspection can have (seed 000).
-pub const INSPECTION_RESULTS: &[(&str, &str)] = &[
-    ("passed", "Passed"),
-    ("failed", "Failed"),
-    ("conditional", "Conditional"),
-];
 
 /// Puts the lift of `order` in maintenance when preventive or inspection work starts, and gives
 /// its status back when the work is completed or cancelled.
@@ -90,7 +83,7 @@ pub(super) fn record_inspection(
     conn: &mut PgConnection,
     acting: &Acting,
     order: &WorkOrder,
-    result: &str,
+    result: InspectionResult,
 ) -> Result<(), WorkOrderError> {
     let Some(elevator_id) = order.elevator_id else {
         return Ok(());
@@ -114,15 +107,18 @@ pub(super) fn record_inspection(
         conn,
         acting.actor,
         AuditEvent::new("inspection_recorded", "elevator", elevator_id).data(json!({
-            "work_order": order.work_order_number, "result": result,
+            "work_order": order.work_order_number, "result": result.as_str(),
             "date": today, "next_due": next,
         })),
     )?;
-    if result != "passed" {
+    if result != InspectionResult::Passed {
         diesel::update(t::table.find(order.id))
             .set((
                 t::requires_followup.eq(true),
-                t::followup_notes.eq(format!("Inspection {result}: raise the repair work order.")),
+                t::followup_notes.eq(format!(
+                    "Inspection {}: raise the repair work order.",
+                    result.label().to_lowercase()
+                )),
             ))
             .execute(conn)?;
     }

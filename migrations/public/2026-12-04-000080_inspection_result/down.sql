@@ -1,0 +1,1 @@
+DROP TYPE inspection_result;
