@@ -1,5 +1,6 @@
 //! `/admin/organizations`: every organization, with suspend and reinstate.
 
+use crate::web::local_time::filters;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Utc};

@@ -1,5 +1,6 @@
 //! The audit page: the organization's trail, filtered and paged, and an on-demand chain check.
 
+use crate::web::local_time::filters;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
@@ -84,6 +85,7 @@ struct AuditPage {
 #[derive(Template)]
 #[template(path = "audit/list.html", block = "results")]
 struct AuditResults {
+    zone: chrono_tz::Tz,
     slug: String,
     rows: Vec<AuditRow>,
     older: Option<String>,
@@ -107,7 +109,12 @@ pub async fn list(
         .flatten();
     let slug = scope.slug().to_string();
     if htmx.is_fragment() {
-        return render(&AuditResults { slug, rows, older });
+        return render(&AuditResults {
+            zone: scope.viewer.zone(Some(&slug)),
+            slug,
+            rows,
+            older,
+        });
     }
     render(&AuditPage {
         layout: scope.layout("Audit trail", "audit"),
@@ -146,4 +153,16 @@ pub async fn verify(scope: OrgScope, htmx: Htmx) -> Result<HttpResponse, AppErro
         slug: scope.slug().to_string(),
         status,
     })
+}
+
+impl AuditPage {
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.layout.zone
+    }
+}
+
+impl AuditResults {
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.zone
+    }
 }

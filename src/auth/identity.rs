@@ -16,6 +16,7 @@ use super::accounts::Account;
 use super::session_store::{ACCOUNT_KEY, GENERATION_KEY};
 use crate::members::queries::MembershipSummary;
 use crate::web::layout::{AccountNav, Flash, Layout, OrgNav};
+use crate::web::local_time;
 use crate::web::request_meta::RequestMeta;
 use crate::web::AppError;
 use crate::AppState;
@@ -113,7 +114,8 @@ pub fn signed_in_json(account: &str) -> String {
            'memberships', coalesce((SELECT json_agg(json_build_object(\
                'org', json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, \
                  'schema_name', o.schema_name, 'role_name', o.role_name), \
-               'role', m.role, 'suspended', o.suspended_at IS NOT NULL, 'tenant_id', m.tenant_id) \
+               'role', m.role, 'suspended', o.suspended_at IS NOT NULL, 'tenant_id', m.tenant_id, \
+               'timezone', o.settings->>'timezone') \
              ORDER BY o.name) \
              FROM memberships m JOIN organizations o ON o.id = m.organization_id \
              WHERE m.account_id = a.id AND o.deleted_at IS NULL), '[]'::json)) \
@@ -262,6 +264,7 @@ impl Viewer {
             self.session.get::<String>(CSRF_KEY).ok().flatten()
         };
         if let Some(account) = self.signed_in() {
+            layout.zone = self.zone(None);
             layout.account = Some(AccountNav {
                 display_name: account.display_name.clone(),
                 is_platform_admin: account.is_platform_admin,
@@ -286,6 +289,19 @@ impl Viewer {
         layout
     }
 
+    /// The zone times read in where no site names one: inside organization `slug` its own
+    /// zone, else the signed-in person's, else UTC (which the times then say).
+    pub fn zone(&self, slug: Option<&str>) -> chrono_tz::Tz {
+        let Some(account) = self.signed_in() else {
+            return chrono_tz::UTC;
+        };
+        slug.and_then(|slug| account.membership(slug))
+            .and_then(|m| m.timezone.as_deref())
+            .and_then(local_time::known_zone)
+            .or_else(|| local_time::known_zone(&account.timezone))
+            .unwrap_or(local_time::FALLBACK)
+    }
+
     /// The frame of a page inside an organization.
     pub fn org_layout(
         &self,
@@ -295,6 +311,7 @@ impl Viewer {
     ) -> Layout {
         let mut layout = self.layout(title).section(section);
         layout.org = layout.orgs.iter().find(|o| o.slug == slug).cloned();
+        layout.zone = self.zone(Some(slug));
         layout
     }
 }

@@ -1,5 +1,6 @@
 //! The admin page's template.
 
+use crate::web::local_time::filters;
 use askama::Template;
 
 use super::queries::{Depth, TroubledJob};

@@ -51,7 +51,7 @@ pub async fn list(
     query: web::Query<ContractorListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let today = Utc::now().date_naive();
+    let today = crate::web::local_time::today(&scope.viewer.zone(Some(scope.slug())));
     let path = format!("/o/{}/contractors", scope.slug());
     let (rows, pagination, specializations) = {
         let query = query.clone();
@@ -340,7 +340,7 @@ pub async fn detail(
         performance,
         reliability,
         work_orders,
-        today: Utc::now().date_naive(),
+        today: crate::web::local_time::today(&scope.viewer.zone(Some(scope.slug()))),
         now: Utc::now(),
         can_manage: scope.can(Permission::ManageContractors),
         linked_member,

@@ -39,10 +39,14 @@ impl LiftFigures {
 }
 
 /// Lifts that count: current, at a current site (the same rule as the lift list).
+/// The day it is at site `s` at the moment bound as `$1`.
+const SITE_DAY: &str = "($1 AT TIME ZONE s.timezone)::date";
+
 const CURRENT_LIFTS: &str = "FROM elevators e JOIN sites s ON s.id = e.site_id \
      WHERE e.deleted_at IS NULL AND s.deleted_at IS NULL";
 
-pub fn lift_figures(conn: &mut PgConnection, today: NaiveDate) -> QueryResult<LiftFigures> {
+/// Inspections are overdue or due soon by the day it is at each lift's site (`$1` is now).
+pub fn lift_figures(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<LiftFigures> {
     diesel::sql_query(format!(
         "SELECT count(*) FILTER (WHERE e.status <> 'decommissioned') AS active, \
            count(*) FILTER (WHERE e.status = 'operational') AS operational, \
@@ -50,14 +54,14 @@ pub fn lift_figures(conn: &mut PgConnection, today: NaiveDate) -> QueryResult<Li
            count(*) FILTER (WHERE e.status = 'out_of_service') AS out_of_service, \
            count(*) FILTER (WHERE e.status = 'maintenance') AS maintenance, \
            count(*) FILTER (WHERE e.status = 'decommissioned') AS decommissioned, \
-           count(*) FILTER (WHERE e.status <> 'decommissioned' AND e.next_inspection_due < $1) \
+           count(*) FILTER (WHERE e.status <> 'decommissioned' AND e.next_inspection_due < {SITE_DAY}) \
              AS inspections_overdue, \
-           count(*) FILTER (WHERE e.status <> 'decommissioned' AND e.next_inspection_due >= $1 \
-             AND e.next_inspection_due <= $1 + 30) AS inspections_due_soon, \
+           count(*) FILTER (WHERE e.status <> 'decommissioned' AND e.next_inspection_due >= {SITE_DAY} \
+             AND e.next_inspection_due <= {SITE_DAY} + 30) AS inspections_due_soon, \
            round(avg(e.health_score))::integer AS average_health \
          {CURRENT_LIFTS}"
     ))
-    .bind::<Date, _>(today)
+    .bind::<Timestamptz, _>(now)
     .get_result(conn)
 }
 
@@ -148,7 +152,6 @@ pub struct Attention {
 /// nobody has acknowledged, oldest first.
 pub fn needs_attention(
     conn: &mut PgConnection,
-    today: NaiveDate,
     now: DateTime<Utc>,
     limit: i64,
 ) -> QueryResult<Vec<Attention>> {
@@ -160,19 +163,18 @@ pub fn needs_attention(
            UNION ALL \
            SELECT 'inspection_overdue', e.id, 'Lift ' || e.unit_number, s.name, \
              coalesce(e.inspection_certificate_number, ''), e.next_inspection_due::timestamptz \
-           {CURRENT_LIFTS} AND e.status <> 'decommissioned' AND e.next_inspection_due < $1 \
+           {CURRENT_LIFTS} AND e.status <> 'decommissioned' AND e.next_inspection_due < {SITE_DAY} \
            UNION ALL \
            SELECT 'work_order_overdue', w.id, w.work_order_number || ' ' || w.title, s.name, \
              w.priority::text, w.due_date \
            FROM work_orders w JOIN sites s ON s.id = w.site_id \
-           WHERE w.status IN {OPEN} AND w.priority IN ('emergency', 'high') AND w.due_date < $2 \
+           WHERE w.status IN {OPEN} AND w.priority IN ('emergency', 'high') AND w.due_date < $1 \
            UNION ALL \
            SELECT 'request_unacknowledged', r.id, r.reference || ' ' || r.subject, s.name, \
              r.request_type, r.created_at \
            FROM service_requests r JOIN sites s ON s.id = r.site_id WHERE r.status = 'open' \
-         ) items ORDER BY since, label LIMIT $3"
+         ) items ORDER BY since, label LIMIT $2"
     ))
-    .bind::<Date, _>(today)
     .bind::<Timestamptz, _>(now)
     .bind::<BigInt, _>(limit)
     .load(conn)
@@ -414,14 +416,13 @@ pub fn load(
     organization_id: Uuid,
     now: DateTime<Utc>,
 ) -> QueryResult<Dashboard> {
-    let today = now.date_naive();
     let time_zone = time_zone(conn, organization_id)?;
     Ok(Dashboard {
         sites: crate::sites::queries::count_active(conn)?,
         requests: request_figures(conn)?,
-        lifts: lift_figures(conn, today)?,
+        lifts: lift_figures(conn, now)?,
         work_orders: work_order_figures(conn, now)?,
-        attention: needs_attention(conn, today, now, ATTENTION_LIMIT)?,
+        attention: needs_attention(conn, now, ATTENTION_LIMIT)?,
         weekly: weekly_work_orders(conn, now, &time_zone)?,
         repair_time: monthly_repair_time(conn, now, &time_zone)?,
         manufacturers: breakdowns_by_manufacturer(conn, now)?,

@@ -2,10 +2,10 @@
 
 use crate::db::static_sql;
 use crate::web::listing::Sortable;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel::sql_types::Text;
+use diesel::sql_types::{Date, Nullable, Text};
 use uuid::Uuid;
 
 use super::forms::{ElevatorListQuery, ElevatorValues};
@@ -95,6 +95,16 @@ pub struct ElevatorRow {
     pub site_id: Uuid,
     pub site_name: String,
     pub site_code: Option<String>,
+    pub site_timezone: String,
+}
+
+impl ElevatorRow {
+    /// How its next inspection reads, judged by the day it is at its site.
+    pub fn inspection(&self) -> super::status::InspectionState {
+        let today =
+            crate::web::local_time::today(&crate::web::local_time::zone(&self.site_timezone));
+        super::status::inspection_state(self.next_inspection_due, today)
+    }
 }
 
 type RowColumns = (
@@ -108,6 +118,7 @@ type RowColumns = (
     sites::id,
     sites::name,
     sites::code,
+    sites::timezone,
 );
 
 const ROW_COLUMNS: RowColumns = (
@@ -121,6 +132,7 @@ const ROW_COLUMNS: RowColumns = (
     sites::id,
     sites::name,
     sites::code,
+    sites::timezone,
 );
 
 /// The search box text for lifts; the same expression as their trigram index.
@@ -134,7 +146,10 @@ type Boxed<'a> = diesel::dsl::IntoBoxed<
     diesel::pg::Pg,
 >;
 
-fn filtered<'a>(query: &'a ElevatorListQuery, today: NaiveDate) -> Boxed<'a> {
+/// The day it is at the lift's site: "overdue" and "due within" are judged there.
+pub(crate) const SITE_TODAY: &str = "(now() AT TIME ZONE sites.timezone)::date";
+
+fn filtered<'a>(query: &'a ElevatorListQuery) -> Boxed<'a> {
     let mut q = elevators::table
         .inner_join(sites::table)
         .filter(elevators::deleted_at.is_null())
@@ -168,14 +183,18 @@ fn filtered<'a>(query: &'a ElevatorListQuery, today: NaiveDate) -> Boxed<'a> {
     match query.inspection.as_str() {
         "overdue" => {
             q = q
-                .filter(elevators::next_inspection_due.lt(today))
+                .filter(elevators::next_inspection_due.lt(static_sql::<Nullable<Date>>(SITE_TODAY)))
                 .filter(active)
         }
         window @ ("30" | "60" | "90") => {
-            let days: i64 = window.parse().unwrap_or(30);
+            let last_day = match window {
+                "30" => "(now() AT TIME ZONE sites.timezone)::date + 30",
+                "60" => "(now() AT TIME ZONE sites.timezone)::date + 60",
+                _ => "(now() AT TIME ZONE sites.timezone)::date + 90",
+            };
             q = q
-                .filter(elevators::next_inspection_due.ge(today))
-                .filter(elevators::next_inspection_due.le(today + Duration::days(days)))
+                .filter(elevators::next_inspection_due.ge(static_sql::<Nullable<Date>>(SITE_TODAY)))
+                .filter(elevators::next_inspection_due.le(static_sql::<Nullable<Date>>(last_day)))
                 .filter(active);
         }
         _ => {}
@@ -210,22 +229,17 @@ fn sorted<'a>(q: Boxed<'a>, query: &ElevatorListQuery) -> Boxed<'a> {
     }
 }
 
-pub fn count(
-    conn: &mut PgConnection,
-    query: &ElevatorListQuery,
-    today: NaiveDate,
-) -> QueryResult<i64> {
-    filtered(query, today).count().get_result(conn)
+pub fn count(conn: &mut PgConnection, query: &ElevatorListQuery) -> QueryResult<i64> {
+    filtered(query).count().get_result(conn)
 }
 
 pub fn page(
     conn: &mut PgConnection,
     query: &ElevatorListQuery,
-    today: NaiveDate,
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<ElevatorRow>> {
-    sorted(filtered(query, today), query)
+    sorted(filtered(query), query)
         .offset(offset)
         .limit(limit)
         .select(ROW_COLUMNS)
@@ -236,9 +250,8 @@ pub fn page(
 pub fn all_matching(
     conn: &mut PgConnection,
     query: &ElevatorListQuery,
-    today: NaiveDate,
 ) -> QueryResult<Vec<(Elevator, String, Option<String>)>> {
-    sorted(filtered(query, today), query)
+    sorted(filtered(query), query)
         .limit(crate::imports::MAX_ROWS as i64)
         .select((Elevator::as_select(), sites::name, sites::code))
         .load(conn)

@@ -26,6 +26,7 @@ use crate::orgs::OrgScope;
 use crate::sites::filter::SiteFilter;
 use crate::sites::queries as sites;
 use crate::web::forms::FieldErrors;
+use crate::web::local_time;
 use crate::web::pagination::Pagination;
 use crate::web::{csv_response, render, render_status, see_other, AppError, Htmx};
 
@@ -43,17 +44,16 @@ pub async fn list(
     query: web::Query<ElevatorListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let today = Utc::now().date_naive();
     let path = format!("/o/{}/elevators", scope.slug());
     let fragment = htmx.is_fragment();
     let (rows, pagination, site_filter, manufacturers) = {
         let query = query.clone();
         scope
             .run(Permission::View, move |conn, ctx| {
-                let total = queries::count(conn, &query, today)?;
+                let total = queries::count(conn, &query)?;
                 let pagination =
                     Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
-                let rows = queries::page(conn, &query, today, pagination.offset(), PER_PAGE)?;
+                let rows = queries::page(conn, &query, pagination.offset(), PER_PAGE)?;
                 // The filter choices are only needed for the full page.
                 let (site_filter, manufacturers) = if fragment {
                     Default::default()
@@ -77,7 +77,6 @@ pub async fn list(
             query,
             rows,
             pagination,
-            today,
             export_href,
             can_manage,
         });
@@ -92,7 +91,6 @@ pub async fn list(
         manufacturers,
         statuses: ElevatorStatus::ALL,
         drive_types: DRIVE_TYPES,
-        today,
         export_href,
         can_manage,
     })
@@ -103,10 +101,10 @@ pub async fn export(
     query: web::Query<ElevatorListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let today = Utc::now().date_naive();
+    let today = local_time::today(&scope.viewer.zone(Some(scope.slug())));
     let rows = scope
         .run(Permission::View, move |conn, _| {
-            Ok(queries::all_matching(conn, &query, today)?)
+            Ok(queries::all_matching(conn, &query)?)
         })
         .await?;
     let body = csv::export(&rows).map_err(AppError::internal)?;
@@ -427,7 +425,7 @@ pub async fn detail(
             ))
         })
         .await?;
-    let zone = crate::web::local_time::zone(&site.timezone);
+    let zone = local_time::zone(&site.timezone);
     let panel = panel(&scope, &elevator, history, None, zone);
     render(&ElevatorDetailPage {
         layout: scope.layout(
@@ -443,7 +441,7 @@ pub async fn detail(
         now: Utc::now(),
         can_create_work_orders: scope.can(Permission::ManageWorkOrders),
         can_manage: scope.can(Permission::ManageSites),
-        today: Utc::now().date_naive(),
+        today: local_time::today(&zone),
     })
 }
 

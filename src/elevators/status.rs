@@ -159,23 +159,18 @@ mod tests {
             Some(ElevatorStatus::OutOfService)
         );
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::InspectionResult::{self, *};
 
     #[test]
     fn inspection_results_are_read_as_people_write_them() {
         for (raw, read) in [
-            ("passed", Some(Passed)),
-            (" Pass ", Some(Passed)),
-            ("OK", Some(Passed)),
-            ("Pass with defects", Some(Conditional)),
-            ("conditional", Some(Conditional)),
-            ("FAIL", Some(Failed)),
-            ("Not passed", Some(Failed)),
-            ("Non-compliant", Some(Failed)),
+            ("passed", Some(InspectionResult::Passed)),
+            (" Pass ", Some(InspectionResult::Passed)),
+            ("OK", Some(InspectionResult::Passed)),
+            ("Pass with defects", Some(InspectionResult::Conditional)),
+            ("conditional", Some(InspectionResult::Conditional)),
+            ("FAIL", Some(InspectionResult::Failed)),
+            ("Not passed", Some(InspectionResult::Failed)),
+            ("Non-compliant", Some(InspectionResult::Failed)),
             ("awaiting report", None),
         ] {
             assert_eq!(InspectionResult::read(raw), read, "{raw}");

@@ -30,7 +30,6 @@ pub struct ElevatorListPage {
     pub manufacturers: Vec<String>,
     pub statuses: &'static [ElevatorStatus],
     pub drive_types: &'static [(&'static str, &'static str)],
-    pub today: NaiveDate,
     pub export_href: String,
     pub can_manage: bool,
 }
@@ -42,14 +41,8 @@ pub struct ElevatorListResults {
     pub query: ElevatorListQuery,
     pub rows: Vec<ElevatorRow>,
     pub pagination: Pagination,
-    pub today: NaiveDate,
     pub export_href: String,
     pub can_manage: bool,
-}
-
-/// For templates, which pass their values by reference.
-pub fn inspection(due: &Option<NaiveDate>, today: &NaiveDate) -> InspectionState {
-    inspection_state(*due, *today)
 }
 
 #[derive(Template)]

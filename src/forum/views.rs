@@ -1,5 +1,6 @@
 //! Page structs of the forum, and how posts become what a viewer is allowed to see.
 
+use crate::web::local_time::filters;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -298,6 +299,7 @@ pub struct SearchPage {
 #[derive(Template)]
 #[template(path = "forum/search.html", block = "results")]
 pub struct SearchResults {
+    pub zone: chrono_tz::Tz,
     pub hits: Vec<HitView>,
     pub pagination: Pagination,
     pub searched: bool,
@@ -324,4 +326,16 @@ pub struct CategoryFormPage {
     pub visibilities: &'static [Visibility],
     pub colours: &'static [&'static str],
     pub icons: &'static [(&'static str, &'static str)],
+}
+
+impl SearchPage {
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.layout.zone
+    }
+}
+
+impl SearchResults {
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.zone
+    }
 }

@@ -1,5 +1,6 @@
 //! The job board's pages and fragments.
 
+use crate::web::local_time::filters;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -59,6 +60,7 @@ pub struct BrowsePage {
 #[derive(Template)]
 #[template(path = "jobs/browse.html", block = "results")]
 pub struct BrowseResults {
+    pub zone: chrono_tz::Tz,
     pub query: BrowseQuery,
     pub cards: Vec<JobCard>,
     pub pagination: Pagination,
@@ -198,6 +200,7 @@ pub struct BoardPage {
 #[derive(Template)]
 #[template(path = "jobs/board.html", block = "board")]
 pub struct BoardFragment {
+    pub zone: chrono_tz::Tz,
     pub job: Job,
     pub columns: Vec<BoardColumn>,
     pub statuses: &'static [ApplicationStatus],
@@ -221,4 +224,28 @@ pub struct ApplicationPage {
     pub interview: InterviewForm,
     pub offer: OfferForm,
     pub errors: FieldErrors,
+}
+
+impl BrowsePage {
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.layout.zone
+    }
+}
+
+impl BrowseResults {
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.zone
+    }
+}
+
+impl BoardPage {
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.layout.zone
+    }
+}
+
+impl BoardFragment {
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.zone
+    }
 }

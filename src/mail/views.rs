@@ -1,5 +1,6 @@
 //! The admin pages' templates.
 
+use crate::web::local_time::filters;
 use askama::Template;
 
 use super::outbox::{Listed, Message};

@@ -1,5 +1,6 @@
 //! Page structs of the marketplace.
 
+use crate::web::local_time::filters;
 use askama::Template;
 use uuid::Uuid;
 

@@ -17,13 +17,16 @@ pub struct MembershipSummary {
     pub suspended: bool,
     /// For a tenant member: their row in the organization's `tenants`.
     pub tenant_id: Option<Uuid>,
+    /// The organization's own time zone (its settings), for times with no site.
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 pub fn for_account(
     conn: &mut PgConnection,
     account_id: Uuid,
 ) -> QueryResult<Vec<MembershipSummary>> {
-    let rows: Vec<(Organization, String, Option<Uuid>)> = memberships::table
+    let rows: Vec<(Organization, String, Option<Uuid>, Option<String>)> = memberships::table
         .inner_join(organizations::table)
         .filter(memberships::account_id.eq(account_id))
         .filter(organizations::deleted_at.is_null())
@@ -32,16 +35,20 @@ pub fn for_account(
             Organization::as_select(),
             memberships::role,
             memberships::tenant_id,
+            crate::db::static_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(
+                "organizations.settings->>'timezone'",
+            ),
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(org, role, tenant_id)| {
+        .filter_map(|(org, role, tenant_id, timezone)| {
             Some(MembershipSummary {
                 role: Role::parse(&role)?,
                 suspended: org.suspended_at.is_some(),
                 org: org.handle(),
                 tenant_id,
+                timezone,
             })
         })
         .collect())

@@ -1,5 +1,6 @@
 //! Page structs for the members pages and invitation acceptance.
 
+use crate::web::local_time::filters;
 use askama::Template;
 
 use super::forms::InviteForm;

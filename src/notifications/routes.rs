@@ -1,5 +1,6 @@
 //! The notification bell (an htmx fragment refreshed every minute) and the list page.
 
+use crate::web::local_time::filters;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;

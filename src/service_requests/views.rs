@@ -1,5 +1,6 @@
 //! Page structs for fault reports, triage, tenants, the portal and QR codes.
 
+use crate::web::local_time::filters;
 use askama::Template;
 use uuid::Uuid;
 
@@ -56,6 +57,8 @@ pub struct StatusPage {
     pub request: ServiceRequest,
     pub events: Events,
     pub site_name: String,
+    /// The site's time zone: the request's times read in it.
+    pub site_zone: String,
     pub work_order: Option<String>,
 }
 
@@ -90,6 +93,8 @@ pub struct RequestPage {
     pub request: ServiceRequest,
     pub events: Events,
     pub site_name: String,
+    /// The site's time zone: the request's times read in it.
+    pub site_zone: String,
     pub lift: Option<String>,
     pub work_order: Option<(Uuid, String)>,
     pub gallery: crate::attachments::views::Gallery,
@@ -175,6 +180,8 @@ pub struct PortalPage {
     pub slug: String,
     pub tenant: Tenant,
     pub site_name: String,
+    /// The site's time zone: the request's times read in it.
+    pub site_zone: String,
     pub lifts: Vec<(Uuid, String)>,
     pub requests: Vec<(ServiceRequest, Events)>,
     pub form: ReportForm,

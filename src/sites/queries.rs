@@ -67,11 +67,14 @@ pub struct SiteRow {
     pub next_inspection_due: Option<NaiveDate>,
     pub health_score: Option<i32>,
     pub deleted_at: Option<DateTime<Utc>>,
+    pub timezone: String,
 }
 
 impl SiteRow {
-    pub fn inspection_overdue(&self, today: &NaiveDate) -> bool {
-        self.next_inspection_due.is_some_and(|due| due < *today)
+    /// Whether its next inspection is past, judged by the day it is at the site.
+    pub fn inspection_overdue(&self) -> bool {
+        let today = crate::web::local_time::today(&crate::web::local_time::zone(&self.timezone));
+        self.next_inspection_due.is_some_and(|due| due < today)
     }
 }
 
@@ -81,7 +84,7 @@ const SEARCH_TEXT: &str = "(coalesce(name, '') || ' ' || coalesce(code, '') || '
 
 type BoxedSites<'a> = sites::BoxedQuery<'a, diesel::pg::Pg>;
 
-fn filtered<'a>(query: &'a SiteListQuery, today: NaiveDate) -> BoxedSites<'a> {
+fn filtered<'a>(query: &'a SiteListQuery) -> BoxedSites<'a> {
     let mut q = sites::table.into_boxed();
     q = if SiteListQuery::flag(&query.archived) {
         q.filter(sites::deleted_at.is_not_null())
@@ -105,25 +108,28 @@ fn filtered<'a>(query: &'a SiteListQuery, today: NaiveDate) -> BoxedSites<'a> {
         q = q.filter(sites::lifts_not_operational.gt(0));
     }
     if SiteListQuery::flag(&query.overdue) {
-        q = q.filter(sites::next_inspection_due.lt(today));
+        q = q.filter(sites::next_inspection_due.lt(static_sql::<
+            diesel::sql_types::Nullable<diesel::sql_types::Date>,
+        >(
+            "(now() AT TIME ZONE sites.timezone)::date"
+        )));
     }
     q
 }
 
 /// How many sites match the list's filters.
-pub fn count(conn: &mut PgConnection, query: &SiteListQuery, today: NaiveDate) -> QueryResult<i64> {
-    filtered(query, today).count().get_result(conn)
+pub fn count(conn: &mut PgConnection, query: &SiteListQuery) -> QueryResult<i64> {
+    filtered(query).count().get_result(conn)
 }
 
 /// One page of the site list.
 pub fn page(
     conn: &mut PgConnection,
     query: &SiteListQuery,
-    today: NaiveDate,
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<SiteRow>> {
-    sorted(filtered(query, today), query)
+    sorted(filtered(query), query)
         .offset(offset)
         .limit(limit)
         .select(SiteRow::as_select())
@@ -131,12 +137,8 @@ pub fn page(
 }
 
 /// Every matching site in list order, for CSV export.
-pub fn all_matching(
-    conn: &mut PgConnection,
-    query: &SiteListQuery,
-    today: NaiveDate,
-) -> QueryResult<Vec<Site>> {
-    sorted(filtered(query, today), query)
+pub fn all_matching(conn: &mut PgConnection, query: &SiteListQuery) -> QueryResult<Vec<Site>> {
+    sorted(filtered(query), query)
         .limit(crate::imports::MAX_ROWS as i64)
         .select(Site::as_select())
         .load(conn)

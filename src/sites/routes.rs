@@ -35,16 +35,15 @@ pub async fn list(
     query: web::Query<SiteListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let today = Utc::now().date_naive();
     let path = format!("/o/{}/sites", scope.slug());
     let (rows, pagination, states, cities) = {
         let query = query.clone();
         scope
             .run(Permission::View, move |conn, ctx| {
-                let total = queries::count(conn, &query, today)?;
+                let total = queries::count(conn, &query)?;
                 let pagination =
                     Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
-                let rows = queries::page(conn, &query, today, pagination.offset(), PER_PAGE)?;
+                let rows = queries::page(conn, &query, pagination.offset(), PER_PAGE)?;
                 let (states, cities) = ctx.choices.get("site states and cities", || {
                     queries::states_and_cities(conn)
                 })?;
@@ -62,7 +61,6 @@ pub async fn list(
             rows,
             pagination,
             can_manage,
-            today,
             export_href,
         });
     }
@@ -76,7 +74,6 @@ pub async fn list(
         cities,
         site_types: SITE_TYPES,
         can_manage,
-        today,
         export_href,
     })
 }
@@ -86,10 +83,10 @@ pub async fn export(
     query: web::Query<SiteListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let today = Utc::now().date_naive();
+    let today = crate::web::local_time::today(&scope.viewer.zone(Some(scope.slug())));
     let sites = scope
         .run(Permission::View, move |conn, _| {
-            Ok(queries::all_matching(conn, &query, today)?)
+            Ok(queries::all_matching(conn, &query)?)
         })
         .await?;
     let body = csv::export(&sites).map_err(AppError::internal)?;
@@ -212,6 +209,7 @@ pub async fn detail(
             Ok((site, lifts, activity, work_orders, health))
         })
         .await?;
+    let today = crate::web::local_time::today(&crate::web::local_time::zone(&site.timezone));
     render(&SiteDetailPage {
         layout: scope.layout(site.name.clone(), "sites"),
         slug: scope.slug().to_string(),
@@ -224,7 +222,7 @@ pub async fn detail(
         health,
         can_manage: scope.can(Permission::ManageSites),
         can_view_codes: scope.can(Permission::ViewAccessCodes),
-        today: Utc::now().date_naive(),
+        today,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Page structs for the site templates.
 
 use crate::web::listing::Sortable;
+use crate::web::local_time::filters;
 use askama::Template;
 use chrono::NaiveDate;
 
@@ -25,7 +26,6 @@ pub struct SiteListPage {
     pub cities: Vec<String>,
     pub site_types: &'static [(&'static str, &'static str)],
     pub can_manage: bool,
-    pub today: NaiveDate,
     pub export_href: String,
 }
 
@@ -37,7 +37,6 @@ pub struct SiteListResults {
     pub rows: Vec<SiteRow>,
     pub pagination: Pagination,
     pub can_manage: bool,
-    pub today: NaiveDate,
     pub export_href: String,
 }
 

@@ -59,6 +59,9 @@ pub struct Layout {
     pub orgs: Vec<OrgNav>,
     pub csrf_token: Option<String>,
     pub flashes: Vec<Flash>,
+    /// The zone this page's times read in where nothing nearer (a site) names one: the
+    /// organization's inside one, else the signed-in person's own, else UTC (and says so).
+    pub zone: chrono_tz::Tz,
 }
 
 impl Layout {
@@ -72,6 +75,7 @@ impl Layout {
             orgs: Vec::new(),
             csrf_token: None,
             flashes: Vec::new(),
+            zone: chrono_tz::UTC,
         }
     }
 

@@ -257,9 +257,7 @@ pub struct DetailPage {
 impl DetailPage {
     /// A time in the site's zone, as people there read it.
     pub fn local(&self, at: &DateTime<Utc>) -> String {
-        at.with_timezone(&self.data.tz)
-            .format("%d %b %Y %H:%M")
-            .to_string()
+        crate::web::local_time::date_time(at, &self.data.tz)
     }
 
     pub fn local_opt(&self, at: &Option<DateTime<Utc>>) -> String {
@@ -356,9 +354,7 @@ pub struct PrintPage {
 
 impl PrintPage {
     pub fn local(&self, at: &DateTime<Utc>) -> String {
-        at.with_timezone(&self.data.tz)
-            .format("%d %b %Y %H:%M %Z")
-            .to_string()
+        crate::web::local_time::date_time(at, &self.data.tz)
     }
 
     pub fn local_opt(&self, at: &Option<DateTime<Utc>>) -> String {

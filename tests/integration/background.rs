@@ -4,7 +4,8 @@
 use awc::http::StatusCode;
 use chrono::Utc;
 use sitesync::auth::roles::Role;
-use sitesync::background::{self, queries, NewJob, Ran, Worker};
+use sitesync::background::{self, queries, Kind, NewJob, Ran, Worker};
+use sitesync::dashboard::jobs::HealthSnapshot;
 
 use crate::dashboard::drain;
 use sitesync::db::{Db, PoolOptions};
@@ -53,7 +54,10 @@ async fn the_snapshot_worker_is_bounded_by_the_schemas_a_connection_may_enter() 
     )
     .expect("a pool of one");
     let worker = Worker::new(std::sync::Arc::new(config));
-    background::schedule(&mut db.get().expect("connection"), Utc::now()).expect("schedule");
+    // Only the snapshot kind, so every job enters the next organization's schema.
+    HealthSnapshot
+        .schedule(&mut db.get().expect("connection"), Utc::now())
+        .expect("schedule");
     let mut backends = Vec::new();
     loop {
         let next = background::run_next(&mut db.get().expect("connection"), &worker).expect("run");
@@ -247,7 +251,7 @@ async fn released_jobs_are_queued_again() {
     let ran = drain(&app.db, &app.worker(), Utc::now());
     assert_eq!(
         ran.len(),
-        2,
-        "the released job and today's snapshot: {ran:?}"
+        3,
+        "the released job, today's snapshot and this hour's timer check: {ran:?}"
     );
 }

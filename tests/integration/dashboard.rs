@@ -435,7 +435,11 @@ async fn the_daily_snapshot_runs_once_per_site_even_with_two_workers() {
         .into_iter()
         .flat_map(|handle| handle.join().expect("worker"))
         .collect();
-    assert_eq!(ran.len(), 2, "one job per organization, run once: {ran:?}");
+    assert_eq!(
+        ran.len(),
+        4,
+        "a snapshot and a timer check per organization, each run once: {ran:?}"
+    );
     assert_eq!(
         app.count("SELECT 1 FROM org_acme.health_score_history"),
         20,
@@ -446,7 +450,7 @@ async fn the_daily_snapshot_runs_once_per_site_even_with_two_workers() {
             "SELECT 1 FROM background_jobs WHERE attempts = 1 AND state = 'done' \
              AND done_at IS NOT NULL"
         ),
-        2
+        4
     );
     // Another pass the same day changes nothing.
     let again = drain(&app.db, &app.worker(), now);

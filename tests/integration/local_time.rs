@@ -211,3 +211,49 @@ async fn times_typed_at_a_site_are_its_wall_clock_across_the_clock_change() {
     assert!(page.body.contains("19:00–20:00"), "{}", page.body);
     assert!(page.body.contains("09:00 BST at the site"));
 }
+
+/// "Overdue" is judged by the day it is at the lift's site: with the same due date, a lift on
+/// Kiritimati (UTC+14) is overdue while one in Pago Pago (UTC−11), a day behind, is not.
+#[actix_web::test]
+async fn overdue_inspections_are_judged_by_the_day_at_each_site() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let manager = app.member("acme", Role::Manager).await;
+    manager.get("/o/acme/sites").await;
+    site_with_lift(&manager, "Line Islands Depot", "Pacific/Kiritimati").await;
+    site_with_lift(&manager, "Pago Pago Plaza", "Pacific/Pago_Pago").await;
+    harness::in_org(&mut app.conn(), "acme", |conn, _| -> Result<_, AppError> {
+        Ok(diesel::RunQueryDsl::execute(
+            diesel::sql_query(
+                "UPDATE elevators SET next_inspection_due = \
+                 (now() AT TIME ZONE 'Pacific/Pago_Pago')::date",
+            ),
+            conn,
+        )?)
+    })
+    .expect("due dates");
+    let overdue = manager.get("/o/acme/elevators?inspection=overdue").await;
+    assert_eq!(overdue.status, StatusCode::OK);
+    // (Both sites are offered in the site filter; only one lift is listed.)
+    assert_eq!(overdue.body.matches("Overdue by").count(), 1);
+    assert!(
+        !overdue.body.contains("Due today"),
+        "not yet due in Pago Pago"
+    );
+    let all = manager.get("/o/acme/elevators").await;
+    assert_eq!(all.body.matches("Overdue by").count(), 1);
+    let sites = manager.get("/o/acme/sites?overdue=1").await;
+    assert!(sites.body.contains("Line Islands Depot") && !sites.body.contains("Pago Pago Plaza"));
+    let dashboard = manager.get("/o/acme").await;
+    assert!(dashboard.body.contains("Inspection overdue"));
+    assert_eq!(
+        dashboard.body.matches("Inspection overdue</span>").count(),
+        1
+    );
+    // Pages with no site read in the organization's zone, never bare UTC.
+    let admin = app.member("acme", Role::Admin).await;
+    let audit = admin.get("/o/acme/audit").await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert!(audit.body.contains(" AEDT") || audit.body.contains(" AEST"));
+    assert!(!audit.body.contains(" UTC"));
+}

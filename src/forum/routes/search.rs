@@ -73,6 +73,7 @@ pub async fn search(
         .collect();
     if htmx.is_fragment() {
         return render(&SearchResults {
+            zone: viewer.zone(None),
             hits,
             pagination,
             searched,

@@ -62,6 +62,7 @@ pub async fn browse(
         Pagination::new("/jobs", Some(pagination_page), PER_PAGE, total).keeping(&query);
     if fragment {
         return render(&BrowseResults {
+            zone: viewer.zone(None),
             query,
             cards,
             pagination,

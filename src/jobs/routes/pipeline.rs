@@ -58,6 +58,7 @@ pub async fn board(
         .await?;
     if htmx.is_fragment() {
         return render(&BoardFragment {
+            zone: viewer.zone(None),
             job,
             columns,
             statuses: ApplicationStatus::EMPLOYER,
@@ -216,6 +217,7 @@ pub async fn move_application(
         .await?;
     if htmx.is_fragment() {
         return render(&BoardFragment {
+            zone: viewer.zone(None),
             job,
             columns,
             statuses: ApplicationStatus::EMPLOYER,

@@ -17,7 +17,7 @@ pub mod tenants;
 
 pub use queue::{count, page, QueueQuery, QueueRow};
 pub use targets::{
-    current_lifts, find_target, lift_unit, report_link, site_name, site_target, LinkLabel,
+    current_lifts, find_target, lift_unit, report_link, site_place, site_target, LinkLabel,
     ReportLink, ReportTarget,
 };
 pub use tenants::{tenant, tenants, Tenant};

@@ -20,6 +20,8 @@ pub struct QueueRow {
     pub created_at: DateTime<Utc>,
     pub satisfaction_rating: Option<i32>,
     pub site_name: String,
+    /// The site's time zone, in which the request's times read.
+    pub site_timezone: String,
     pub unit_number: Option<String>,
     pub contact_name: Option<String>,
 }
@@ -122,6 +124,7 @@ pub fn page(
             service_requests::created_at,
             service_requests::satisfaction_rating,
             sites::name,
+            sites::timezone,
             elevators::unit_number.nullable(),
             service_requests::contact_name,
         ))

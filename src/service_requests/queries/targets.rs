@@ -85,8 +85,12 @@ pub fn current_lifts(conn: &mut PgConnection, site_id: Uuid) -> QueryResult<Vec<
         .load(conn)
 }
 
-pub fn site_name(conn: &mut PgConnection, site_id: Uuid) -> QueryResult<String> {
-    sites::table.find(site_id).select(sites::name).first(conn)
+/// A site's name and time zone: where a request was made, and the zone its times read in.
+pub fn site_place(conn: &mut PgConnection, site_id: Uuid) -> QueryResult<(String, String)> {
+    sites::table
+        .find(site_id)
+        .select((sites::name, sites::timezone))
+        .first(conn)
 }
 
 pub fn lift_unit(conn: &mut PgConnection, elevator_id: Uuid) -> QueryResult<String> {
@@ -125,7 +129,7 @@ pub fn report_link(conn: &mut PgConnection, link: ReportLink) -> QueryResult<Lin
                 ))
                 .first(conn)?;
             Ok(LinkLabel {
-                site_name: site_name(conn, site_id)?,
+                site_name: site_place(conn, site_id)?.0,
                 unit: Some(unit),
                 token,
             })

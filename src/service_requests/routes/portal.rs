@@ -29,13 +29,13 @@ async fn portal_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let tenant_id = portal_tenant(scope)?;
-    let (tenant, site_name, lifts, requests) = scope
+    let (tenant, site_name, site_zone, lifts, requests) = scope
         .run(Permission::TenantPortal, move |conn, _| {
             let tenant = sr::tenant(conn, tenant_id)?;
-            let site_name = sr::site_name(conn, tenant.site_id)?;
+            let (site_name, site_zone) = sr::site_place(conn, tenant.site_id)?;
             let lifts = sr::current_lifts(conn, tenant.site_id)?;
             let requests = sr::for_tenant(conn, tenant_id, 100)?;
-            Ok((tenant, site_name, lifts, requests))
+            Ok((tenant, site_name, site_zone, lifts, requests))
         })
         .await?;
     render_status(
@@ -45,6 +45,7 @@ async fn portal_page(
             slug: scope.slug().to_string(),
             tenant,
             site_name,
+            site_zone,
             lifts,
             requests,
             form,

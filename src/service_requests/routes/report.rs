@@ -175,10 +175,10 @@ pub async fn status_page(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, token) = path.into_inner();
-    let (request, events, site_name, work_order) =
+    let (request, events, site_name, site_zone, work_order) =
         in_public_org(&state, slug.clone(), viewer.meta.clone(), move |conn, _| {
             let request = sr::find_by_status_token(conn, &token)?.ok_or(AppError::NotFound)?;
-            let site_name = sr::site_name(conn, request.site_id)?;
+            let (site_name, site_zone) = sr::site_place(conn, request.site_id)?;
             let work_order = match request.assigned_work_order_id {
                 Some(id) => Some(crate::work_orders::queries::number_of(conn, id)?),
                 None => None,
@@ -187,6 +187,7 @@ pub async fn status_page(
                 request.clone(),
                 sr::events(conn, request.id)?,
                 site_name,
+                site_zone,
                 work_order,
             ))
         })
@@ -196,6 +197,7 @@ pub async fn status_page(
         request,
         events,
         site_name,
+        site_zone,
         work_order,
     })
 }

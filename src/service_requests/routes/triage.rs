@@ -47,10 +47,10 @@ pub async fn detail(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let slug = scope.slug().to_string();
-    let (request, events, site_name, lift, work_order, gallery) = scope
+    let (request, events, site_name, site_zone, lift, work_order, gallery) = scope
         .run(Permission::ManageServiceRequests, move |conn, _| {
             let request = sr::find(conn, id)?;
-            let site_name = sr::site_name(conn, request.site_id)?;
+            let (site_name, site_zone) = sr::site_place(conn, request.site_id)?;
             let lift = match request.elevator_id {
                 Some(e) => Some(sr::lift_unit(conn, e)?),
                 None => None,
@@ -63,6 +63,7 @@ pub async fn detail(
                 request.clone(),
                 sr::events(conn, id)?,
                 site_name,
+                site_zone,
                 lift,
                 work_order,
                 Gallery::of_service_request(conn, &slug, id, true)?,
@@ -75,6 +76,7 @@ pub async fn detail(
         request,
         events,
         site_name,
+        site_zone,
         lift,
         work_order,
         gallery,

@@ -157,7 +157,10 @@ pub async fn export(
     )
     .map_err(AppError::internal)?;
     Ok(csv_response(
-        &format!("work-orders-{}.csv", Utc::now().date_naive()),
+        &format!(
+            "work-orders-{}.csv",
+            crate::web::local_time::today(&scope.viewer.zone(Some(scope.slug())))
+        ),
         body,
     ))
 }
