@@ -26,6 +26,11 @@ const ORG_GROUP_GRANTS: &[&str] = &[
     "GRANT SELECT (id, email, first_name, last_name, display_name, is_active) ON accounts \
      TO sitesync_org_member",
     "GRANT INSERT ON notifications TO sitesync_org_member",
+    // Email caused by a change inside an organization (an invitation) is queued in the same
+    // transaction: writing the outbox and its delivery job, never reading either.
+    "GRANT INSERT ON outbox_messages TO sitesync_org_member",
+    "GRANT INSERT ON background_jobs TO sitesync_org_member",
+    "GRANT USAGE ON SEQUENCE background_jobs_id_seq TO sitesync_org_member",
     "GRANT UPDATE (name, organization_type, contact_email, contact_phone, website_url, \
      address_line1, address_line2, city, state, postal_code, country, settings, updated_at) \
      ON organizations TO sitesync_org_member",

@@ -9,17 +9,16 @@ use super::{header_text, Email};
 
 /// Inserts a pending message; returns its id.
 pub fn insert(conn: &mut PgConnection, email: &Email) -> QueryResult<Uuid> {
-    #[derive(QueryableByName)]
-    struct Inserted {
-        #[diesel(sql_type = SqlUuid)]
-        id: Uuid,
-    }
+    // The id is made here rather than returned: an organization's role may write the outbox
+    // but not read it back.
+    let id = Uuid::new_v4();
     let headers = serde_json::to_value(&email.content.headers).unwrap_or_default();
     diesel::sql_query(
-        "INSERT INTO outbox_messages (kind, to_address, to_name, subject, body_text, body_html, \
-           headers, account_id, organization_id, correlation_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO outbox_messages (id, kind, to_address, to_name, subject, body_text, \
+           body_html, headers, account_id, organization_id, correlation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
+    .bind::<SqlUuid, _>(id)
     .bind::<Text, _>(email.kind)
     .bind::<Text, _>(email.to_address)
     .bind::<Nullable<Text>, _>(email.to_name.map(header_text))
@@ -30,8 +29,8 @@ pub fn insert(conn: &mut PgConnection, email: &Email) -> QueryResult<Uuid> {
     .bind::<Nullable<SqlUuid>, _>(email.account_id)
     .bind::<Nullable<SqlUuid>, _>(email.organization_id)
     .bind::<Nullable<Text>, _>(email.correlation_id.as_deref())
-    .get_result::<Inserted>(conn)
-    .map(|row| row.id)
+    .execute(conn)?;
+    Ok(id)
 }
 
 /// A message as the outbox keeps it.

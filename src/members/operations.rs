@@ -17,8 +17,10 @@ use crate::auth::operations::{self as account_operations, NewAccount};
 use crate::auth::roles::{Permission, Role};
 use crate::auth::tokens;
 use crate::db::{PooledConn, SchemaLedger};
-use crate::orgs::{self, queries as registry, Actor, As, OrgCtx};
+use crate::mail::{self, messages, Email};
+use crate::orgs::{self, queries as registry, Actor, As, OrgCtx, OrgHandle};
 use crate::web::forms::FieldErrors;
+use crate::web::local_time;
 use crate::web::request_meta::RequestMeta;
 use crate::web::AppError;
 
@@ -113,6 +115,7 @@ pub fn invite(
     ctx: &OrgCtx,
     email: &str,
     role: Role,
+    link_base: &str,
 ) -> Result<Invited, AppError> {
     if role == Role::Tenant {
         return Err(MembershipError::TenantFromMembers.into());
@@ -145,7 +148,51 @@ pub fn invite(
         AuditEvent::new("member_invited", "invitation", invitation.id)
             .data(json!({ "email": email, "role": role.as_str() })),
     )?;
+    let zone = crate::orgs::settings::default_zone(conn, &ctx.choices, ctx.org.id)?;
+    email_invitation(
+        conn,
+        &ctx.org,
+        &ctx.actor,
+        &invitation,
+        &token,
+        link_base,
+        zone,
+    )?;
     Ok(Invited { invitation, token })
+}
+
+/// Emails `invitation` (its link carries `token`) in the inviting transaction; the page
+/// still shows the link to copy, for an address that does not receive the mail.
+pub fn email_invitation(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    inviter: &Actor,
+    invitation: &Invitation,
+    token: &str,
+    link_base: &str,
+    zone: chrono_tz::Tz,
+) -> Result<(), AppError> {
+    let content = messages::Invitation {
+        organization: org.name.clone(),
+        inviter: inviter.display_name.clone(),
+        role: invitation.role().label().to_lowercase(),
+        link: format!("{link_base}/invitations/{token}"),
+        expires: local_time::date_time(&invitation.expires_at, &zone),
+    }
+    .render()?;
+    mail::send(
+        conn,
+        &Email {
+            kind: "invitation",
+            to_address: &invitation.email,
+            to_name: None,
+            content,
+            account_id: None,
+            organization_id: Some(org.id),
+            correlation_id: Some(format!("invitation:{}", invitation.id)),
+        },
+    )?;
+    Ok(())
 }
 
 pub fn revoke_invitation(

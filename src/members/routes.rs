@@ -79,10 +79,11 @@ pub async fn invite(
     let form = form.into_inner();
     let role = form.validate(scope.role());
     let email = form.email.clone();
+    let link_base = state.config.link_base();
     let (listing, outcome) = scope
         .run(Permission::ManageMembers, move |conn, ctx| {
             let outcome = match role {
-                Ok(role) => match operations::invite(conn, ctx, &email, role) {
+                Ok(role) => match operations::invite(conn, ctx, &email, role, &link_base) {
                     Ok(invited) => Ok(invited),
                     Err(AppError::Rejected(errors)) => Err(errors),
                     Err(other) => return Err(other),

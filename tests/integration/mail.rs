@@ -3,6 +3,8 @@
 
 use awc::http::StatusCode;
 
+use sitesync::auth::roles::Role;
+
 use crate::harness::{Browser, TestApp, PASSWORD};
 use crate::mailbox::SmtpServer;
 
@@ -370,4 +372,74 @@ async fn mail_goes_out_over_smtp_and_failures_are_retried_from_the_admin_page() 
             .status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// Invitations reach the invited address by email, written in the inviting transaction; the
+/// page still shows the same link to copy. A refused invitation sends nothing.
+#[actix_web::test]
+async fn invitations_and_portal_invitations_are_emailed_with_the_link_shown_on_the_page() {
+    let app = TestApp::new().await;
+    app.create_org("acme", "Acme Lifts");
+    let admin = app.member("acme", Role::Admin).await;
+    admin.get("/o/acme/members").await;
+    let page = admin
+        .post(
+            "/o/acme/members/invitations",
+            &[("email", "Sam@Example.com"), ("role", "technician")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let mail = app.mail_to("sam@example.com");
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].kind, "invitation");
+    assert!(mail[0].subject.contains("invited you to Acme Lifts"));
+    let link = mail[0].link("/invitations/");
+    assert!(
+        page.body.contains(&link),
+        "the copyable link is the emailed one"
+    );
+    assert!(app
+        .text_of("SELECT body_text AS value FROM outbox_messages WHERE kind = 'invitation'")
+        .contains("as technician"));
+    assert_eq!(app.run_jobs().len(), 1);
+    assert_eq!(app.mail_to("sam@example.com")[0].status, "completed");
+    let sam = Browser::new(&app);
+    let invitation = sam.get(&link).await;
+    assert_eq!(invitation.status, StatusCode::OK);
+    assert!(invitation.body.contains("Acme Lifts"));
+
+    // Inviting someone who is already a member is refused, and no email is written.
+    let tech = app.create_account("tech@example.com");
+    app.add_member("acme", tech, Role::Technician);
+    let before = app.count("SELECT 1 FROM outbox_messages");
+    let refused = admin
+        .post(
+            "/o/acme/members/invitations",
+            &[("email", "tech@example.com"), ("role", "readonly")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT 1 FROM outbox_messages"), before);
+
+    // A tenant's contact is invited to the portal by email too.
+    let manager = app.member("acme", Role::Manager).await;
+    app.execute("INSERT INTO org_acme.sites (name, code) VALUES ('Harbour Tower', 'HT')");
+    let tenant = app.text_of(
+        "INSERT INTO org_acme.tenants (site_id, name, primary_contact_email) \
+         SELECT id, 'Harbour Legal', 'legal@example.com' FROM org_acme.sites \
+         RETURNING id::text AS value",
+    );
+    manager.get("/o/acme/tenants").await;
+    let invite = manager
+        .post(&format!("/o/acme/tenants/{tenant}/invite"), &[])
+        .await;
+    assert_eq!(invite.status, StatusCode::OK, "{}", invite.body);
+    let portal = app.mail_to("legal@example.com");
+    assert_eq!(portal.len(), 1);
+    assert!(invite.body.contains(&portal[0].link("/invitations/")));
+    assert!(app
+        .text_of(
+            "SELECT body_text AS value FROM outbox_messages WHERE to_address = 'legal@example.com'"
+        )
+        .contains("as tenant"));
 }

@@ -93,6 +93,8 @@ pub struct Sent {
     #[diesel(sql_type = Text)]
     pub status: String,
     #[diesel(sql_type = Text)]
+    pub subject: String,
+    #[diesel(sql_type = Text)]
     pub body_text: String,
 }
 
@@ -113,7 +115,7 @@ impl TestApp {
     /// The outbox's messages to `address`, oldest first.
     pub fn mail_to(&self, address: &str) -> Vec<Sent> {
         diesel::sql_query(
-            "SELECT kind, status, body_text FROM outbox_messages \
+            "SELECT kind, status, subject, body_text FROM outbox_messages \
              WHERE to_address = $1 ORDER BY created_at, id",
         )
         .bind::<Text, _>(address)

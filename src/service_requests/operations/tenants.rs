@@ -127,6 +127,7 @@ pub fn invite_tenant(
     conn: &mut PgConnection,
     acting: &Acting,
     id: Uuid,
+    link_base: &str,
 ) -> Result<PortalInvitation, AppError> {
     require(acting, Permission::ManageServiceRequests)?;
     let tenant = sr::tenant(conn, id)?;
@@ -152,6 +153,16 @@ pub fn invite_tenant(
         acting.actor,
         AuditEvent::new("tenant_invited", "tenant", id)
             .data(json!({ "email": email, "invitation": invitation.id })),
+    )?;
+    let zone = crate::work_orders::operations::site_zone(conn, tenant.site_id)?;
+    crate::members::operations::email_invitation(
+        conn,
+        acting.org,
+        acting.actor,
+        &invitation,
+        &token,
+        link_base,
+        zone,
     )?;
     Ok(PortalInvitation { tenant, token })
 }

@@ -233,9 +233,10 @@ pub async fn tenant_invite(
     path: web::Path<(String, Uuid)>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
+    let link_base = state.config.link_base();
     let invitation = scope
         .run(Permission::ManageServiceRequests, move |conn, ctx| {
-            operations::invite_tenant(conn, &Acting::member(ctx), id)
+            operations::invite_tenant(conn, &Acting::member(ctx), id, &link_base)
         })
         .await?;
     let tenant = invitation.tenant;
