@@ -140,6 +140,7 @@ pub fn ensure(conn: &mut PooledConn) -> Result<Vec<DemoLogin>, DemoError> {
                             last_name: person.last_name,
                             display_name: &format!("{} {}", person.first_name, person.last_name),
                             timezone: "Australia/Sydney",
+                            email_verified_at: Some(chrono::Utc::now()),
                         },
                     )
                     .map_err(|e| DemoError::Other(e.to_string()))?;
@@ -183,6 +184,7 @@ pub fn ensure(conn: &mut PooledConn) -> Result<Vec<DemoLogin>, DemoError> {
                     last_name: "Owner",
                     display_name: &format!("{name} owner"),
                     timezone: "Australia/Sydney",
+                    email_verified_at: Some(chrono::Utc::now()),
                 },
             )
             .map_err(|e| DemoError::Other(e.to_string()))?;

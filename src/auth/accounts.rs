@@ -37,6 +37,9 @@ pub struct AccountInsertForm<'a> {
     pub last_name: &'a str,
     pub display_name: &'a str,
     pub timezone: &'a str,
+    /// Set for accounts whose address is known good (made by the platform itself); a person
+    /// signing up confirms theirs through the emailed link.
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 #[derive(AsChangeset)]

@@ -31,6 +31,9 @@ pub struct SignedIn {
     pub email: String,
     pub display_name: String,
     pub timezone: String,
+    /// The address was confirmed (by its link, or an invitation that reached it).
+    #[serde(default)]
+    pub email_verified: bool,
     pub is_platform_admin: bool,
     pub memberships: Vec<MembershipSummary>,
 }
@@ -110,6 +113,7 @@ pub fn signed_in_json(account: &str) -> String {
         "(SELECT json_build_object(\
            'id', a.id, 'email', a.email, 'display_name', a.display_name, \
            'timezone', a.timezone, 'is_platform_admin', a.is_platform_admin, \
+           'email_verified', a.email_verified_at IS NOT NULL, \
            'session_generation', a.session_generation, \
            'memberships', coalesce((SELECT json_agg(json_build_object(\
                'org', json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, \

@@ -170,6 +170,7 @@ pub fn create_account(
             last_name: new.person.last_name.trim(),
             display_name: &new.person.display_name(),
             timezone: "Australia/Sydney",
+            email_verified_at: None,
         },
     );
     match inserted {

@@ -415,6 +415,7 @@ fn account_page_for(
     AccountPage {
         layout: viewer.layout("Your account").section("account"),
         email: account.email.clone(),
+        email_verified: account.email_verified_at.is_some(),
         profile,
         profile_errors,
         password: PasswordForm::default(),

@@ -19,6 +19,7 @@ pub enum SecurityEvent {
     PasswordResetRequested,
     PasswordReset,
     EmailConfirmed,
+    ConfirmationResent,
     SignUpWithExistingEmail,
 }
 
@@ -36,6 +37,7 @@ impl SecurityEvent {
             SecurityEvent::PasswordResetRequested => "password_reset_requested",
             SecurityEvent::PasswordReset => "password_reset",
             SecurityEvent::EmailConfirmed => "email_confirmed",
+            SecurityEvent::ConfirmationResent => "confirmation_resent",
             SecurityEvent::SignUpWithExistingEmail => "sign_up_existing",
         }
     }

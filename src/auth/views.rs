@@ -68,6 +68,7 @@ pub struct SlugField {
 pub struct AccountPage {
     pub layout: Layout,
     pub email: String,
+    pub email_verified: bool,
     pub profile: ProfileForm,
     pub profile_errors: FieldErrors,
     pub password: PasswordForm,

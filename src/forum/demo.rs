@@ -217,6 +217,7 @@ pub fn ensure(conn: &mut PgConnection, organization_id: Uuid) -> Result<(), Demo
                     last_name: last,
                     display_name: &format!("{first} {last}"),
                     timezone: "Australia/Sydney",
+                    email_verified_at: Some(chrono::Utc::now()),
                 },
             )
             .map_err(|e| DemoFailure(e.to_string()))?,

@@ -14,6 +14,10 @@ use crate::auth::roles::{Permission, Role};
 pub const NOT_A_SELLER: &str =
     "To sell parts you need to be a manager (or above) in an organization.";
 
+/// Why an account whose address is not confirmed cannot sell yet.
+pub const UNVERIFIED: &str = "Confirm your email address before you list parts: open the link \
+     we emailed you when you signed up, or send a new one from your account page.";
+
 /// One organization the trader belongs to, as loaded for this request.
 #[derive(Debug, Clone)]
 pub struct Membership {
@@ -38,10 +42,21 @@ impl Membership {
 pub struct Trader {
     pub account_id: Uuid,
     pub display_name: String,
+    /// Only a confirmed address may list parts.
+    pub email_verified: bool,
     pub memberships: Vec<Membership>,
 }
 
 impl Trader {
+    /// Listing parts takes a confirmed address.
+    pub fn may_list(&self) -> Result<(), MarketError> {
+        if self.email_verified {
+            Ok(())
+        } else {
+            Err(MarketError::NotPermitted(UNVERIFIED.into()))
+        }
+    }
+
     pub fn membership(&self, org_id: Uuid) -> Option<&Membership> {
         self.memberships.iter().find(|m| m.org_id == org_id)
     }
@@ -147,6 +162,7 @@ mod tests {
         let trader = Trader {
             account_id: Uuid::new_v4(),
             display_name: "Pat".into(),
+            email_verified: true,
             memberships: memberships
                 .iter()
                 .zip(&ids)

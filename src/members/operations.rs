@@ -279,9 +279,20 @@ pub fn accept(
     let ledger = conn.ledger();
     conn.transaction(|conn| {
         let account = accounts::find(conn, account_id)?;
+        let elsewhere = queries::for_account(conn, account.id)?
+            .iter()
+            .any(|m| m.org.slug != slug);
+        if account.email_verified_at.is_none() && elsewhere {
+            return Err(AppError::Conflict(UNVERIFIED_SECOND_ORGANIZATION.into()));
+        }
         join(conn, &ledger, invitation_id, slug, &account, meta)
     })
 }
+
+/// Why an account whose address is not confirmed cannot join another organization yet.
+pub const UNVERIFIED_SECOND_ORGANIZATION: &str = "Confirm your email address before you join \
+     another organization: open the link we emailed you when you signed up, or send a new one \
+     from your account page. This invitation stays valid meanwhile.";
 
 /// Creates the invited person's account and accepts the invitation with it, in one
 /// transaction.

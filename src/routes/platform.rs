@@ -58,6 +58,10 @@ pub fn accounts(cfg: &mut ServiceConfig) {
             "/account/confirm/{token}",
             web::post().to(auth::recovery::routes::confirm),
         )
+        .route(
+            "/account/confirmation",
+            web::post().to(auth::recovery::routes::resend_confirmation),
+        )
         .route("/account", web::get().to(auth::routes::account_page))
         .route(
             "/account/profile",

@@ -140,8 +140,9 @@ fn to_i32(n: usize) -> i32 {
 /// All share the bench account's password hash.
 pub fn ensure_memberships(conn: &mut PgConnection) -> QueryResult<()> {
     diesel::sql_query(
-        "INSERT INTO accounts (email, password_hash, first_name, last_name, display_name) \
-         SELECT 'owner.' || o.slug || '@' || $1, b.password_hash, 'Owner', o.slug, 'Owner of ' || o.name \
+        "INSERT INTO accounts (email, password_hash, first_name, last_name, display_name, \
+           email_verified_at) \
+         SELECT 'owner.' || o.slug || '@' || $1, b.password_hash, 'Owner', o.slug, 'Owner of ' || o.name, now() \
          FROM organizations o, accounts b \
          WHERE o.slug LIKE 'bench\\_s%' AND b.email = $2 \
          ON CONFLICT (email) DO NOTHING",

@@ -15,18 +15,20 @@ const FORUM_ACCOUNTS: i32 = 200;
 /// The bench account and the forum regulars, all with the one password.
 pub fn ensure_accounts(conn: &mut PgConnection, password_hash: &str) -> QueryResult<()> {
     diesel::sql_query(
-        "INSERT INTO accounts (email, password_hash, first_name, last_name, display_name) \
-         VALUES ($1, $2, 'Bench', 'Runner', 'Bench Runner') ON CONFLICT (email) DO NOTHING",
+        "INSERT INTO accounts (email, password_hash, first_name, last_name, display_name, \
+           email_verified_at) \
+         VALUES ($1, $2, 'Bench', 'Runner', 'Bench Runner', now()) ON CONFLICT (email) DO NOTHING",
     )
     .bind::<Text, _>(BENCH_EMAIL)
     .bind::<Text, _>(password_hash)
     .execute(conn)?;
     diesel::sql_query(
-        "INSERT INTO accounts (email, password_hash, first_name, last_name, display_name) \
+        "INSERT INTO accounts (email, password_hash, first_name, last_name, display_name, \
+           email_verified_at) \
          SELECT 'member' || lpad(g::text, 4, '0') || '@' || $3, $2, \
                 (ARRAY['Sam','Kiri','Dominic','Lena','Priya','Tom','Aroha','Mei','Luca','Ines'])[1 + g % 10], \
                 (ARRAY['Rigger','Volt','Hydraulic','Nguyen','Singh','Walker','Rossi','Kaur'])[1 + g % 8], \
-                'Forum regular ' || g \
+                'Forum regular ' || g, now() \
          FROM generate_series(1, $1) g ON CONFLICT (email) DO NOTHING",
     )
     .bind::<Integer, _>(FORUM_ACCOUNTS)

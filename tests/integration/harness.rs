@@ -514,6 +514,7 @@ impl TestApp {
                 last_name: email.split('@').next().unwrap_or("Person"),
                 display_name: &format!("Test {}", email.split('@').next().unwrap_or("")),
                 timezone: "Australia/Sydney",
+                email_verified_at: Some(chrono::Utc::now()),
             },
         )
         .expect("account")

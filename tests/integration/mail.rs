@@ -443,3 +443,98 @@ async fn invitations_and_portal_invitations_are_emailed_with_the_link_shown_on_t
         )
         .contains("as tenant"));
 }
+
+/// An account whose address is not confirmed may use the app, but may not list parts or join
+/// a second organization until it confirms; the account page sends the link again (a few
+/// times an hour).
+#[actix_web::test]
+async fn an_unconfirmed_address_keeps_its_account_out_of_the_marketplace_and_other_organizations() {
+    let app = TestApp::new().await;
+    app.create_org("north", "North Lifts");
+    app.create_org("south", "South Lifts");
+    let id = app.create_account("pat@example.com");
+    app.add_member("north", id, Role::Manager);
+    app.execute("UPDATE accounts SET email_verified_at = NULL WHERE email = 'pat@example.com'");
+    let pat = Browser::new(&app);
+    pat.sign_in("pat@example.com", PASSWORD).await;
+    assert_eq!(
+        pat.get("/o/north").await.status,
+        StatusCode::OK,
+        "the app is open"
+    );
+
+    let new_listing = pat.get("/marketplace/listings/new").await;
+    assert_eq!(new_listing.status, StatusCode::FORBIDDEN);
+    assert!(new_listing
+        .body
+        .contains("Confirm your email address before you list parts"));
+    let listing = [
+        ("organization", "north"),
+        ("part_number", "GOV-451"),
+        ("part_name", "Overspeed governor"),
+        ("condition", "used_tested"),
+        ("quantity", "1"),
+        ("unit_price", "900"),
+        ("currency", "AUD"),
+    ];
+    let refused = pat.post("/marketplace/listings", &listing).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT 1 FROM marketplace_listings"), 0);
+
+    let south = app.member("south", Role::Admin).await;
+    south.get("/o/south/members").await;
+    let invited = south
+        .post(
+            "/o/south/members/invitations",
+            &[("email", "pat@example.com"), ("role", "technician")],
+        )
+        .await;
+    let invitation = app.mail_to("pat@example.com")[0].link("/invitations/");
+    assert!(invited.body.contains(&invitation));
+    pat.get(&invitation).await;
+    let join = pat.post(&format!("{invitation}/accept"), &[]).await;
+    assert_eq!(join.status, StatusCode::CONFLICT);
+    assert!(join
+        .body
+        .contains("Confirm your email address before you join"));
+    assert_eq!(
+        app.count("SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'pat@example.com'"),
+        1
+    );
+
+    // The account page says so and sends the link again.
+    let account = pat.get("/account").await;
+    assert!(account.body.contains("not confirmed yet"));
+    let sent = pat.post("/account/confirmation", &[]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+
+    for _ in 0..2 {
+        pat.post("/account/confirmation", &[]).await;
+    }
+    let flooded = pat.post("/account/confirmation", &[]).await;
+    assert_eq!(flooded.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(flooded.body.contains("already sent 3 links"));
+    assert_eq!(
+        app.count("SELECT 1 FROM outbox_messages WHERE kind = 'confirm_email'"),
+        3
+    );
+
+    // Each new link replaces the one before: the last one works.
+    let confirm = app
+        .mail_to("pat@example.com")
+        .into_iter()
+        .filter(|m| m.kind == "confirm_email")
+        .last()
+        .expect("a confirmation link")
+        .link("/account/confirm/");
+    pat.get(&confirm).await;
+    assert_eq!(pat.post(&confirm, &[]).await.status, StatusCode::SEE_OTHER);
+    let account = pat.get("/account").await;
+    assert!(!account.body.contains("not confirmed yet") && account.body.contains("Confirmed"));
+    let joined = pat.post(&format!("{invitation}/accept"), &[]).await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+    assert_eq!(
+        pat.get("/marketplace/listings/new").await.status,
+        StatusCode::OK
+    );
+}

@@ -141,6 +141,49 @@ pub fn send_confirmation(
     Ok(())
 }
 
+/// How many confirmation links an account may ask for again in an hour.
+const CONFIRMATIONS_PER_HOUR: i64 = 3;
+
+/// The signed-in account asks for its confirmation link again (a few times an hour at most).
+/// `Ok(false)` when the address is already confirmed.
+pub fn resend_confirmation(
+    conn: &mut PgConnection,
+    account: &Account,
+    meta: &RequestMeta,
+    link_base: &str,
+) -> Result<bool, AppError> {
+    if account.email_verified_at.is_some() {
+        return Ok(false);
+    }
+    let event = "confirmation_resent";
+    if let Some(minutes) = throttle::hourly_pause(
+        conn,
+        event,
+        By::Email(&account.email),
+        CONFIRMATIONS_PER_HOUR,
+    )? {
+        return Err(AppError::TooManyRequests {
+            message: format!(
+                "We already sent {CONFIRMATIONS_PER_HOUR} links in the last hour: please look \
+                 for them in your inbox (and spam folder), or ask again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            ),
+            retry_after_secs: (minutes * 60) as u64,
+        });
+    }
+    conn.transaction(|conn| {
+        security_events::record(
+            conn,
+            SecurityEvent::ConfirmationResent,
+            Some(account.id),
+            &account.email,
+            meta,
+        )?;
+        send_confirmation(conn, account, link_base)?;
+        Ok(true)
+    })
+}
+
 /// Someone signed up with the address of an existing account: its owner is told (a few times
 /// an hour at most), and the sign-up page answers as for a new account.
 pub fn notify_existing(

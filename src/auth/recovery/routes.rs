@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::operations;
 use super::views::{CheckEmailPage, ConfirmPage, ForgotPage, LinkExpiredPage, ResetPage};
+use crate::auth::accounts;
 use crate::auth::forms::check_new_password;
 use crate::auth::identity::Viewer;
 use crate::auth::operations::hash_password;
@@ -214,4 +215,30 @@ pub async fn confirm(
         "Your email address is confirmed. Welcome to SiteSync!",
     );
     Ok(see_other(landing(None, &memberships)))
+}
+
+/// "Send the confirmation link again", from the account page.
+pub async fn resend_confirmation(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = viewer.require_account()?.id;
+    let (meta, base) = (viewer.meta.clone(), state.config.link_base());
+    let (sent, email) = state
+        .db
+        .run(move |conn| {
+            let account = accounts::find(conn, id)?;
+            let sent = operations::resend_confirmation(conn, &account, &meta, &base)?;
+            Ok::<_, AppError>((sent, account.email))
+        })
+        .await?;
+    if sent {
+        viewer.flash(
+            "success",
+            format!("We sent a new confirmation link to {email}."),
+        );
+    } else {
+        viewer.flash("info", "Your email address is already confirmed.");
+    }
+    Ok(see_other("/account"))
 }

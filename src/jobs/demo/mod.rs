@@ -153,6 +153,7 @@ fn ensure_technicians(conn: &mut PgConnection) -> Result<Vec<Uuid>, DemoError> {
                         last_name: last,
                         display_name: &format!("{first} {last}"),
                         timezone: "Australia/Sydney",
+                        email_verified_at: Some(chrono::Utc::now()),
                     },
                 )
                 .map_err(|e| DemoError::Other(e.to_string()))?

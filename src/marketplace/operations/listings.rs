@@ -35,6 +35,7 @@ pub fn create_listing(
         org_id,
         "To sell parts you need to be a manager (or above) in the organization.",
     )?;
+    trader.may_list()?;
     check_order_limit(input, fee_percent)?;
     Ok(queries::insert_listing(
         conn,

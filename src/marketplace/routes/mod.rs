@@ -24,6 +24,7 @@ fn trader_of(account: &SignedIn) -> Trader {
     Trader {
         account_id: account.id,
         display_name: account.display_name.clone(),
+        email_verified: account.email_verified,
         memberships: account
             .memberships
             .iter()

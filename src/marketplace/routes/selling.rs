@@ -39,6 +39,7 @@ pub async fn new_page(
 ) -> Result<HttpResponse, AppError> {
     let trader = require_trader(&viewer)?;
     let orgs = choices(trader.selling_orgs()?);
+    trader.may_list()?;
     let chosen = query
         .org
         .clone()
@@ -60,6 +61,8 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let trader = require_trader(&viewer)?;
     let orgs = choices(trader.selling_orgs()?);
+    // Before reading the form: nothing typed is lost to a refusal that was always coming.
+    trader.may_list()?;
     let form = form.into_inner();
     let org_id = trader
         .trading_by_slug(form.organization.trim())
