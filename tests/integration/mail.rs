@@ -523,8 +523,7 @@ async fn an_unconfirmed_address_keeps_its_account_out_of_the_marketplace_and_oth
     let confirm = app
         .mail_to("pat@example.com")
         .into_iter()
-        .filter(|m| m.kind == "confirm_email")
-        .last()
+        .rfind(|m| m.kind == "confirm_email")
         .expect("a confirmation link")
         .link("/account/confirm/");
     pat.get(&confirm).await;
