@@ -140,6 +140,23 @@ pub fn record_sign_in(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
         .execute(conn)
 }
 
+/// Moves the account to `email`, confirmed (its link was opened); `false` when another
+/// account took the address meanwhile.
+pub fn change_email(conn: &mut PgConnection, id: Uuid, email: &str) -> QueryResult<bool> {
+    let changed = diesel::update(accounts::table.find(id))
+        .set((
+            accounts::email.eq(email),
+            accounts::email_verified_at.eq(diesel::dsl::now),
+            accounts::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn);
+    match changed {
+        Ok(n) => Ok(n == 1),
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 /// The address is confirmed (the link in the confirmation email was opened).
 pub fn mark_verified(conn: &mut PgConnection, id: Uuid) -> QueryResult<usize> {
     diesel::update(accounts::table.find(id))

@@ -169,6 +169,15 @@ impl ProfileForm {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+pub struct EmailChangeForm {
+    #[serde(default)]
+    pub new_email: String,
+    /// The current password (named apart from the password form's, which shares the page).
+    #[serde(default)]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
     pub current_password: String,

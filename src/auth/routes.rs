@@ -8,10 +8,12 @@ use diesel::prelude::*;
 use super::accounts::{self, ProfileUpdateForm};
 use super::devices;
 use super::forms::{
-    check_new_password, OrgSignUpForm, PasswordForm, ProfileForm, SignInForm, SignUpForm, SlugQuery,
+    check_new_password, EmailChangeForm, OrgSignUpForm, PasswordForm, ProfileForm, SignInForm,
+    SignUpForm, SlugQuery,
 };
 use super::identity::Viewer;
 use super::operations::{self, hash_password, NewAccount, SignInCheck};
+use super::recovery;
 use super::recovery::views::CheckEmailPage;
 use super::security_events::{self, SecurityEvent};
 use super::views::{timezones, AccountPage, OrgSignUpPage, SignInPage, SignUpPage, SlugField};
@@ -19,7 +21,7 @@ use crate::members::queries as memberships;
 use crate::orgs::naming::{self, Slug};
 use crate::orgs::provision::NewOrganization;
 use crate::orgs::queries as orgs;
-use crate::web::forms::{safe_next, FieldErrors};
+use crate::web::forms::{check_email, safe_next, FieldErrors};
 use crate::web::{render, render_status, see_other, AppError};
 use crate::AppState;
 
@@ -416,6 +418,8 @@ fn account_page_for(
         layout: viewer.layout("Your account").section("account"),
         email: account.email.clone(),
         email_verified: account.email_verified_at.is_some(),
+        email_form: EmailChangeForm::default(),
+        email_errors: FieldErrors::default(),
         profile,
         profile_errors,
         password: PasswordForm::default(),
@@ -518,4 +522,57 @@ pub async fn change_password(
             &account_page_for(&viewer, &account, None, Some(errors)),
         ),
     }
+}
+
+/// Asks to move the account to another address: confirmed from the new address before it
+/// takes effect.
+pub async fn change_email(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    form: web::Form<EmailChangeForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = viewer.require_account()?.id;
+    let form = form.into_inner();
+    let account = state
+        .db
+        .run(move |conn| -> Result<_, AppError> { Ok(accounts::find(conn, id)?) })
+        .await?;
+    let mut errors = FieldErrors::default();
+    let new_email = accounts::normalize_email(&form.new_email);
+    if check_email(&mut errors, "new_email", &form.new_email) && new_email == account.email {
+        errors.add("new_email", "This is already your email address.");
+    }
+    if !operations::verify_password(&form.password, Some(&account)).await? {
+        errors.add("password", "This is not your current password.");
+    }
+    if !errors.is_empty() {
+        let mut page = account_page_for(&viewer, &account, None, None);
+        page.email_form = EmailChangeForm {
+            new_email: form.new_email,
+            password: String::new(),
+        };
+        page.email_errors = errors;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let (meta, base, address, holder) = (
+        viewer.meta.clone(),
+        state.config.link_base(),
+        new_email.clone(),
+        account.clone(),
+    );
+    state
+        .db
+        .run(move |conn| {
+            recovery::operations::request_email_change(conn, &holder, &address, &meta, &base)
+        })
+        .await?;
+    viewer.flash(
+        "success",
+        format!(
+            "We sent a confirmation link to {new_email}. Your address changes when you open it; \
+             until then, sign in with {}.",
+            account.email
+        ),
+    );
+    Ok(see_other("/account"))
 }

@@ -20,6 +20,8 @@ pub enum SecurityEvent {
     PasswordReset,
     EmailConfirmed,
     ConfirmationResent,
+    EmailChangeRequested,
+    EmailChanged,
     SignUpWithExistingEmail,
 }
 
@@ -38,6 +40,8 @@ impl SecurityEvent {
             SecurityEvent::PasswordReset => "password_reset",
             SecurityEvent::EmailConfirmed => "email_confirmed",
             SecurityEvent::ConfirmationResent => "confirmation_resent",
+            SecurityEvent::EmailChangeRequested => "email_change_requested",
+            SecurityEvent::EmailChanged => "email_changed",
             SecurityEvent::SignUpWithExistingEmail => "sign_up_existing",
         }
     }

@@ -2,7 +2,9 @@
 
 use askama::Template;
 
-use super::forms::{OrgSignUpForm, PasswordForm, ProfileForm, SignInForm, SignUpForm};
+use super::forms::{
+    EmailChangeForm, OrgSignUpForm, PasswordForm, ProfileForm, SignInForm, SignUpForm,
+};
 use crate::members::queries::MembershipSummary;
 use crate::orgs::provision::ORGANIZATION_TYPES;
 use crate::web::forms::FieldErrors;
@@ -69,6 +71,8 @@ pub struct AccountPage {
     pub layout: Layout,
     pub email: String,
     pub email_verified: bool,
+    pub email_form: EmailChangeForm,
+    pub email_errors: FieldErrors,
     pub profile: ProfileForm,
     pub profile_errors: FieldErrors,
     pub password: PasswordForm,

@@ -58,6 +58,7 @@ pub fn accounts(cfg: &mut ServiceConfig) {
             "/account/confirm/{token}",
             web::post().to(auth::recovery::routes::confirm),
         )
+        .route("/account/email", web::post().to(auth::routes::change_email))
         .route(
             "/account/confirmation",
             web::post().to(auth::recovery::routes::resend_confirmation),

@@ -537,3 +537,92 @@ async fn an_unconfirmed_address_keeps_its_account_out_of_the_marketplace_and_oth
         StatusCode::OK
     );
 }
+
+/// A new address takes effect only when its link is opened there; a wrong password or an
+/// address with CR/LF in it is refused with the typed address kept, and an address another
+/// account has gets the same answer but no link.
+#[actix_web::test]
+async fn an_email_change_takes_effect_from_the_new_address_only() {
+    let app = TestApp::new().await;
+    app.create_account("old@example.com");
+    app.create_account("taken@example.com");
+    let me = Browser::new(&app);
+    me.sign_in("old@example.com", PASSWORD).await;
+    me.get("/account").await;
+
+    let wrong = me
+        .post(
+            "/account/email",
+            &[
+                ("new_email", "new@example.com"),
+                ("password", "not my password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("This is not your current password"));
+    assert!(
+        wrong.body.contains("value=\"new@example.com\""),
+        "the entry is kept"
+    );
+    let injected = me
+        .post(
+            "/account/email",
+            &[
+                ("new_email", "new@example.com\r\nBcc: x@evil.test"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(injected.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let long = format!("{}@example.com", "a".repeat(290));
+    let too_long = me
+        .post(
+            "/account/email",
+            &[("new_email", &long), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT 1 FROM outbox_messages"), 0);
+
+    let taken = me
+        .post(
+            "/account/email",
+            &[("new_email", "taken@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER);
+    assert!(app.mail_to("taken@example.com").is_empty(), "nothing sent");
+
+    let asked = me
+        .post(
+            "/account/email",
+            &[("new_email", "New@Example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    assert!(me
+        .get("/account")
+        .await
+        .body
+        .contains("Signed in as old@example.com"));
+    let link = app.mail_to("new@example.com")[0].link("/account/confirm/");
+    me.get(&link).await;
+    assert_eq!(me.post(&link, &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT 1 FROM accounts WHERE email = 'new@example.com' AND email_verified_at IS NOT NULL"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM accounts WHERE email = 'old@example.com'"),
+        0
+    );
+    assert_eq!(
+        me.get(&link).await.status,
+        StatusCode::NOT_FOUND,
+        "used once"
+    );
+    let again = Browser::new(&app);
+    again.sign_in("new@example.com", PASSWORD).await;
+    assert_eq!(again.get("/account").await.status, StatusCode::OK);
+}

@@ -184,6 +184,65 @@ pub fn resend_confirmation(
     })
 }
 
+/// Asks to move the account to `new_email` (normalized): a link goes to the new address and
+/// the address changes only when it is opened there. Answers the same whether or not another
+/// account has that address (then nothing is sent). A few requests an hour at most.
+pub fn request_email_change(
+    conn: &mut PgConnection,
+    account: &Account,
+    new_email: &str,
+    meta: &RequestMeta,
+    link_base: &str,
+) -> Result<(), AppError> {
+    if let Some(minutes) = throttle::hourly_pause(
+        conn,
+        "email_change_requested",
+        By::Email(&account.email),
+        CONFIRMATIONS_PER_HOUR,
+    )? {
+        return Err(AppError::TooManyRequests {
+            message: format!(
+                "You asked for {CONFIRMATIONS_PER_HOUR} address changes in the last hour; \
+                 please try again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            ),
+            retry_after_secs: (minutes * 60) as u64,
+        });
+    }
+    let taken = accounts::find_by_email(conn, new_email)?.is_some();
+    conn.transaction(|conn| {
+        security_events::record(
+            conn,
+            SecurityEvent::EmailChangeRequested,
+            Some(account.id),
+            &account.email,
+            meta,
+        )?;
+        if taken {
+            return Ok(());
+        }
+        let token = links::issue(conn, account.id, Purpose::ConfirmEmail, new_email)?;
+        let content = messages::ConfirmEmail {
+            name: account.first_name.clone(),
+            link: format!("{link_base}/account/confirm/{token}"),
+        }
+        .render()?;
+        mail::send(
+            conn,
+            &Email {
+                kind: "confirm_email",
+                to_address: new_email,
+                to_name: Some(&account.display_name),
+                content,
+                account_id: Some(account.id),
+                organization_id: None,
+                correlation_id: Some(format!("account:{}", account.id)),
+            },
+        )?;
+        Ok(())
+    })
+}
+
 /// Someone signed up with the address of an existing account: its owner is told (a few times
 /// an hour at most), and the sign-up page answers as for a new account.
 pub fn notify_existing(
@@ -243,17 +302,31 @@ pub fn confirm_email(
             return Ok(None);
         };
         let account = accounts::find(conn, holder.account_id)?;
-        if account.email != holder.email || !account.is_active {
+        if !account.is_active {
             return Ok(None);
         }
-        accounts::mark_verified(conn, account.id)?;
-        security_events::record(
-            conn,
-            SecurityEvent::EmailConfirmed,
-            Some(account.id),
-            &account.email,
-            meta,
-        )?;
+        if account.email == holder.email {
+            accounts::mark_verified(conn, account.id)?;
+            security_events::record(
+                conn,
+                SecurityEvent::EmailConfirmed,
+                Some(account.id),
+                &account.email,
+                meta,
+            )?;
+        } else {
+            // A change of address, confirmed from the new one.
+            if !accounts::change_email(conn, account.id, &holder.email)? {
+                return Ok(None);
+            }
+            security_events::record(
+                conn,
+                SecurityEvent::EmailChanged,
+                Some(account.id),
+                &account.email,
+                meta,
+            )?;
+        }
         Ok(Some(accounts::find(conn, account.id)?))
     })
 }
