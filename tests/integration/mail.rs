@@ -211,8 +211,10 @@ async fn sign_up_answers_the_same_for_every_address_and_the_link_confirms_it() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Confirm and sign in"));
     assert_eq!(
-        app.count("SELECT 1 FROM accounts WHERE email_verified_at IS NULL"),
-        2,
+        app.count(
+            "SELECT 1 FROM accounts WHERE email = 'new@example.com' AND email_verified_at IS NULL"
+        ),
+        1,
         "opening the link (as a mail scanner would) confirms nothing"
     );
     let confirmed = browser.post(&link, &[]).await;
