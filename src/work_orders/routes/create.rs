@@ -12,6 +12,7 @@ use crate::elevators::queries as elevators;
 use crate::elevators::status::InspectionResult;
 use crate::orgs::OrgScope;
 use crate::web::forms::FieldErrors;
+use crate::web::local_time;
 use crate::web::{render_status, see_other, AppError};
 use crate::work_orders::forms::NewWorkOrderForm;
 use crate::work_orders::operations::{self, Acting};
@@ -79,21 +80,20 @@ pub async fn new_form(
     };
     if let Some(parent) = query.parent {
         // A callback: same lift, linked to the original.
-        let original = scope
+        let (original, zone) = scope
             .run(Permission::ManageWorkOrders, move |conn, _| {
-                Ok(wo::find(conn, parent)?)
+                let original = wo::find(conn, parent)?;
+                let zone = operations::site_zone(conn, original.site_id)?;
+                Ok((original, zone))
             })
             .await?;
         form.work_type = "callback".into();
         form.priority = "high".into();
         form.parent_work_order_id = parent.to_string();
-        form.site_id = original.site_id.to_string();
-        form.elevator_id = original
-            .elevator_id
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        same_lift(&mut form, &original);
         form.title = format!("Callback: {}", original.title);
-        form.callback_reported_at = Utc::now().format("%Y-%m-%dT%H:%M").to_string();
+        // The form takes the site's wall-clock time.
+        form.callback_reported_at = local_time::input_value(&Utc::now(), &zone);
     }
     if let Some(inspection) = query.inspection {
         let (inspected, result) = scope
@@ -111,6 +111,15 @@ pub async fn new_form(
     new_page(&scope, StatusCode::OK, form, FieldErrors::default()).await
 }
 
+/// A work order that follows `earlier` is for the same site and lift.
+fn same_lift(form: &mut NewWorkOrderForm, earlier: &WorkOrder) {
+    form.site_id = earlier.site_id.to_string();
+    form.elevator_id = earlier
+        .elevator_id
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+}
+
 /// The repair that follows an inspection: same lift, what the inspector found, and high
 /// priority when the lift failed.
 fn prefill_repair(
@@ -118,11 +127,7 @@ fn prefill_repair(
     inspected: &WorkOrder,
     result: Option<InspectionResult>,
 ) {
-    form.site_id = inspected.site_id.to_string();
-    form.elevator_id = inspected
-        .elevator_id
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+    same_lift(form, inspected);
     form.title = format!("Repair after inspection {}", inspected.work_order_number);
     let found = [&inspected.followup_notes, &inspected.resolution_notes]
         .into_iter()
