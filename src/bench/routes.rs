@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use actix_web::web::{self, ServiceConfig};
 use actix_web::HttpResponse;
+use diesel::Connection;
 
 use super::queries;
 use super::views::FortunesPage;
@@ -17,7 +18,8 @@ use crate::AppState;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.app_data(web::Data::new(OrgDirectory::default()))
         .route("/bench/baseline/{slug}", web::get().to(baseline))
-        .route("/bench/tenancy/{slug}", web::get().to(tenancy_switch));
+        .route("/bench/tenancy/{slug}", web::get().to(tenancy_switch))
+        .route("/bench/mail/{count}", web::get().to(queue_mail));
 }
 
 /// Schema and role of each organization asked for, so that after the first request neither
@@ -95,4 +97,46 @@ pub async fn tenancy_switch(
         how: "through the tenancy switch",
         rows,
     })
+}
+
+/// Queues `count` small emails through the outbox in one transaction, for `bench/mail` to time
+/// their delivery (a GET, like every benchmark route, so a load tool can call it).
+pub async fn queue_mail(
+    state: web::Data<AppState>,
+    path: web::Path<u32>,
+) -> Result<HttpResponse, AppError> {
+    let count = path.into_inner();
+    if !(1..=100_000).contains(&count) {
+        return Err(AppError::BadRequest("Ask for 1 to 100000 messages.".into()));
+    }
+    state
+        .db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                for n in 0..count {
+                    let address = format!("reader{n}@bench.sitesync.test");
+                    let content = crate::mail::Rendered {
+                        subject: format!("Outbox benchmark message {n}"),
+                        text: format!("Message {n} of {count}."),
+                        html: format!("<p>Message {n} of {count}.</p>"),
+                        headers: Default::default(),
+                    };
+                    crate::mail::send(
+                        conn,
+                        &crate::mail::Email {
+                            kind: "bench",
+                            to_address: &address,
+                            to_name: None,
+                            content,
+                            account_id: None,
+                            organization_id: None,
+                            correlation_id: None,
+                        },
+                    )?;
+                }
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().body(format!("queued {count}\n")))
 }
