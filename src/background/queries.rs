@@ -50,9 +50,6 @@ pub fn enqueue(conn: &mut PgConnection, job: &NewJob) -> QueryResult<bool> {
     .map(|n| n == 1)
 }
 
-/// Leases the next due job to `worker`: a queued or failed job whose time has come, or a
-/// running one claimed more than `lease_secs` ago (its worker died or hung). `None` when
-/// there is none (or every due one is being claimed by another worker right now).
 /// Enqueues one job of `kind` for every organization that is not suspended or deleted, once
 /// per `period` (the unique key): for periodic kinds that work inside each organization.
 /// Returns how many were new.
@@ -76,6 +73,9 @@ pub fn enqueue_per_organization(
     .execute(conn)
 }
 
+/// Leases the next due job to `worker`: a queued or failed job whose time has come, or a
+/// running one claimed more than `lease_secs` ago (its worker died or hung). `None` when
+/// there is none (or every due one is being claimed by another worker right now).
 pub fn claim(conn: &mut PgConnection, worker: &str, lease_secs: i32) -> QueryResult<Option<Job>> {
     diesel::sql_query(
         "UPDATE background_jobs SET state = 'running', locked_by = $1, locked_at = now(), \
