@@ -27,6 +27,12 @@ fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// RFC 8058: a mail provider posts the unsubscribe link from its own servers, with no
+/// session. The signed token in the path is the permission, and all it can do is stop email.
+fn is_one_click_unsubscribe(req: &ServiceRequest) -> bool {
+    req.path().starts_with("/unsubscribe/")
+}
+
 fn refused() -> actix_web::Error {
     AppError::Forbidden(
         "This form has expired or was sent from another site. Reload the page and try again."
@@ -125,7 +131,7 @@ where
 
 async fn check(mut req: ServiceRequest) -> (ServiceRequest, Result<(), actix_web::Error>) {
     let outcome = async {
-        if !is_unsafe(req.method()) {
+        if !is_unsafe(req.method()) || is_one_click_unsubscribe(&req) {
             return Ok(());
         }
         if cross_site(&req) {

@@ -45,6 +45,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         email_verified_at -> Nullable<Timestamptz>,
+        digest_sent_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -569,6 +570,23 @@ diesel::table! {
         link -> Varchar,
         created_at -> Timestamptz,
         read_at -> Nullable<Timestamptz>,
+        #[max_length = 10]
+        delivery -> Nullable<Varchar>,
+        emailed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    notification_preferences (account_id, kind) {
+        account_id -> Uuid,
+        #[max_length = 40]
+        kind -> Varchar,
+        #[max_length = 10]
+        delivery -> Varchar,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -730,6 +748,7 @@ diesel::table! {
 
 diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(background_jobs -> organizations (organization_id));
+diesel::joinable!(notification_preferences -> accounts (account_id));
 diesel::joinable!(employment_history -> accounts (account_id));
 diesel::joinable!(employment_history -> organizations (organization_id));
 diesel::joinable!(forum_categories -> organizations (organization_id));
@@ -798,6 +817,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     marketplace_listings,
     marketplace_transactions,
     memberships,
+    notification_preferences,
     notifications,
     organizations,
     outbox_messages,

@@ -112,3 +112,91 @@ impl Invitation {
         )
     }
 }
+
+/// A notification its recipient chose to have emailed.
+pub struct Notification {
+    pub name: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub organization: Option<String>,
+    /// What kind of notification it is, in words (for the footer).
+    pub about: String,
+    /// `None` for a kind that cannot be switched off.
+    pub unsubscribe: Option<String>,
+    pub preferences: String,
+}
+parts!(
+    Notification,
+    "mail/notification.txt",
+    "mail/notification.html"
+);
+
+impl Notification {
+    fn subject(&self) -> String {
+        match &self.organization {
+            Some(org) => format!("{} · {org}", self.title),
+            None => self.title.clone(),
+        }
+    }
+}
+
+/// One notification in a digest.
+pub struct DigestLine {
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    /// When it happened, in the recipient's time zone.
+    pub when: String,
+}
+
+/// The day's notifications gathered into one email.
+pub struct Digest {
+    pub name: String,
+    pub lines: Vec<DigestLine>,
+    pub unsubscribe: String,
+    pub preferences: String,
+}
+parts!(Digest, "mail/digest.txt", "mail/digest.html");
+
+impl Digest {
+    fn subject(&self) -> String {
+        match self.lines.len() {
+            1 => "Your SiteSync digest: 1 notification".into(),
+            n => format!("Your SiteSync digest: {n} notifications"),
+        }
+    }
+}
+
+/// To the person who reported a fault: it was received, or its status changed.
+pub struct FaultReportUpdate {
+    pub name: String,
+    pub organization: String,
+    pub reference: String,
+    pub subject: String,
+    pub status: String,
+    /// Just reported (rather than moved on).
+    pub received: bool,
+    pub note: String,
+    /// Its public status page.
+    pub link: String,
+}
+parts!(
+    FaultReportUpdate,
+    "mail/fault_report_update.txt",
+    "mail/fault_report_update.html"
+);
+
+impl FaultReportUpdate {
+    fn subject(&self) -> String {
+        if self.received {
+            format!("We received your report {}", self.reference)
+        } else {
+            format!(
+                "Your report {} is now {}",
+                self.reference,
+                self.status.to_lowercase()
+            )
+        }
+    }
+}

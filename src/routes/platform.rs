@@ -84,6 +84,22 @@ pub fn accounts(cfg: &mut ServiceConfig) {
             "/invitations/{token}/accept",
             web::post().to(members::routes::accept),
         )
+        .route(
+            "/account/notifications",
+            web::get().to(notifications::preferences::page),
+        )
+        .route(
+            "/account/notifications",
+            web::post().to(notifications::preferences::save),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            web::get().to(notifications::preferences::confirm_page),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            web::post().to(notifications::preferences::unsubscribe),
+        )
         .route("/notifications", web::get().to(notifications::routes::list))
         .route(
             "/notifications/bell",

@@ -16,6 +16,8 @@ use crate::orgs::OrgHandle;
 /// A work order moved from one status to another.
 pub struct StatusChanged<'a> {
     pub org: &'a OrgHandle,
+    /// The account that made the move (none for the platform's own jobs).
+    pub by: Option<uuid::Uuid>,
     /// As it was before the move.
     pub work_order: &'a WorkOrder,
     pub from: WorkOrderStatus,
@@ -33,7 +35,10 @@ pub trait Follower: Sync {
 }
 
 /// Everyone who follows work orders.
-pub const FOLLOWERS: &[&dyn Follower] = &[&crate::service_requests::operations::FaultReports];
+pub const FOLLOWERS: &[&dyn Follower] = &[
+    &crate::service_requests::operations::FaultReports,
+    &super::operations::notices::StatusNotices,
+];
 
 /// Tells every follower that a work order moved.
 pub fn status_changed(conn: &mut PgConnection, change: &StatusChanged) -> QueryResult<()> {

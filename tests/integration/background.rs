@@ -251,7 +251,7 @@ async fn released_jobs_are_queued_again() {
     let ran = drain(&app.db, &app.worker(), Utc::now());
     assert_eq!(
         ran.len(),
-        3,
-        "the released job, today's snapshot and this hour's timer check: {ran:?}"
+        4,
+        "the released job, today's snapshot, this hour's timer check and digest check: {ran:?}"
     );
 }

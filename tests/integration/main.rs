@@ -19,6 +19,7 @@ mod local_time;
 mod mail;
 mod marketplace;
 mod members;
+mod notifications;
 mod performance;
 mod schedule;
 mod service_requests;

@@ -231,11 +231,10 @@ async fn a_converted_request_follows_its_work_order_to_the_end() {
     let b = building(&app, &manager).await;
     let visitor = Browser::new(&app);
     visitor.get(&format!("/report/acme/{}", b.lift_token)).await;
+    let mut fields = report(&b.lift, "Lift stops short", "0");
+    fields.push(("contact_email", "dana@example.com"));
     let sent = visitor
-        .post(
-            &format!("/report/acme/{}", b.lift_token),
-            &report(&b.lift, "Lift stops short", "0"),
-        )
+        .post(&format!("/report/acme/{}", b.lift_token), &fields)
         .await;
     let start = sent.body.find("/report/acme/status/").expect("status link");
     let status_path: String = sent.body[start..]
@@ -311,6 +310,22 @@ async fn a_converted_request_follows_its_work_order_to_the_end() {
         )
         .await;
     assert_eq!(declined.status, StatusCode::CONFLICT);
+
+    // The reporter left an address, and heard of each step there, with the status page.
+    app.run_jobs();
+    let mail = app.mail_to("dana@example.com");
+    let subjects: Vec<&str> = mail.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(subjects.len(), 4, "{subjects:?}");
+    assert!(subjects[0].starts_with("We received your report SR-"));
+    assert!(subjects[1].ends_with("is now acknowledged"), "{subjects:?}");
+    assert!(
+        subjects[2].ends_with("is now being worked on"),
+        "{subjects:?}"
+    );
+    assert!(subjects[3].ends_with("is now resolved"), "{subjects:?}");
+    assert!(mail[3].body_text.contains("Re-levelled the car"));
+    assert_eq!(mail[3].link("/report/acme/status/"), status_path);
+    assert!(mail.iter().all(|m| m.status == "completed"));
 }
 
 #[actix_web::test]

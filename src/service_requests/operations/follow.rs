@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::reporter;
 use crate::db::schema_org::tenants;
 use crate::notifications::{notify, NewNotification};
 use crate::orgs::OrgHandle;
@@ -49,6 +50,7 @@ pub fn follow_work_order(
             "A technician is working on it."
         };
         sr::set_status(conn, id, next, Some(note))?;
+        reporter::tell_reporter(conn, org, id, next, Some(note))?;
         let request = sr::find(conn, id)?;
         let portal_account: Option<Uuid> = match request.tenant_id {
             Some(t) => tenants::table

@@ -13,6 +13,7 @@ use crate::work_orders::operations::Acting;
 pub mod follow;
 pub mod links;
 pub mod report;
+pub mod reporter;
 pub mod tenants;
 pub mod triage;
 

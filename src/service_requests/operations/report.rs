@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::reporter;
 use crate::audit::{self, AuditEvent};
 use crate::elevators::status::ElevatorStatus;
 use crate::notifications::{notify, NewNotification};
@@ -195,6 +196,7 @@ fn record(
                 &request,
                 &format!("/o/{}/service-requests/{}", acting.org.slug, request.id),
             )?;
+            reporter::tell_reporter(conn, acting.org, request.id, "open", None)?;
             None
         }
     };
@@ -250,12 +252,9 @@ fn raise_emergency(
         &emergency_work_order(target, request, lift),
     )?;
     sr::link_work_order(conn, request.id, order.id)?;
-    sr::set_status(
-        conn,
-        request.id,
-        "acknowledged",
-        Some("Emergency work order raised for the trapped person"),
-    )?;
+    let note = "Emergency work order raised for the trapped person";
+    sr::set_status(conn, request.id, "acknowledged", Some(note))?;
+    reporter::tell_reporter(conn, acting.org, request.id, "acknowledged", Some(note))?;
     tell_triagers(
         conn,
         acting,
@@ -297,15 +296,12 @@ fn join_emergency(
     );
     work_orders::add_comment(conn, &acting.as_system(), open.id, &comment)?;
     sr::link_work_order(conn, request.id, open.id)?;
-    sr::set_status(
-        conn,
-        request.id,
-        "acknowledged",
-        Some(&format!(
-            "Added to the emergency call-out {} already under way",
-            open.work_order_number
-        )),
-    )?;
+    let note = format!(
+        "Added to the emergency call-out {} already under way",
+        open.work_order_number
+    );
+    sr::set_status(conn, request.id, "acknowledged", Some(&note))?;
+    reporter::tell_reporter(conn, acting.org, request.id, "acknowledged", Some(&note))?;
     Ok((open.work_order_number, true))
 }
 

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::require;
+use super::{reporter, require};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::db::schema_org::service_requests;
@@ -63,12 +63,9 @@ pub fn acknowledge(conn: &mut PgConnection, acting: &Acting, id: Uuid) -> Result
                 "Only a new request can be acknowledged.".into(),
             ));
         }
-        sr::set_status(
-            conn,
-            request.id,
-            "acknowledged",
-            Some("We have received your report and are looking into it."),
-        )?;
+        let note = "We have received your report and are looking into it.";
+        sr::set_status(conn, request.id, "acknowledged", Some(note))?;
+        reporter::tell_reporter(conn, acting.org, request.id, "acknowledged", Some(note))?;
         Ok(request.reference.clone())
     })
 }
@@ -106,6 +103,7 @@ pub fn reject(
             .set(service_requests::rejection_reason.eq(reason))
             .execute(conn)?;
         sr::set_status(conn, request.id, "rejected", Some(reason))?;
+        reporter::tell_reporter(conn, acting.org, request.id, "rejected", Some(reason))?;
         Ok(request.reference.clone())
     })
 }
@@ -151,12 +149,9 @@ pub fn convert(
         )?;
         sr::link_work_order(conn, request.id, order.id)?;
         if request.status == "open" {
-            sr::set_status(
-                conn,
-                request.id,
-                "acknowledged",
-                Some(&format!("Work order {} raised.", order.work_order_number)),
-            )?;
+            let note = format!("Work order {} raised.", order.work_order_number);
+            sr::set_status(conn, request.id, "acknowledged", Some(&note))?;
+            reporter::tell_reporter(conn, acting.org, request.id, "acknowledged", Some(&note))?;
         }
         Ok((order, request.reference.clone()))
     })

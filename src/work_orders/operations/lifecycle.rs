@@ -176,6 +176,7 @@ pub fn move_status(
         conn,
         &StatusChanged {
             org: acting.org,
+            by: acting.account_id(),
             work_order: &order,
             from,
             to,

@@ -29,6 +29,7 @@ pub mod field;
 pub mod lifecycle;
 pub mod lines;
 pub mod notes;
+pub mod notices;
 pub mod schedule;
 pub mod tasks;
 

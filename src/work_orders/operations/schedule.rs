@@ -150,6 +150,7 @@ pub fn schedule(
             conn,
             &StatusChanged {
                 org: acting.org,
+                by: acting.account_id(),
                 work_order: &order_now,
                 from,
                 to,

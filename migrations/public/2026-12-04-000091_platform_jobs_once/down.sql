@@ -1,0 +1,1 @@
+DROP INDEX background_jobs_once_platform;
