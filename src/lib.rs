@@ -17,6 +17,7 @@ pub mod elevators;
 pub mod forum;
 pub mod imports;
 pub mod jobs;
+pub mod live;
 pub mod mail;
 pub mod marketplace;
 pub mod members;
@@ -57,18 +58,22 @@ pub struct AppState {
     pub bench_routes: bool,
     /// Filter choices kept for a short while (see `web::choices`).
     pub choices: Arc<web::choices::ChoiceCache>,
+    /// Live updates heard from the database, for this server's `/events` streams.
+    pub live: Arc<live::Hub>,
 }
 
 impl AppState {
     /// The state for `config`, with files kept under the data directory.
     pub fn new(db: Db, config: Config) -> AppState {
         let files = Arc::new(storage::LocalStore::new(&config.data_dir.join("files")));
+        let live = Arc::new(live::Hub::new(db.url()));
         AppState {
             db,
             config: Arc::new(config),
             files,
             bench_routes: false,
             choices: Arc::default(),
+            live,
         }
     }
 

@@ -36,6 +36,10 @@ pub struct SignedIn {
     pub email_verified: bool,
     pub is_platform_admin: bool,
     pub memberships: Vec<MembershipSummary>,
+    /// Notifications not read yet, for the header's bell (loaded with the session, so the
+    /// count costs a page no query).
+    #[serde(default)]
+    pub unread_notifications: i64,
 }
 
 impl SignedIn {
@@ -115,6 +119,8 @@ pub fn signed_in_json(account: &str) -> String {
            'timezone', a.timezone, 'is_platform_admin', a.is_platform_admin, \
            'email_verified', a.email_verified_at IS NOT NULL, \
            'session_generation', a.session_generation, \
+           'unread_notifications', (SELECT count(*) FROM notifications n \
+             WHERE n.account_id = a.id AND n.read_at IS NULL), \
            'memberships', coalesce((SELECT json_agg(json_build_object(\
                'org', json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, \
                  'schema_name', o.schema_name, 'role_name', o.role_name), \
@@ -272,6 +278,7 @@ impl Viewer {
             layout.account = Some(AccountNav {
                 display_name: account.display_name.clone(),
                 is_platform_admin: account.is_platform_admin,
+                unread: account.unread_notifications,
             });
             layout.orgs = account
                 .memberships

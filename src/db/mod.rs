@@ -62,6 +62,7 @@ impl CustomizeConnection<Conn, diesel::r2d2::Error> for SessionSettings {
 #[derive(Clone)]
 pub struct Db {
     pool: PgPool,
+    url: Arc<str>,
     permits: Arc<Semaphore>,
     timeout: Duration,
 }
@@ -110,9 +111,15 @@ impl Db {
             .map_err(|e| Unavailable(e.to_string()))?;
         Ok(Db {
             pool,
+            url: url.into(),
             permits: Arc::new(Semaphore::new(options.size as usize)),
             timeout: options.timeout,
         })
+    }
+
+    /// The database's address, for a connection of its own outside the pool.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Runs blocking database work off the async workers, waiting asynchronously for a slot.

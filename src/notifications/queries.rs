@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::jobs::RouteNotifications;
 use crate::db::schema_public::notifications;
+use crate::live::{self, Event};
 
 /// A notification to send. `link` is a local path.
 pub struct NewNotification<'a> {
@@ -48,6 +49,7 @@ pub fn notify(
         .values(rows)
         .execute(conn)?;
     RouteNotifications::enqueue(conn, &ids)?;
+    live::publish(conn, &Event::for_accounts("bell", recipients))?;
     Ok(sent)
 }
 

@@ -4,7 +4,7 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::{
-    admin, auth, background, mail, members, notifications, service_requests, web as pages,
+    admin, auth, background, live, mail, members, notifications, service_requests, web as pages,
 };
 
 /// The home page, the health check and static files.
@@ -100,6 +100,7 @@ pub fn accounts(cfg: &mut ServiceConfig) {
             "/unsubscribe/{token}",
             web::post().to(notifications::preferences::unsubscribe),
         )
+        .route("/events", web::get().to(live::routes::events))
         .route("/notifications", web::get().to(notifications::routes::list))
         .route(
             "/notifications/bell",

@@ -40,6 +40,8 @@ impl OrgNav {
 pub struct AccountNav {
     pub display_name: String,
     pub is_platform_admin: bool,
+    /// Unread notifications.
+    pub unread: i64,
 }
 
 /// A one-time message (kind: success, error, info, warning).

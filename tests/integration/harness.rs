@@ -188,12 +188,25 @@ impl TestApp {
         Self::build(pool_size, false, adjust).await
     }
 
+    /// A second app server on this one's database, as two servers behind a load balancer.
+    pub async fn beside(&self) -> TestApp {
+        Self::serve(self.url.clone(), 4, false, |_| ()).await
+    }
+
     async fn build(
         pool_size: u32,
         bench_routes: bool,
         adjust: impl FnOnce(&mut Config),
     ) -> TestApp {
-        let url = fresh_database();
+        Self::serve(fresh_database(), pool_size, bench_routes, adjust).await
+    }
+
+    async fn serve(
+        url: String,
+        pool_size: u32,
+        bench_routes: bool,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let mut config = test_config(&url, pool_size);
         adjust(&mut config);
         let db =

@@ -15,6 +15,7 @@ mod dashboard;
 mod forum;
 mod foundation;
 mod jobs;
+mod live;
 mod local_time;
 mod mail;
 mod marketplace;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{begin, finish, invalid, site_zone, Acting, WorkOrderError};
+use super::{begin, finish_on_board, invalid, site_zone, Acting, WorkOrderError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::contractors::queries::{self as contractors, Contractor};
@@ -97,7 +97,7 @@ pub fn assign(
 ) -> Result<Option<Contractor>, WorkOrderError> {
     let order = begin(conn, acting, id, seen, Permission::ManageWorkOrders)?;
     let contractor = set_assignee(conn, acting, &order, assignee, "contractor_id")?;
-    finish(conn, order.id)?;
+    finish_on_board(conn, acting, order.id)?;
     Ok(contractor)
 }
 

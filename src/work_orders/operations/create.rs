@@ -257,6 +257,7 @@ pub fn create(
     if order.entrapment && acting.authority != super::Authority::System {
         tell_managers(conn, acting, &order)?;
     }
+    super::board_changed(conn, acting)?;
     Ok(order)
 }
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::{at_site, begin, finish, invalid, site_zone, Acting, WorkOrderError};
+use super::{at_site, begin, finish_on_board, invalid, site_zone, Acting, WorkOrderError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::db::schema_org::work_orders as t;
@@ -173,7 +173,7 @@ pub fn edit(
             due_date_manual: due_override.is_some(),
         })
         .execute(conn)?;
-    finish(conn, order.id)?;
+    finish_on_board(conn, acting, order.id)?;
     let edited = queries::find(conn, order.id)?;
     let (before, after) = (snapshot(&order), snapshot(&edited));
     let changed: Vec<&String> = after

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{assignment, at_site, begin, finish, site_zone, Acting, WorkOrderError};
+use super::{assignment, at_site, begin, finish_on_board, site_zone, Acting, WorkOrderError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::db::schema_org::work_orders as t;
@@ -217,7 +217,7 @@ pub fn move_status(
             .data(json!({ "number": order.work_order_number, "reason": change.reason, "resolution": change.resolution_notes }))
             .change(Some(json!({ "status": from.as_str() })), Some(json!({ "status": to.as_str() }))),
     )?;
-    finish(conn, order.id)?;
+    finish_on_board(conn, acting, order.id)?;
     Ok(Moved {
         work_order_number: order.work_order_number,
         from,

@@ -229,6 +229,25 @@ fn finish(conn: &mut PgConnection, id: Uuid) -> Result<(), WorkOrderError> {
     Ok(())
 }
 
+/// Ends a change that shows on the board (its column, card or assignee): open boards of the
+/// organization refresh once it commits.
+fn finish_on_board(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    id: Uuid,
+) -> Result<(), WorkOrderError> {
+    finish(conn, id)?;
+    board_changed(conn, acting)
+}
+
+fn board_changed(conn: &mut PgConnection, acting: &Acting) -> Result<(), WorkOrderError> {
+    crate::live::publish(
+        conn,
+        &crate::live::Event::for_organization("board", acting.org.id),
+    )?;
+    Ok(())
+}
+
 /// The time zone of a site, in which its people enter and read times.
 pub fn site_zone(conn: &mut PgConnection, site_id: Uuid) -> QueryResult<chrono_tz::Tz> {
     Ok(crate::sites::queries::find(conn, site_id)?

@@ -10,7 +10,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::assignment::Assignee;
-use super::{assign, begin, finish, Acting, WorkOrderError};
+use super::{assign, begin, finish_on_board, Acting, WorkOrderError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::db::schema_org::work_orders as t;
@@ -181,7 +181,7 @@ pub fn schedule(
                 })),
             ),
     )?;
-    finish(conn, order.id)?;
+    finish_on_board(conn, acting, order.id)?;
     Ok(Scheduled {
         work_order_number: order.work_order_number,
         status: to,
