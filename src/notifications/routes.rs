@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::queries::{self, Notification};
 use crate::auth::Viewer;
+use crate::live::{self, Event};
 use crate::web::pagination::Pagination;
 use crate::web::{render, AppError, Layout};
 use crate::AppState;
@@ -67,6 +68,11 @@ pub async fn list(
     })
 }
 
+/// The account's other open pages update their bell too.
+fn bell_changed(conn: &mut diesel::PgConnection, account: Uuid) -> diesel::QueryResult<()> {
+    live::publish(conn, &Event::for_accounts("bell", &[account]))
+}
+
 /// Marks the notification read and opens what it is about.
 pub async fn open(
     viewer: Viewer,
@@ -77,7 +83,11 @@ pub async fn open(
     let id = path.into_inner();
     let link = state
         .db
-        .run(move |conn| -> Result<_, AppError> { Ok(queries::mark_read(conn, account, id)?) })
+        .run(move |conn| -> Result<_, AppError> {
+            let link = queries::mark_read(conn, account, id)?;
+            bell_changed(conn, account)?;
+            Ok(link)
+        })
         .await?
         .ok_or(AppError::NotFound)?;
     // Links are stored as local paths (a CHECK constraint); keep it that way here too.
@@ -94,7 +104,11 @@ pub async fn mark_all_read(
     let account = viewer.require_account()?.id;
     state
         .db
-        .run(move |conn| -> Result<_, AppError> { Ok(queries::mark_all_read(conn, account)?) })
+        .run(move |conn| -> Result<_, AppError> {
+            queries::mark_all_read(conn, account)?;
+            bell_changed(conn, account)?;
+            Ok(())
+        })
         .await?;
     viewer.flash("success", "All notifications are marked as read.");
     Ok(HttpResponse::SeeOther()
