@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use sitesync::auth::roles::Role;
 
 use crate::harness::{text, Browser, TestApp, PASSWORD};
+use crate::notifications::{assign_new, technician};
 use crate::work_orders::fixture;
 
 /// An open `/events` stream.
@@ -57,17 +58,7 @@ impl Stream {
 async fn a_change_on_one_server_reaches_the_pages_open_on_another() {
     let first = TestApp::new().await;
     let f = fixture(&first, "acme").await;
-    let tech = first.member("acme", Role::Technician).await;
-    drop(tech);
-    let tech_email = text(
-        &mut first.conn(),
-        "SELECT a.email AS value FROM accounts a JOIN memberships m ON m.account_id = a.id \
-         WHERE m.role = 'technician'",
-    );
-    first.execute(&format!(
-        "UPDATE org_acme.contractors SET account_id = \
-         (SELECT id FROM accounts WHERE email = '{tech_email}')"
-    ));
+    let (_, tech_email) = technician(&first).await;
     first.create_org("beta", "Beta Lifts");
     let outsider = first.member("beta", Role::Manager).await;
     let outsider_email = text(
@@ -82,7 +73,7 @@ async fn a_change_on_one_server_reaches_the_pages_open_on_another() {
     let on_second = Browser::new(&second);
     on_second.sign_in(&tech_email, PASSWORD).await;
     let page = on_second.get("/o/acme/work-orders").await;
-    assert!(page.body.contains(r#"sse-connect="/events""#));
+    assert!(page.body.contains(r#"data-sse-connect="/events""#));
     assert!(page.body.contains(r#"hx-trigger="sse:board""#));
     assert!(page.body.contains(r#"hx-trigger="sse:bell""#));
     let outsider_on_second = Browser::new(&second);
@@ -91,18 +82,7 @@ async fn a_change_on_one_server_reaches_the_pages_open_on_another() {
     let mut outsider_stream = Stream::open(&second, &outsider_on_second).await;
 
     // The manager assigns a work order through the first server.
-    let id = f.create("acme", &[("title", "Doors not closing")]).await;
-    let assigned = f
-        .manager
-        .post(
-            &format!("/o/acme/work-orders/{id}/assign"),
-            &[
-                ("contractor_id", &f.contractor),
-                ("version", &f.version(&id)),
-            ],
-        )
-        .await;
-    assert_eq!(assigned.status, StatusCode::SEE_OTHER);
+    assign_new(&f, "Doors not closing").await;
 
     let heard = tech_stream.read_for(Duration::from_secs(5)).await;
     assert!(heard.contains("event: bell"), "{heard:?}");

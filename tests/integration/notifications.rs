@@ -11,7 +11,7 @@ use crate::harness::{text, Browser, TestApp};
 use crate::work_orders::{fixture, Fixture};
 
 /// A technician linked to the fixture's contractor; returns their browser and address.
-async fn technician<'a>(app: &'a TestApp) -> (Browser<'a>, String) {
+pub async fn technician<'a>(app: &'a TestApp) -> (Browser<'a>, String) {
     let tech = app.member("acme", Role::Technician).await;
     let email = text(
         &mut app.conn(),
@@ -25,7 +25,7 @@ async fn technician<'a>(app: &'a TestApp) -> (Browser<'a>, String) {
 }
 
 /// Raises a work order called `title` and assigns it to the fixture's contractor.
-async fn assign_new(f: &Fixture<'_>, title: &str) {
+pub async fn assign_new(f: &Fixture<'_>, title: &str) {
     let id = f.create("acme", &[("title", title)]).await;
     let page = f
         .manager
