@@ -93,12 +93,6 @@ pub const KINDS: &[NotificationKind] = &[
         default: Delivery::Email,
         locked: false,
     },
-    NotificationKind {
-        key: "message",
-        label: "New messages in my conversations",
-        default: Delivery::Email,
-        locked: false,
-    },
 ];
 
 /// The digest itself, as an unsubscribe target: unsubscribing from it turns every kind

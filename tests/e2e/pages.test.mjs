@@ -91,6 +91,7 @@ test("a manager's pages", async () => {
       ['manager-members', '/o/demo/members'],
       ['manager-notifications', '/notifications'],
       ['manager-account', '/account'],
+      ['manager-notification-preferences', '/account/notifications'],
       ['manager-forum', '/forum'],
       ['manager-forum-category', '/forum/c/general'],
       ['manager-forum-thread', thread],
