@@ -10,6 +10,7 @@ pub mod background;
 pub mod bench;
 pub mod config;
 pub mod contractors;
+pub mod conversations;
 pub mod dashboard;
 pub mod db;
 pub mod demo;

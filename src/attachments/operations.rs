@@ -139,18 +139,7 @@ fn store_all(
     for file in files {
         let id = Uuid::new_v4();
         let folder = format!("attachments/{}", acting.org.id);
-        let key = format!("{folder}/{id}.{}", file.extension());
-        store.put(&key, &file.bytes)?;
-        stored.push(key.clone());
-        let thumbnail_key = match &file.thumbnail {
-            Some(thumbnail) => {
-                let thumbnail_key = format!("{folder}/{id}-thumb.jpg");
-                store.put(&thumbnail_key, thumbnail)?;
-                stored.push(thumbnail_key.clone());
-                Some(thumbnail_key)
-            }
-            None => None,
-        };
+        let (key, thumbnail_key) = put_file(store, &folder, id, file, stored)?;
         queries::insert(
             conn,
             &NewAttachment {
@@ -178,6 +167,30 @@ fn store_all(
             .data(json!({ "files": names, "count": files.len() })),
     )?;
     Ok(files.len())
+}
+
+/// Puts an accepted file (and its thumbnail) in the store under `folder`, noting each key in
+/// `stored` so a caller whose transaction fails can delete them again; returns the keys.
+pub fn put_file(
+    store: &dyn FileStore,
+    folder: &str,
+    id: Uuid,
+    file: &Accepted,
+    stored: &mut Vec<String>,
+) -> Result<(String, Option<String>), StorageError> {
+    let key = format!("{folder}/{id}.{}", file.extension());
+    store.put(&key, &file.bytes)?;
+    stored.push(key.clone());
+    let thumbnail_key = match &file.thumbnail {
+        Some(thumbnail) => {
+            let thumbnail_key = format!("{folder}/{id}-thumb.jpg");
+            store.put(&thumbnail_key, thumbnail)?;
+            stored.push(thumbnail_key.clone());
+            Some(thumbnail_key)
+        }
+        None => None,
+    };
+    Ok((key, thumbnail_key))
 }
 
 /// Attachment `id` of this organization (another organization's id is not found here).

@@ -31,12 +31,7 @@ impl Attachment {
 
     /// Its size as people read it ("2.4 MB", "310 KB").
     pub fn size_label(&self) -> String {
-        let bytes = f64::from(self.byte_size.max(0));
-        if bytes >= 1024.0 * 1024.0 {
-            format!("{:.1} MB", bytes / 1024.0 / 1024.0)
-        } else {
-            format!("{} KB", (bytes / 1024.0).ceil())
-        }
+        crate::storage::size_label(self.byte_size)
     }
 }
 

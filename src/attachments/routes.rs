@@ -1,6 +1,6 @@
 //! Uploading attachments to a work order or a fault report, serving them, and removing one.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
@@ -9,6 +9,7 @@ use super::operations::{self, Owner};
 use super::views::{owner_path, upload_path, RefusedPage};
 use crate::auth::roles::Permission;
 use crate::orgs::OrgScope;
+use crate::web::downloads::{send_file, StoredFile};
 use crate::web::uploads::read_form_with_files;
 use crate::web::{render_status, see_other, AppError};
 use crate::work_orders::operations::Acting;
@@ -115,45 +116,13 @@ async fn serve(
             Ok(operations::find(conn, id)?)
         })
         .await?;
-    let (key, content_type) = if thumbnail {
-        (
-            attachment.thumbnail_key.ok_or(AppError::NotFound)?,
-            "image/jpeg".to_string(),
-        )
-    } else {
-        (attachment.storage_key, attachment.content_type)
+    let file = StoredFile {
+        storage_key: attachment.storage_key,
+        thumbnail_key: attachment.thumbnail_key,
+        content_type: attachment.content_type,
+        file_name: attachment.file_name,
     };
-    let store = state.files.clone();
-    let bytes = web::block(move || store.get(&key))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)?;
-    // The name as sent, kept to safe characters for the header.
-    let name: String = attachment
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._- ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, content_type))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{name}\""),
-        ))
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
-        .body(bytes))
+    send_file(&state, file, thumbnail).await
 }
 
 pub async fn file(

@@ -40,6 +40,9 @@ pub struct SignedIn {
     /// count costs a page no query).
     #[serde(default)]
     pub unread_notifications: i64,
+    /// Conversations with messages not seen yet, for the header (loaded the same way).
+    #[serde(default)]
+    pub unread_conversations: i64,
 }
 
 impl SignedIn {
@@ -121,6 +124,7 @@ pub fn signed_in_json(account: &str) -> String {
            'session_generation', a.session_generation, \
            'unread_notifications', (SELECT count(*) FROM notifications n \
              WHERE n.account_id = a.id AND n.read_at IS NULL), \
+           'unread_conversations', {}, \
            'memberships', coalesce((SELECT json_agg(json_build_object(\
                'org', json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, \
                  'schema_name', o.schema_name, 'role_name', o.role_name), \
@@ -129,7 +133,8 @@ pub fn signed_in_json(account: &str) -> String {
              ORDER BY o.name) \
              FROM memberships m JOIN organizations o ON o.id = m.organization_id \
              WHERE m.account_id = a.id AND o.deleted_at IS NULL), '[]'::json)) \
-         FROM accounts a WHERE a.id = {account} AND a.is_active)"
+         FROM accounts a WHERE a.id = {account} AND a.is_active)",
+        crate::conversations::queries::unread_count_sql("a.id"),
     )
 }
 
@@ -279,6 +284,7 @@ impl Viewer {
                 display_name: account.display_name.clone(),
                 is_platform_admin: account.is_platform_admin,
                 unread: account.unread_notifications,
+                unread_messages: account.unread_conversations,
             });
             layout.orgs = account
                 .memberships

@@ -31,6 +31,10 @@ const ORG_GROUP_GRANTS: &[&str] = &[
     "GRANT INSERT ON outbox_messages TO sitesync_org_member",
     "GRANT INSERT ON background_jobs TO sitesync_org_member",
     "GRANT USAGE ON SEQUENCE background_jobs_id_seq TO sitesync_org_member",
+    // A member leaving an organization leaves its conversations (ids only, never messages).
+    "GRANT SELECT (id, organization_id, context_type) ON conversations TO sitesync_org_member",
+    "GRANT SELECT (conversation_id, account_id, party), DELETE ON conversation_participants \
+     TO sitesync_org_member",
     "GRANT UPDATE (name, organization_type, contact_email, contact_phone, website_url, \
      address_line1, address_line2, city, state, postal_code, country, settings, updated_at) \
      ON organizations TO sitesync_org_member",

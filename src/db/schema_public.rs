@@ -77,6 +77,66 @@ diesel::table! {
 }
 
 diesel::table! {
+    conversation_files (id) {
+        id -> Uuid,
+        message_id -> Uuid,
+        conversation_id -> Uuid,
+        #[max_length = 255]
+        file_name -> Varchar,
+        #[max_length = 50]
+        content_type -> Varchar,
+        byte_size -> Int4,
+        #[max_length = 200]
+        storage_key -> Varchar,
+        #[max_length = 200]
+        thumbnail_key -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversation_messages (id) {
+        id -> Uuid,
+        conversation_id -> Uuid,
+        author_account_id -> Uuid,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversation_participants (conversation_id, account_id) {
+        conversation_id -> Uuid,
+        account_id -> Uuid,
+        party -> Bool,
+        joined_at -> Timestamptz,
+        last_read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> Uuid,
+        #[max_length = 20]
+        context_type -> Varchar,
+        organization_id -> Nullable<Uuid>,
+        context_id -> Nullable<Uuid>,
+        #[max_length = 73]
+        direct_key -> Nullable<Varchar>,
+        #[max_length = 200]
+        subject -> Varchar,
+        #[max_length = 300]
+        member_link -> Varchar,
+        #[max_length = 300]
+        party_link -> Varchar,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        last_message_at -> Nullable<Timestamptz>,
+        message_count -> Int4,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
@@ -749,6 +809,13 @@ diesel::table! {
 diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(background_jobs -> organizations (organization_id));
 diesel::joinable!(notification_preferences -> accounts (account_id));
+diesel::joinable!(conversation_files -> conversation_messages (message_id));
+diesel::joinable!(conversation_files -> conversations (conversation_id));
+diesel::joinable!(conversation_messages -> accounts (author_account_id));
+diesel::joinable!(conversation_messages -> conversations (conversation_id));
+diesel::joinable!(conversation_participants -> accounts (account_id));
+diesel::joinable!(conversation_participants -> conversations (conversation_id));
+diesel::joinable!(conversations -> organizations (organization_id));
 diesel::joinable!(employment_history -> accounts (account_id));
 diesel::joinable!(employment_history -> organizations (organization_id));
 diesel::joinable!(forum_categories -> organizations (organization_id));
@@ -796,6 +863,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     accounts,
     background_jobs,
+    conversation_files,
+    conversation_messages,
+    conversation_participants,
+    conversations,
     employment_history,
     forum_categories,
     forum_category_moderators,

@@ -48,6 +48,26 @@ pub struct Trader {
 }
 
 impl Trader {
+    /// The signed-in account as it trades: for which organizations, in which roles.
+    pub fn of(account: &crate::auth::identity::SignedIn) -> Trader {
+        Trader {
+            account_id: account.id,
+            display_name: account.display_name.clone(),
+            email_verified: account.email_verified,
+            memberships: account
+                .memberships
+                .iter()
+                .map(|m| Membership {
+                    org_id: m.org.id,
+                    slug: m.org.slug.clone(),
+                    name: m.org.name.clone(),
+                    role: m.role,
+                    suspended: m.suspended,
+                })
+                .collect(),
+        }
+    }
+
     /// Listing parts takes a confirmed address.
     pub fn may_list(&self) -> Result<(), MarketError> {
         if self.email_verified {

@@ -250,6 +250,7 @@ pub fn remove(
         unlink_portal(conn, member.account_id)?;
     }
     queries::remove(conn, ctx.org.id, membership_id)?;
+    crate::conversations::queries::leave_organization(conn, ctx.org.id, member.account_id)?;
     audit::record(
         conn,
         &ctx.actor,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::auth::roles::Role;
+use crate::auth::roles::{Permission, Role};
 use crate::db::schema_public::{accounts, invitations, memberships, organizations};
 use crate::orgs::queries::Organization;
 use crate::orgs::OrgHandle;
@@ -303,6 +303,37 @@ pub fn invitation_for_update(
         .select(Invitation::as_select())
         .for_update()
         .first(conn)
+}
+
+/// The members of an organization whose role grants `permission`.
+pub fn with_permission(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    permission: Permission,
+) -> QueryResult<Vec<Uuid>> {
+    let roles: Vec<&str> = Role::ALL
+        .into_iter()
+        .filter(|role| role.can(permission))
+        .map(Role::as_str)
+        .collect();
+    memberships::table
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::role.eq_any(roles))
+        .select(memberships::account_id)
+        .load(conn)
+}
+
+/// The accounts that are members for one tenant of the organization.
+pub fn tenant_accounts(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+    tenant_id: Uuid,
+) -> QueryResult<Vec<Uuid>> {
+    memberships::table
+        .filter(memberships::organization_id.eq(organization_id))
+        .filter(memberships::tenant_id.eq(tenant_id))
+        .select(memberships::account_id)
+        .load(conn)
 }
 
 /// An account's membership in an organization, if any: its id, role and tenant link.

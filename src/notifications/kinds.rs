@@ -70,6 +70,12 @@ pub const KINDS: &[NotificationKind] = &[
         locked: false,
     },
     NotificationKind {
+        key: "message",
+        label: "Messages in my conversations",
+        default: Delivery::Email,
+        locked: false,
+    },
+    NotificationKind {
         key: "forum_reply",
         label: "Replies in forum threads I watch",
         default: Delivery::Digest,

@@ -123,6 +123,22 @@ pub fn mark_all_read(conn: &mut PgConnection, account_id: Uuid) -> QueryResult<u
     .execute(conn)
 }
 
+/// Marks read the account's notifications that lead to `link` (a conversation it just read).
+pub fn mark_read_by_link(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    link: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::account_id.eq(account_id))
+            .filter(notifications::link.eq(link))
+            .filter(notifications::read_at.is_null()),
+    )
+    .set(notifications::read_at.eq(Utc::now()))
+    .execute(conn)
+}
+
 /// A notification waiting to be routed, with what its email needs.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Unrouted {

@@ -3,7 +3,7 @@
 
 use actix_web::web::{self, ServiceConfig};
 
-use crate::{forum, jobs, marketplace, people};
+use crate::{conversations, forum, jobs, marketplace, people};
 
 /// The job board and technician profiles (fixed paths before `/jobs/{slug}`).
 pub fn jobs(cfg: &mut ServiceConfig) {
@@ -60,8 +60,16 @@ pub fn jobs(cfg: &mut ServiceConfig) {
             web::post().to(jobs::routes::pipeline::make_offer),
         )
         .route(
+            "/jobs/{slug}/applications/{id}/conversation",
+            web::post().to(conversations::openers::employer_application),
+        )
+        .route(
             "/applications",
             web::get().to(jobs::routes::applications::mine),
+        )
+        .route(
+            "/applications/{id}/conversation",
+            web::post().to(conversations::openers::own_application),
         )
         .route(
             "/applications/{id}",

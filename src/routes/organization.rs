@@ -3,8 +3,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::{
-    attachments, audit, contractors, dashboard, elevators, imports, members, orgs, schedule,
-    service_requests, sites, work_orders,
+    attachments, audit, contractors, conversations, dashboard, elevators, imports, members, orgs,
+    schedule, service_requests, sites, work_orders,
 };
 
 /// Inside an organization.
@@ -240,6 +240,10 @@ pub fn organization(cfg: &mut ServiceConfig) {
             )
             // Attachments of work orders and fault reports
             .route(
+                "/work-orders/{id}/conversation",
+                web::post().to(conversations::openers::work_order),
+            )
+            .route(
                 "/work-orders/{id}/attachments",
                 web::post().to(attachments::routes::upload_to_work_order),
             )
@@ -267,6 +271,10 @@ pub fn organization(cfg: &mut ServiceConfig) {
             .route(
                 "/service-requests/{id}",
                 web::get().to(service_requests::routes::triage::detail),
+            )
+            .route(
+                "/service-requests/{id}/conversation",
+                web::post().to(conversations::openers::service_request),
             )
             .route(
                 "/service-requests/{id}/acknowledge",
@@ -335,6 +343,10 @@ pub fn organization(cfg: &mut ServiceConfig) {
             .route(
                 "/portal/requests",
                 web::post().to(service_requests::routes::portal::portal_request),
+            )
+            .route(
+                "/portal/requests/{id}/conversation",
+                web::post().to(conversations::openers::portal_request),
             )
             .route(
                 "/portal/requests/{id}/rate",

@@ -4,7 +4,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::{
-    admin, auth, background, live, mail, members, notifications, service_requests, web as pages,
+    admin, auth, background, conversations, live, mail, members, notifications, service_requests,
+    web as pages,
 };
 
 /// The home page, the health check and static files.
@@ -15,7 +16,7 @@ pub fn front(cfg: &mut ServiceConfig) {
         .route("/static/{path:.*}", web::head().to(pages::assets::serve));
 }
 
-/// Signing up and in, the account, invitations and notifications.
+/// Signing up and in, the account, invitations, notifications and conversations.
 pub fn accounts(cfg: &mut ServiceConfig) {
     cfg.route("/signin", web::get().to(auth::routes::signin_page))
         .route("/signin", web::post().to(auth::routes::signin))
@@ -113,6 +114,36 @@ pub fn accounts(cfg: &mut ServiceConfig) {
         .route(
             "/notifications/{id}/open",
             web::post().to(notifications::routes::open),
+        )
+        .route("/messages", web::get().to(conversations::routes::inbox))
+        .route("/messages", web::post().to(conversations::routes::create))
+        .route(
+            "/messages/unread",
+            web::get().to(conversations::routes::count),
+        )
+        .route(
+            "/messages/new",
+            web::get().to(conversations::routes::compose),
+        )
+        .route(
+            "/messages/{id}",
+            web::get().to(conversations::routes::thread),
+        )
+        .route(
+            "/messages/{id}",
+            web::post().to(conversations::routes::reply),
+        )
+        .route(
+            "/messages/{id}/latest",
+            web::get().to(conversations::routes::latest),
+        )
+        .route(
+            "/messages/{id}/files/{file_id}",
+            web::get().to(conversations::routes::file),
+        )
+        .route(
+            "/messages/{id}/files/{file_id}/thumbnail",
+            web::get().to(conversations::routes::thumbnail),
         );
 }
 

@@ -45,6 +45,16 @@ impl FileKind {
     }
 }
 
+/// A file's size as people read it: "340 KB", "2.4 MB".
+pub fn size_label(byte_size: i32) -> String {
+    let bytes = f64::from(byte_size.max(0));
+    if bytes >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", bytes / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", (bytes / 1024.0).ceil())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("invalid file key")]

@@ -42,6 +42,8 @@ pub struct AccountNav {
     pub is_platform_admin: bool,
     /// Unread notifications.
     pub unread: i64,
+    /// Conversations with unread messages.
+    pub unread_messages: i64,
 }
 
 /// A one-time message (kind: success, error, info, warning).

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod choices;
+pub mod downloads;
 pub mod errors;
 pub mod forms;
 pub mod htmx;

@@ -178,6 +178,12 @@ pub async fn read_form_with_files(
                 }
             }
             Some(_) => {}
+            // Cutting a text short would keep something other than what was typed.
+            None if oversized => {
+                return Err(AppError::PayloadTooLarge(
+                    "The text is too long to send: keep each field under 64 KB.".into(),
+                ))
+            }
             None => read
                 .fields
                 .push((name, String::from_utf8_lossy(&bytes).into_owned())),

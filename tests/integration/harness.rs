@@ -462,16 +462,39 @@ impl<'a> Browser<'a> {
 
     /// Uploads one file as `multipart/form-data`, with the CSRF token in the query string.
     pub async fn upload(&self, path: &str, field: &str, filename: &str, bytes: &[u8]) -> Page {
+        self.post_multipart(path, &[], &[(field, filename, bytes)])
+            .await
+    }
+
+    /// Sends a form as a browser does when it has a file input: `multipart/form-data`, text
+    /// `fields` and `files` as (field, file name, bytes), the CSRF token in the query string.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Page {
         let boundary = "----sitesync-test-boundary";
         let mut body = Vec::new();
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (field, filename, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let separator = if path.contains('?') { '&' } else { '?' };
         let url = format!("{path}{separator}csrf_token={}", self.csrf());
         let mut req = self.app.post_request(&url).insert_header((

@@ -13,7 +13,7 @@ use crate::notifications::{assign_new, technician};
 use crate::work_orders::fixture;
 
 /// An open `/events` stream.
-struct Stream {
+pub struct Stream {
     body: futures_util::stream::LocalBoxStream<
         'static,
         Result<actix_web::web::Bytes, awc::error::PayloadError>,
@@ -21,7 +21,7 @@ struct Stream {
 }
 
 impl Stream {
-    async fn open(app: &TestApp, browser: &Browser<'_>) -> Stream {
+    pub async fn open(app: &TestApp, browser: &Browser<'_>) -> Stream {
         let response = app
             .client
             .get(app.server.url("/events"))
@@ -40,13 +40,14 @@ impl Stream {
         Stream { body }
     }
 
-    /// Everything that arrives within `wait`.
-    async fn read_for(&mut self, wait: Duration) -> String {
+    /// What arrives within `wait`, stopping early once every one of `awaited` has (with
+    /// nothing awaited, all of `wait`).
+    pub async fn read_until(&mut self, wait: Duration, awaited: &[&str]) -> String {
         let mut seen = String::new();
         let deadline = tokio::time::Instant::now() + wait;
         while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline, self.body.next()).await {
             seen.push_str(&String::from_utf8_lossy(&chunk));
-            if seen.contains("event: bell") && seen.contains("event: board") {
+            if !awaited.is_empty() && awaited.iter().all(|a| seen.contains(a)) {
                 break;
             }
         }
@@ -84,12 +85,16 @@ async fn a_change_on_one_server_reaches_the_pages_open_on_another() {
     // The manager assigns a work order through the first server.
     assign_new(&f, "Doors not closing").await;
 
-    let heard = tech_stream.read_for(Duration::from_secs(5)).await;
+    let heard = tech_stream
+        .read_until(Duration::from_secs(5), &["event: bell", "event: board"])
+        .await;
     assert!(heard.contains("event: bell"), "{heard:?}");
     assert!(heard.contains("event: board"), "{heard:?}");
     let bell = on_second.get_htmx("/notifications/bell").await;
     assert!(bell.body.contains("1 unread"), "{}", bell.body);
-    let not_heard = outsider_stream.read_for(Duration::from_millis(500)).await;
+    let not_heard = outsider_stream
+        .read_until(Duration::from_millis(500), &[])
+        .await;
     assert!(!not_heard.contains("event:"), "{not_heard:?}");
 
     // The count is in the page itself too, for a browser without scripts.

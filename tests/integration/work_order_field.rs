@@ -62,49 +62,18 @@ pub fn version(app: &TestApp, slug: &str, order: &str) -> String {
     )
 }
 
-/// Posts a `multipart/form-data` form (text fields, then files) as the browser's session.
+/// Posts a form with photos and PDFs in its `files` input as the browser's session.
 pub async fn post_multipart(
     browser: &Browser<'_>,
     path: &str,
     fields: &[(&str, &str)],
     files: &[(&str, &[u8])],
 ) -> Page {
-    const BOUNDARY: &str = "----sitesync-field-boundary";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (file_name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    let separator = if path.contains('?') { '&' } else { '?' };
-    let url = format!("{path}{separator}csrf_token={}", browser.csrf());
-    let mut req = browser.app.post_request(&url).insert_header((
-        "Content-Type",
-        format!("multipart/form-data; boundary={BOUNDARY}"),
-    ));
-    let cookies = browser.cookie_header();
-    if !cookies.is_empty() {
-        req = req.insert_header(("Cookie", cookies));
-    }
-    let mut res = req.send_body(body).await.expect("upload");
-    let body = res.body().limit(16 * 1024 * 1024).await.expect("body");
-    Page {
-        status: res.status(),
-        headers: res.headers().clone(),
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
+    let files: Vec<(&str, &str, &[u8])> = files
+        .iter()
+        .map(|(name, bytes)| ("files", *name, *bytes))
+        .collect();
+    browser.post_multipart(path, fields, &files).await
 }
 
 /// A technician whose account is the contractor's, with the work order assigned to them.

@@ -106,6 +106,19 @@ fn on_application<T>(
     })
 }
 
+/// An application to a job the audience hires for: the job, and the applicant's account and
+/// name (for the conversation about it).
+pub fn application_for_employer(
+    conn: &mut PgConnection,
+    audience: &Audience,
+    slug: &str,
+    application_id: Uuid,
+) -> Result<(Job, Uuid, String), JobsError> {
+    let (job, _) = managed_job(conn, audience, slug)?;
+    let (application, name, _) = applications::employer_application(conn, job.id, application_id)?;
+    Ok((job, application.applicant_id, name))
+}
+
 /// The employer opens an application: a submitted one becomes viewed, and the applicant is
 /// told. Answers the job.
 pub fn open_application(

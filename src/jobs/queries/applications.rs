@@ -6,7 +6,7 @@ use diesel::dsl::now;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::auth::roles::{Permission, Role};
+use crate::auth::roles::Permission;
 use crate::db::schema_public::{accounts, job_application_events, job_applications, job_listings};
 use crate::jobs::model::{ApplicantView, ApplicationStatus, EmployerView, Job};
 
@@ -286,15 +286,5 @@ pub fn resume(
 
 /// Accounts of an organization who run its hiring, to tell them about new applications.
 pub fn hiring_members(conn: &mut PgConnection, organization_id: Uuid) -> QueryResult<Vec<Uuid>> {
-    use crate::db::schema_public::memberships;
-    let roles: Vec<&str> = Role::ALL
-        .into_iter()
-        .filter(|role| role.can(Permission::Hire))
-        .map(Role::as_str)
-        .collect();
-    memberships::table
-        .filter(memberships::organization_id.eq(organization_id))
-        .filter(memberships::role.eq_any(roles))
-        .select(memberships::account_id)
-        .load(conn)
+    crate::members::queries::with_permission(conn, organization_id, Permission::Hire)
 }

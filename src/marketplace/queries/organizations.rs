@@ -4,25 +4,12 @@
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::auth::roles::{Permission, Role};
-use crate::db::schema_public::{memberships, organizations};
-
-/// The roles that trade for their organization, as stored, read from the permission table.
-pub fn trading_role_names() -> Vec<&'static str> {
-    Role::ALL
-        .into_iter()
-        .filter(|role| role.can(Permission::TradeParts))
-        .map(Role::as_str)
-        .collect()
-}
+use crate::auth::roles::Permission;
+use crate::db::schema_public::organizations;
 
 /// Who hears about an organization's marketplace business: the members who trade for it.
 pub fn org_traders(conn: &mut PgConnection, org_id: Uuid) -> QueryResult<Vec<Uuid>> {
-    memberships::table
-        .filter(memberships::organization_id.eq(org_id))
-        .filter(memberships::role.eq_any(trading_role_names()))
-        .select(memberships::account_id)
-        .load(conn)
+    crate::members::queries::with_permission(conn, org_id, Permission::TradeParts)
 }
 
 /// Organization names by id, for a handful of ids in one query.

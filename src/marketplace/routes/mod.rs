@@ -21,22 +21,7 @@ use crate::AppState;
 const PER_PAGE: i64 = 20;
 
 fn trader_of(account: &SignedIn) -> Trader {
-    Trader {
-        account_id: account.id,
-        display_name: account.display_name.clone(),
-        email_verified: account.email_verified,
-        memberships: account
-            .memberships
-            .iter()
-            .map(|m| Membership {
-                org_id: m.org.id,
-                slug: m.org.slug.clone(),
-                name: m.org.name.clone(),
-                role: m.role,
-                suspended: m.suspended,
-            })
-            .collect(),
-    }
+    Trader::of(account)
 }
 
 /// The viewer as a trader, if signed in.

@@ -25,7 +25,7 @@ fn org_id(app: &TestApp, slug: &str) -> String {
 }
 
 /// Posts a job as `manager`; returns its slug.
-async fn post_job(
+pub(crate) async fn post_job(
     manager: &Browser<'_>,
     org: &str,
     title: &str,
@@ -68,7 +68,7 @@ async fn post_job(
 }
 
 /// A signed-in account with no organization.
-async fn job_seeker<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
+pub(crate) async fn job_seeker<'a>(app: &'a TestApp, email: &str) -> Browser<'a> {
     app.create_account(email);
     let browser = Browser::new(app);
     assert_eq!(
@@ -87,33 +87,8 @@ async fn member<'a>(app: &'a TestApp, slug: &str, role: Role) -> Browser<'a> {
     browser
 }
 
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
-    let boundary = "sitesync-test-boundary-5f1c";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((file_name, bytes)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"resume\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 /// Sends the application form as a browser does: multipart, the token in the query string.
-async fn apply(
+pub(crate) async fn apply(
     browser: &Browser<'_>,
     slug: &str,
     fields: &[(&str, &str)],
@@ -121,19 +96,13 @@ async fn apply(
 ) -> Page {
     // The apply page shows this session's token, as the browser would have it.
     browser.get(&format!("/jobs/{slug}/apply")).await;
-    let (content_type, body) = multipart(fields, file);
-    let req = browser
-        .app
-        .post_request(&format!("/jobs/{slug}/apply?csrf_token={}", browser.csrf()))
-        .insert_header(("Cookie", browser.cookie_header()))
-        .insert_header(("Content-Type", content_type));
-    let mut res = req.send_body(body).await.expect("request");
-    let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body");
-    Page {
-        status: res.status(),
-        headers: res.headers().clone(),
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    let files: Vec<(&str, &str, &[u8])> = file
+        .map(|(name, bytes)| ("resume", name, bytes))
+        .into_iter()
+        .collect();
+    browser
+        .post_multipart(&format!("/jobs/{slug}/apply"), fields, &files)
+        .await
 }
 
 async fn save_profile(browser: &Browser<'_>, visibility: &str, extra: &[(&str, &str)]) {
