@@ -3,12 +3,14 @@
 
 use diesel::prelude::*;
 use serde_json::json;
+use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::auth::accounts::{self, AccountInsertForm};
 use crate::auth::password;
 use crate::auth::roles::Role;
 use crate::db::PooledConn;
+use crate::orgs::OrgHandle;
 use crate::members::queries as memberships;
 use crate::orgs::context::Actor;
 use crate::orgs::provision::{self, NewOrganization};
@@ -109,6 +111,93 @@ impl From<orgs::TenancyError> for DemoError {
 
 /// Creates what is missing of the demo; returns the logins to print.
 pub fn ensure(conn: &mut PooledConn) -> Result<Vec<DemoLogin>, DemoError> {
+    let mut logins = organizations(conn)?;
+    let org = registry::find_by_slug(conn, DEMO_SLUG)?
+        .ok_or_else(|| DemoError::Other("the demo organization is missing".into()))?
+        .handle();
+    let tenant = tenant_login(conn, &org)?;
+    if tenant.is_some() {
+        logins.push(DemoLogin {
+            email: TENANT.email,
+            password: TENANT.password,
+            what: "Building tenant (portal)",
+        });
+    }
+    let mut person = |email: &str| -> Result<Uuid, DemoError> {
+        Ok(accounts::find_by_email(conn, email)?
+            .ok_or_else(|| DemoError::Other(format!("demo account {email} is missing")))?
+            .id)
+    };
+    let cast = crate::conversations::demo::Cast {
+        owner: person(PEOPLE[0].email)?,
+        manager: person(PEOPLE[1].email)?,
+        technician: person(PEOPLE[2].email)?,
+        tenant,
+    };
+    crate::conversations::demo::ensure(conn, &org, &cast)?;
+    Ok(logins)
+}
+
+/// A building tenant who signs in to the portal: the tenant of the latest demo fault report.
+const TENANT: DemoPerson = DemoPerson {
+    email: "tenant@demo.sitesync.test",
+    password: "harbour-lift-tenant-2026",
+    first_name: "Tess",
+    last_name: "Tenant",
+    role: Some(Role::Tenant),
+    platform_admin: false,
+};
+
+/// The tenant's account and tenants row, made once.
+fn tenant_login(conn: &mut PooledConn, org: &OrgHandle) -> Result<Option<(Uuid, Uuid)>, DemoError> {
+    use crate::db::schema_org::{service_requests, tenants};
+    let row: Option<Uuid> = orgs::enter(conn, org, |conn| {
+        service_requests::table
+            .filter(service_requests::tenant_id.is_not_null())
+            .order(service_requests::created_at.desc())
+            .select(service_requests::tenant_id.assume_not_null())
+            .first(conn)
+            .optional()
+            .map_err(DemoError::from)
+    })?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let account = conn.transaction(|conn| -> Result<Uuid, DemoError> {
+        let account = match accounts::find_by_email(conn, TENANT.email)? {
+            Some(account) => account,
+            None => {
+                let hash = password::hash(TENANT.password)
+                    .map_err(|e| DemoError::Other(e.to_string()))?;
+                accounts::insert(
+                    conn,
+                    &AccountInsertForm {
+                        email: TENANT.email,
+                        password_hash: &hash,
+                        first_name: TENANT.first_name,
+                        last_name: TENANT.last_name,
+                        display_name: &format!("{} {}", TENANT.first_name, TENANT.last_name),
+                        timezone: "Australia/Sydney",
+                        email_verified_at: Some(chrono::Utc::now()),
+                    },
+                )
+                .map_err(|e| DemoError::Other(e.to_string()))?
+            }
+        };
+        memberships::upsert_with_tenant(conn, account.id, org.id, Role::Tenant, Some(row))?;
+        Ok(account.id)
+    })?;
+    orgs::enter(conn, org, |conn| {
+        diesel::update(tenants::table.find(row))
+            .set(tenants::portal_account_id.eq(account))
+            .execute(conn)
+            .map_err(DemoError::from)
+    })?;
+    Ok(Some((account, row)))
+}
+
+/// The demo organization and the others, their people and their data.
+fn organizations(conn: &mut PooledConn) -> Result<Vec<DemoLogin>, DemoError> {
     let ledger = conn.ledger();
     conn.transaction(|conn| {
         let org = match registry::find_by_slug(conn, DEMO_SLUG)? {

@@ -4,6 +4,7 @@
 //! writing are in [`operations`], the rows in [`queries`].
 
 pub mod context;
+pub mod demo;
 pub mod openers;
 pub mod operations;
 pub mod queries;

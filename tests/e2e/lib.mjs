@@ -20,6 +20,7 @@ export const DEMO = {
   forumRegular: { email: 'sam.rigger@demo.sitesync.test', password: 'harbour-forum-regular-2026' },
   jobSeeker: { email: 'amelia.hart@demo.sitesync.test', password: 'harbour-lift-jobseeker-2026' },
   platformAdmin: { email: 'admin@demo.sitesync.test', password: 'harbour-platform-admin-2026' },
+  tenant: { email: 'tenant@demo.sitesync.test', password: 'harbour-lift-tenant-2026' },
 };
 
 export async function launch() {

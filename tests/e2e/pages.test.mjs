@@ -72,6 +72,7 @@ test("a manager's pages", async () => {
     const thread = await firstLink(page, '/forum/c/general', /^\/forum\/t\/[0-9a-f-]{36}$/);
     const listing = await firstLink(page, '/marketplace', /^\/marketplace\/listings\/[0-9a-f-]{36}$/);
     const job = await firstLink(page, '/jobs', /^\/jobs\/[a-z0-9-]+$/);
+    const conversation = await firstLink(page, '/messages', /^\/messages\/[0-9a-f-]{36}$/);
     const nav = await page.goto('/o/demo').then(() =>
       page.getByRole('navigation', { name: 'Main' }).locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
     );
@@ -90,6 +91,9 @@ test("a manager's pages", async () => {
       ['manager-import-sites', '/o/demo/imports/sites'],
       ['manager-members', '/o/demo/members'],
       ['manager-notifications', '/notifications'],
+      ['manager-messages', '/messages'],
+      ['manager-message-new', '/messages/new'],
+      ['manager-conversation', conversation],
       ['manager-account', '/account'],
       ['manager-notification-preferences', '/account/notifications'],
       ['manager-forum', '/forum'],
@@ -118,6 +122,17 @@ test("a manager's pages", async () => {
     }
     return pages;
   }, DEMO.manager);
+});
+
+test("a building tenant's pages", async () => {
+  await checkAll(async (page) => {
+    const conversation = await firstLink(page, '/messages', /^\/messages\/[0-9a-f-]{36}$/);
+    return [
+      ['tenant-portal', '/o/demo/portal'],
+      ['tenant-messages', '/messages'],
+      ['tenant-conversation', conversation],
+    ];
+  }, DEMO.tenant);
 });
 
 test("a platform administrator's pages", async () => {

@@ -527,3 +527,33 @@ async fn a_message_reaches_the_thread_open_on_another_server() {
     assert!(fresh.body.contains("Second, live"));
     assert!(!fresh.body.contains("<html"));
 }
+
+#[actix_web::test]
+async fn the_demo_has_conversations_to_show_once() {
+    let app = TestApp::new().await;
+    sitesync::demo::ensure(&mut app.conn()).unwrap();
+    let seeded = app.count("SELECT 1 FROM conversation_messages");
+    sitesync::demo::ensure(&mut app.conn()).unwrap();
+    assert_eq!(app.count("SELECT 1 FROM conversation_messages"), seeded);
+    assert_eq!(
+        app.count("SELECT 1 FROM conversations WHERE context_type = 'work_order'"),
+        2
+    );
+    assert!(app.count("SELECT 1 FROM conversations WHERE context_type = 'service_request'") >= 1);
+
+    let tenant = Browser::new(&app);
+    tenant
+        .sign_in("tenant@demo.sitesync.test", "harbour-lift-tenant-2026")
+        .await;
+    let inbox = tenant.get("/messages").await;
+    assert!(inbox.body.contains("Fault report"), "{}", inbox.body);
+    assert!(tenant.get("/o/demo/portal").await.body.contains("Messages"));
+
+    let manager = Browser::new(&app);
+    manager
+        .sign_in("manager@demo.sitesync.test", "harbour-lift-manager-2026")
+        .await;
+    let inbox = manager.get("/messages").await;
+    assert!(unread_in_header(&inbox.body).is_some(), "{}", inbox.body);
+    assert!(inbox.body.contains("Tanvir Technician"));
+}
