@@ -10,10 +10,10 @@ use crate::auth::accounts::{self, AccountInsertForm};
 use crate::auth::password;
 use crate::auth::roles::Role;
 use crate::db::PooledConn;
-use crate::orgs::OrgHandle;
 use crate::members::queries as memberships;
 use crate::orgs::context::Actor;
 use crate::orgs::provision::{self, NewOrganization};
+use crate::orgs::OrgHandle;
 use crate::orgs::{self, queries as registry, As};
 use crate::web::request_meta::RequestMeta;
 
@@ -167,8 +167,8 @@ fn tenant_login(conn: &mut PooledConn, org: &OrgHandle) -> Result<Option<(Uuid, 
         let account = match accounts::find_by_email(conn, TENANT.email)? {
             Some(account) => account,
             None => {
-                let hash = password::hash(TENANT.password)
-                    .map_err(|e| DemoError::Other(e.to_string()))?;
+                let hash =
+                    password::hash(TENANT.password).map_err(|e| DemoError::Other(e.to_string()))?;
                 accounts::insert(
                     conn,
                     &AccountInsertForm {

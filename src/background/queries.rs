@@ -106,6 +106,42 @@ pub fn mark_done(conn: &mut PgConnection, id: i64, worker: &str) -> QueryResult<
     .map(|n| n == 1)
 }
 
+/// Takes up to `limit` more due jobs of `kind` into the caller's transaction (the one of a job
+/// of that kind being performed), locked so no other worker claims them meanwhile. The caller
+/// finishes those it did with [`finish_taken`]; the others are left as they were and run on
+/// their own. Returns each job's id and payload.
+pub fn take_due(conn: &mut PgConnection, kind: &str, limit: i64) -> QueryResult<Vec<TakenJob>> {
+    diesel::sql_query(
+        "SELECT id, payload FROM background_jobs \
+         WHERE kind = $1 AND state IN ('queued', 'failed') AND run_at <= now() \
+         ORDER BY run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED",
+    )
+    .bind::<Text, _>(kind)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct TakenJob {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Jsonb)]
+    pub payload: serde_json::Value,
+}
+
+/// Marks jobs taken with [`take_due`] done, as one attempt each.
+pub fn finish_taken(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    diesel::sql_query(
+        "UPDATE background_jobs SET state = 'done', done_at = now(), attempts = attempts + 1, \
+           last_error = NULL, updated_at = now() WHERE id = ANY($1)",
+    )
+    .bind::<diesel::sql_types::Array<BigInt>, _>(ids)
+    .execute(conn)
+}
+
 /// Records a failure: `failed`, to run again after `retry_in_secs`, or `dead` once its
 /// attempts are spent. Only while `worker` still holds it.
 pub fn mark_failed(

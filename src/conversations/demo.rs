@@ -39,7 +39,9 @@ pub fn ensure(conn: &mut PooledConn, org: &OrgHandle, cast: &Cast) -> Result<(),
         return Ok(());
     }
     let tenant_row = cast.tenant.map(|(_, row)| row);
-    let facts = orgs::enter(conn, org, |conn| read_facts(conn, cast.technician, tenant_row))?;
+    let facts = orgs::enter(conn, org, |conn| {
+        read_facts(conn, cast.technician, tenant_row)
+    })?;
     conn.transaction(|conn| -> QueryResult<()> {
         let slug = &org.slug;
         let (owner, manager, tech) = (cast.owner, cast.manager, cast.technician);
@@ -115,8 +117,9 @@ fn read_facts(
     use crate::db::schema_org::{contractors, service_requests, work_orders};
     let orders = work_orders::table
         .inner_join(
-            contractors::table
-                .on(contractors::id.nullable().eq(work_orders::assigned_contractor_id)),
+            contractors::table.on(contractors::id
+                .nullable()
+                .eq(work_orders::assigned_contractor_id)),
         )
         .filter(contractors::account_id.eq(technician))
         .order(work_orders::reported_at.desc())
@@ -187,15 +190,13 @@ fn add_lines(conn: &mut PgConnection, id: Uuid, lines: &[Line]) -> QueryResult<(
             conversations::message_count.eq(lines.len() as i32),
         ))
         .execute(conn)?;
-    let in_thread = conversation_participants::table
-        .filter(conversation_participants::conversation_id.eq(id));
+    let in_thread =
+        conversation_participants::table.filter(conversation_participants::conversation_id.eq(id));
     diesel::update(in_thread)
         .set(conversation_participants::last_read_at.eq(now - Duration::hours(before_last.1)))
         .execute(conn)?;
-    diesel::update(
-        conversation_participants::table.find((id, last.0)),
-    )
-    .set(conversation_participants::last_read_at.eq(last_at))
-    .execute(conn)?;
+    diesel::update(conversation_participants::table.find((id, last.0)))
+        .set(conversation_participants::last_read_at.eq(last_at))
+        .execute(conn)?;
     Ok(())
 }

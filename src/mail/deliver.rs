@@ -1,22 +1,60 @@
-//! The `deliver_mail` background kind: one job per outbox message.
+//! The `deliver_mail` background kind: one job per outbox message. A delivery is mostly
+//! waiting on the SMTP server, so a job that delivered its message takes up to
+//! [`ALONGSIDE`] more due ones and delivers them side by side, each on an SMTP connection of
+//! its own; those delivered finish their jobs, the others keep their jobs and their retries.
 
 use diesel::PgConnection;
 use uuid::Uuid;
 
 use super::outbox;
-use crate::background::{Job, JobContext, JobError, Kind};
+use crate::background::{self, Job, JobContext, JobError, Kind};
 
 pub const KIND: &str = "deliver_mail";
 pub const MAX_ATTEMPTS: i32 = 6;
+/// Messages delivered beside a job's own, over [`super::transport::CONNECTIONS`] SMTP
+/// connections at once: three each, so a job holds its transaction well under the database's
+/// idle-in-transaction limit even when every one of them runs into the SMTP timeout.
+pub const ALONGSIDE: i64 = 45;
 
 pub struct DeliverMail;
 
-fn message_id(job: &Job) -> Result<Uuid, JobError> {
-    job.payload
+fn message_of(payload: &serde_json::Value) -> Option<Uuid> {
+    payload
         .get("message")
         .and_then(|m| m.as_str())
         .and_then(|m| m.parse().ok())
-        .ok_or_else(|| JobError::Failed("mail job without a message id".into()))
+}
+
+fn message_id(job: &Job) -> Result<Uuid, JobError> {
+    message_of(&job.payload).ok_or_else(|| JobError::Failed("mail job without a message id".into()))
+}
+
+/// Delivers the messages of up to [`ALONGSIDE`] more due jobs at once; finishes the jobs of
+/// those delivered (or found sent already).
+fn deliver_alongside(conn: &mut PgConnection, ctx: &JobContext) -> Result<(), JobError> {
+    let taken: Vec<(i64, Uuid)> = background::queries::take_due(conn, KIND, ALONGSIDE)?
+        .into_iter()
+        .filter_map(|job| Some((job.id, message_of(&job.payload)?)))
+        .collect();
+    let ids: Vec<Uuid> = taken.iter().map(|(_, id)| *id).collect();
+    let (sent, due): (Vec<_>, Vec<_>) = outbox::lock_many(conn, &ids)?
+        .into_iter()
+        .partition(|m| m.status == "completed");
+    let outcomes = ctx.mailer.deliver_all(&due.iter().collect::<Vec<_>>());
+    let delivered: Vec<Uuid> = due
+        .iter()
+        .zip(outcomes)
+        .filter(|(_, outcome)| outcome.is_ok())
+        .map(|(m, _)| m.id)
+        .collect();
+    outbox::mark_all_completed(conn, &delivered)?;
+    let finished: Vec<i64> = taken
+        .iter()
+        .filter(|(_, id)| delivered.contains(id) || sent.iter().any(|m| m.id == *id))
+        .map(|(job, _)| *job)
+        .collect();
+    background::queries::finish_taken(conn, &finished)?;
+    Ok(())
 }
 
 impl Kind for DeliverMail {
@@ -46,7 +84,7 @@ impl Kind for DeliverMail {
         }
         ctx.mailer.deliver(&message).map_err(JobError::Failed)?;
         outbox::mark_completed(conn, id)?;
-        Ok(())
+        deliver_alongside(conn, ctx)
     }
 
     fn failed(

@@ -94,6 +94,15 @@ pub fn lock(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Message>> {
     .optional()
 }
 
+/// [`lock`] for several messages in one statement.
+pub fn lock_many(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<Message>> {
+    diesel::sql_query(format!(
+        "SELECT {COLUMNS} FROM outbox_messages WHERE id = ANY($1) ORDER BY id FOR UPDATE"
+    ))
+    .bind::<diesel::sql_types::Array<SqlUuid>, _>(ids)
+    .load(conn)
+}
+
 pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Message>> {
     diesel::sql_query(format!(
         "SELECT {COLUMNS} FROM outbox_messages WHERE id = $1"
@@ -105,11 +114,16 @@ pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Message>> {
 
 /// Handed to the transport: completed.
 pub fn mark_completed(conn: &mut PgConnection, id: Uuid) -> QueryResult<()> {
+    mark_all_completed(conn, &[id])
+}
+
+/// [`mark_completed`] for several messages in one statement.
+pub fn mark_all_completed(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<()> {
     diesel::sql_query(
         "UPDATE outbox_messages SET status = 'completed', attempts = attempts + 1, \
-           last_error = NULL, dispatched_at = now(), completed_at = now() WHERE id = $1",
+           last_error = NULL, dispatched_at = now(), completed_at = now() WHERE id = ANY($1)",
     )
-    .bind::<SqlUuid, _>(id)
+    .bind::<diesel::sql_types::Array<SqlUuid>, _>(ids)
     .execute(conn)
     .map(|_| ())
 }

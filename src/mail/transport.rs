@@ -2,13 +2,20 @@
 //! under `$SITESYNC_DATA_DIR/mail/` (the default, so a demo shows every email it would send).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{Message as Mime, SmtpTransport, Transport as _};
 
 use super::outbox::Message;
 use crate::config::Config;
+
+/// SMTP connections open at once: about what a mail server accepts from one client.
+pub const CONNECTIONS: usize = 15;
+/// How long one SMTP exchange may wait on the server.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The headers a message may carry beyond the usual ones; anything else stored is ignored.
 const EXTRA_HEADERS: [&str; 2] = ["List-Unsubscribe", "List-Unsubscribe-Post"];
@@ -32,7 +39,13 @@ impl Mailer {
     pub fn new(config: &Config) -> Mailer {
         let transport = match &config.smtp_url {
             Some(url) => match SmtpTransport::from_url(url) {
-                Ok(builder) => Transport::Smtp(Box::new(builder.build())),
+                // Enough pooled connections for a job's message and those delivered beside it.
+                Ok(builder) => Transport::Smtp(Box::new(
+                    builder
+                        .timeout(Some(SMTP_TIMEOUT))
+                        .pool_config(PoolConfig::new().max_size(CONNECTIONS as u32))
+                        .build(),
+                )),
                 Err(e) => Transport::Broken(format!("SITESYNC_SMTP_URL cannot be used: {e}")),
             },
             None => Transport::Files(config.data_dir.join("mail")),
@@ -72,6 +85,29 @@ impl Mailer {
                 .map_err(|e| format!("writing to {}: {e}", dir.display())),
             Transport::Broken(reason) => Err(reason.clone()),
         }
+    }
+
+    /// Delivers several messages side by side, over at most [`CONNECTIONS`] connections;
+    /// an outcome per message, in their order.
+    pub fn deliver_all(&self, messages: &[&Message]) -> Vec<Result<(), String>> {
+        let share = messages.len().div_ceil(CONNECTIONS).max(1);
+        std::thread::scope(|scope| {
+            let running: Vec<_> = messages
+                .chunks(share)
+                .map(|chunk| {
+                    scope.spawn(move || chunk.iter().map(|m| self.deliver(m)).collect::<Vec<_>>())
+                })
+                .collect();
+            running
+                .into_iter()
+                .zip(messages.chunks(share))
+                .flat_map(|(thread, chunk)| {
+                    thread.join().unwrap_or_else(|_| {
+                        vec![Err("the delivery thread failed".to_string()); chunk.len()]
+                    })
+                })
+                .collect()
+        })
     }
 
     fn mime(&self, message: &Message) -> Result<Mime, String> {

@@ -628,3 +628,62 @@ async fn an_email_change_takes_effect_from_the_new_address_only() {
     again.sign_in("new@example.com", PASSWORD).await;
     assert_eq!(again.get("/account").await.status, StatusCode::OK);
 }
+
+/// A delivery mostly waits on the SMTP server, so one job hands over its message and a batch
+/// more side by side; each is delivered once, and the rest keep their own jobs.
+#[actix_web::test]
+async fn a_job_delivers_further_due_messages_side_by_side_each_once() {
+    use sitesync::mail::{self, messages::Rendered, Email};
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let app = TestApp::with_config(4, |config| config.smtp_url = Some(url)).await;
+    let batch = 1 + sitesync::mail::deliver::ALONGSIDE;
+    let addresses: Vec<String> = (0..batch + 4)
+        .map(|n| format!("person{n}@example.com"))
+        .collect();
+    {
+        let mut conn = app.conn();
+        for address in &addresses {
+            mail::send(
+                &mut conn,
+                &Email {
+                    kind: "notification",
+                    to_address: address,
+                    to_name: None,
+                    content: Rendered {
+                        subject: format!("Hello {address}"),
+                        text: "Plain".into(),
+                        html: "<p>Rich</p>".into(),
+                        headers: Default::default(),
+                    },
+                    account_id: None,
+                    organization_id: None,
+                    correlation_id: None,
+                },
+            )
+            .expect("queued");
+        }
+    }
+    let worker = app.worker();
+    let ran = sitesync::background::run_next(&mut app.conn(), &worker).expect("run");
+    assert!(matches!(ran, Some(sitesync::background::Ran::Done { .. })));
+    assert_eq!(smtp.messages().len() as i64, batch);
+    assert_eq!(
+        app.count("SELECT 1 FROM outbox_messages WHERE status = 'completed'"),
+        batch
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM background_jobs WHERE kind = 'deliver_mail' AND state = 'done'"),
+        batch
+    );
+    app.run_jobs();
+    let received = smtp.messages();
+    assert_eq!(received.len(), addresses.len());
+    for address in &addresses {
+        let copies = received
+            .iter()
+            .filter(|m| m.contains(&format!("Subject: Hello {address}")))
+            .count();
+        assert_eq!(copies, 1, "{address}");
+    }
+}
