@@ -132,6 +132,16 @@ pub enum Permission {
 }
 
 impl Permission {
+    /// The stored names of the roles holding this permission, for queries that check
+    /// memberships in SQL.
+    pub fn role_names(self) -> Vec<&'static str> {
+        Role::ALL
+            .into_iter()
+            .filter(|role| role.can(self))
+            .map(Role::as_str)
+            .collect()
+    }
+
     pub const ALL: [Permission; 16] = [
         Permission::View,
         Permission::ManageSites,

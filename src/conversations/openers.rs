@@ -103,42 +103,49 @@ fn fault_report(
     }
 }
 
-/// From the managers' page of a fault report.
-pub async fn service_request(
+/// A fault report's thread, from the managers' page (any report) or the tenant's portal (only
+/// the tenant's own: another's is not found).
+async fn fault_report_thread(
     scope: OrgScope,
     state: web::Data<AppState>,
-    path: web::Path<(String, Uuid)>,
+    id: Uuid,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner().1;
+    let tenant = scope.tenant_id();
+    let permission = if tenant.is_some() {
+        Permission::TenantPortal
+    } else {
+        Permission::ManageServiceRequests
+    };
     let slug = scope.slug().to_string();
     let found = scope
-        .run(Permission::ManageServiceRequests, move |conn, ctx| {
+        .run(permission, move |conn, ctx| {
             let request = requests::find(conn, id)?;
-            Ok(fault_report(&request, ctx.org.id, &slug, false))
+            if tenant.is_some() && request.tenant_id != tenant {
+                return Err(AppError::NotFound);
+            }
+            Ok(fault_report(&request, ctx.org.id, &slug, tenant.is_some()))
         })
         .await?;
     open(&state, opener(&scope)?, found).await
 }
 
-/// From the tenant's portal: only the tenant's own reports are found.
+pub async fn service_request(
+    scope: OrgScope,
+    state: web::Data<AppState>,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    fault_report_thread(scope, state, path.into_inner().1).await
+}
+
 pub async fn portal_request(
     scope: OrgScope,
     state: web::Data<AppState>,
     path: web::Path<(String, Uuid)>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner().1;
-    let tenant = scope.tenant_id().ok_or(AppError::NotFound)?;
-    let slug = scope.slug().to_string();
-    let found = scope
-        .run(Permission::TenantPortal, move |conn, ctx| {
-            let request = requests::find(conn, id)?;
-            if request.tenant_id != Some(tenant) {
-                return Err(AppError::NotFound);
-            }
-            Ok(fault_report(&request, ctx.org.id, &slug, true))
-        })
-        .await?;
-    open(&state, opener(&scope)?, found).await
+    if scope.tenant_id().is_none() {
+        return Err(AppError::NotFound);
+    }
+    fault_report_thread(scope, state, path.into_inner().1).await
 }
 
 /// From the employer's page of an application.

@@ -393,11 +393,7 @@ fn tell_the_others(
 
 /// The roles of those a tenant may write to: whoever handles fault reports.
 pub fn triage_roles() -> Vec<&'static str> {
-    Role::ALL
-        .into_iter()
-        .filter(|role| role.can(Permission::ManageServiceRequests))
-        .map(Role::as_str)
-        .collect()
+    Permission::ManageServiceRequests.role_names()
 }
 
 /// Who `account` may start a direct conversation with.

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::model::Category;
 use super::Visibility;
 use crate::auth::identity::SignedIn;
-use crate::auth::roles::{Permission, Role};
+use crate::auth::roles::Permission;
 use crate::db::schema_public::forum_category_moderators;
 
 #[derive(Debug, Clone, Default)]
@@ -110,9 +110,5 @@ pub fn visible(access: &Access, all: Vec<Category>) -> Vec<Category> {
 /// The stored names of the roles that open an organization's staff spaces, for queries that
 /// check memberships in SQL.
 pub fn staff_roles() -> Vec<&'static str> {
-    Role::ALL
-        .into_iter()
-        .filter(|role| role.can(Permission::StaffSpaces))
-        .map(Role::as_str)
-        .collect()
+    Permission::StaffSpaces.role_names()
 }

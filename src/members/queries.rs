@@ -311,14 +311,9 @@ pub fn with_permission(
     organization_id: Uuid,
     permission: Permission,
 ) -> QueryResult<Vec<Uuid>> {
-    let roles: Vec<&str> = Role::ALL
-        .into_iter()
-        .filter(|role| role.can(permission))
-        .map(Role::as_str)
-        .collect();
     memberships::table
         .filter(memberships::organization_id.eq(organization_id))
-        .filter(memberships::role.eq_any(roles))
+        .filter(memberships::role.eq_any(permission.role_names()))
         .select(memberships::account_id)
         .load(conn)
 }

@@ -485,6 +485,7 @@ async fn files_go_with_a_message_and_only_to_its_people() {
 
     // Someone else, or the file under another conversation's address, finds nothing.
     assert_eq!(carol.get(&file).await.status, StatusCode::NOT_FOUND);
+    only_these_take_part(&thread, &[&ann, &bob], &[&carol]).await;
     let other = carol
         .post(
             "/messages",

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use rand::RngCore;
 use uuid::Uuid;
 
-use crate::auth::roles::{Permission, Role};
+use crate::auth::roles::Permission;
 use crate::db::schema_org::{service_request_counters, service_request_events, service_requests};
-use crate::db::schema_public::{memberships, organizations};
+use crate::db::schema_public::organizations;
 
 pub mod queue;
 pub mod targets;
@@ -339,16 +339,11 @@ pub fn organization_phone(
 
 /// The accounts that hear about every new request: members whose role triages requests.
 pub fn triagers(conn: &mut PgConnection, organization_id: Uuid) -> QueryResult<Vec<Uuid>> {
-    let roles: Vec<&str> = Role::ALL
-        .into_iter()
-        .filter(|role| role.can(Permission::ManageServiceRequests))
-        .map(Role::as_str)
-        .collect();
-    memberships::table
-        .filter(memberships::organization_id.eq(organization_id))
-        .filter(memberships::role.eq_any(roles))
-        .select(memberships::account_id)
-        .load(conn)
+    crate::members::queries::with_permission(
+        conn,
+        organization_id,
+        Permission::ManageServiceRequests,
+    )
 }
 
 /// Requests that follow a work order.

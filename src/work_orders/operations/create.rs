@@ -267,7 +267,11 @@ fn tell_managers(
     acting: &Acting,
     order: &WorkOrder,
 ) -> Result<(), WorkOrderError> {
-    let managers = queries::holding(conn, acting.org.id, Permission::ManageWorkOrders)?;
+    let managers = crate::members::queries::with_permission(
+        conn,
+        acting.org.id,
+        Permission::ManageWorkOrders,
+    )?;
     let title = format!(
         "Someone is trapped: {} {}",
         order.work_order_number, order.title

@@ -259,22 +259,3 @@ pub fn open_entrapment(
         .first(conn)
         .optional()
 }
-
-/// The accounts of the organization's members whose role holds `permission`.
-pub fn holding(
-    conn: &mut PgConnection,
-    organization_id: Uuid,
-    permission: crate::auth::roles::Permission,
-) -> QueryResult<Vec<Uuid>> {
-    use crate::db::schema_public::memberships;
-    let roles: Vec<&str> = crate::auth::roles::Role::ALL
-        .into_iter()
-        .filter(|role| role.can(permission))
-        .map(crate::auth::roles::Role::as_str)
-        .collect();
-    memberships::table
-        .filter(memberships::organization_id.eq(organization_id))
-        .filter(memberships::role.eq_any(roles))
-        .select(memberships::account_id)
-        .load(conn)
-}
