@@ -20,6 +20,7 @@ pub mod imports;
 pub mod jobs;
 pub mod live;
 pub mod mail;
+pub mod maintenance;
 pub mod marketplace;
 pub mod members;
 pub mod notifications;
