@@ -30,6 +30,22 @@ pub struct JobContext {
     pub mailer: std::sync::Arc<crate::mail::Mailer>,
 }
 
+/// Field `name` of a job's payload, read as a `T`.
+pub fn payload_field<T: serde::de::DeserializeOwned>(
+    payload: &serde_json::Value,
+    name: &str,
+) -> Option<T> {
+    serde_json::from_value(payload.get(name)?.clone()).ok()
+}
+
+impl Job {
+    /// Field `name` of the payload, or the job fails saying which field it lacks.
+    pub fn field<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, JobError> {
+        payload_field(&self.payload, name)
+            .ok_or_else(|| JobError::Failed(format!("a {} job without a valid {name}", self.kind)))
+    }
+}
+
 /// Why a job did not finish; kept as its `last_error`.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {

@@ -30,12 +30,7 @@ impl Kind for HealthSnapshot {
         job: &Job,
         _ctx: &JobContext,
     ) -> Result<(), JobError> {
-        let day = job
-            .payload
-            .get("day")
-            .and_then(|d| d.as_str())
-            .and_then(|d| d.parse::<NaiveDate>().ok())
-            .ok_or_else(|| JobError::Failed("snapshot job without a day".into()))?;
+        let day: NaiveDate = job.field("day")?;
         if job.organization_id.is_none() {
             return Err(JobError::Failed("snapshot job without organization".into()));
         }

@@ -18,23 +18,12 @@ pub const ALONGSIDE: i64 = 45;
 
 pub struct DeliverMail;
 
-fn message_of(payload: &serde_json::Value) -> Option<Uuid> {
-    payload
-        .get("message")
-        .and_then(|m| m.as_str())
-        .and_then(|m| m.parse().ok())
-}
-
-fn message_id(job: &Job) -> Result<Uuid, JobError> {
-    message_of(&job.payload).ok_or_else(|| JobError::Failed("mail job without a message id".into()))
-}
-
 /// Delivers the messages of up to [`ALONGSIDE`] more due jobs at once; finishes the jobs of
 /// those delivered (or found sent already).
 fn deliver_alongside(conn: &mut PgConnection, ctx: &JobContext) -> Result<(), JobError> {
     let taken: Vec<(i64, Uuid)> = background::queries::take_due(conn, KIND, ALONGSIDE)?
         .into_iter()
-        .filter_map(|job| Some((job.id, message_of(&job.payload)?)))
+        .filter_map(|job| Some((job.id, background::payload_field(&job.payload, "message")?)))
         .collect();
     let ids: Vec<Uuid> = taken.iter().map(|(_, id)| *id).collect();
     let (sent, due): (Vec<_>, Vec<_>) = outbox::lock_many(conn, &ids)?
@@ -72,7 +61,7 @@ impl Kind for DeliverMail {
         job: &Job,
         ctx: &JobContext,
     ) -> Result<(), JobError> {
-        let id = message_id(job)?;
+        let id: Uuid = job.field("message")?;
         let Some(message) = outbox::lock(conn, id)? else {
             return Err(JobError::Failed(format!(
                 "message {id} is not in the outbox"
@@ -94,7 +83,7 @@ impl Kind for DeliverMail {
         error: &str,
         dead: bool,
     ) -> diesel::QueryResult<()> {
-        match message_id(job) {
+        match job.field::<Uuid>("message") {
             Ok(id) => outbox::mark_failed(conn, id, error, dead),
             Err(_) => Ok(()),
         }

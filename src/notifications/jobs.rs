@@ -52,11 +52,7 @@ impl Kind for RouteNotifications {
         job: &Job,
         ctx: &JobContext,
     ) -> Result<(), JobError> {
-        let ids: Vec<Uuid> = job
-            .payload
-            .get("ids")
-            .and_then(|ids| serde_json::from_value(ids.clone()).ok())
-            .ok_or_else(|| JobError::Failed("routing job without notification ids".into()))?;
+        let ids: Vec<Uuid> = job.field("ids")?;
         let (base, key) = links(ctx);
         operations::route(conn, &ids, &Links { base: &base, key }).map_err(failed)?;
         Ok(())

@@ -1,12 +1,14 @@
 //! The rules of notifications that leave the bell: routing each one by its recipient's
 //! choice, the daily digest, and the choices themselves.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::kinds::{self, Delivery, DIGEST, KINDS};
-use super::queries::{self, Unrouted};
+use super::queries::{self, Notification, Unrouted};
 use super::unsubscribe;
 use crate::config::SecretKey;
 use crate::mail::{self, messages, Email, Rendered};
@@ -106,11 +108,17 @@ pub fn send_digests(
     links: &Links,
 ) -> Result<usize, AppError> {
     let due = queries::digests_due(conn, now)?;
+    let accounts: Vec<Uuid> = due.iter().map(|a| a.account_id).collect();
+    let mut items: HashMap<Uuid, Vec<Notification>> = HashMap::new();
+    for (account, item) in queries::digest_items(conn, &accounts)? {
+        items.entry(account).or_default().push(item);
+    }
     for account in &due {
         let zone: chrono_tz::Tz = account.timezone.parse().unwrap_or(chrono_tz::UTC);
-        let items = queries::digest_items(conn, account.account_id)?;
         let lines = items
-            .iter()
+            .get(&account.account_id)
+            .into_iter()
+            .flatten()
             .map(|n| messages::DigestLine {
                 title: n.title.clone(),
                 body: n.body.clone(),
@@ -138,9 +146,9 @@ pub fn send_digests(
                 correlation_id: Some(format!("digest:{}", account.account_id)),
             },
         )?;
-        let ids: Vec<Uuid> = items.iter().map(|n| n.id).collect();
-        queries::digest_sent(conn, account.account_id, &ids, now)?;
     }
+    let sent: Vec<Uuid> = items.values().flatten().map(|n| n.id).collect();
+    queries::digests_sent(conn, &accounts, &sent, now)?;
     Ok(due.len())
 }
 

@@ -228,30 +228,37 @@ pub fn digests_due(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<V
     .load(conn)
 }
 
-/// What a digest gathers for `account_id`, oldest first.
-pub fn digest_items(conn: &mut PgConnection, account_id: Uuid) -> QueryResult<Vec<Notification>> {
+/// What the digests of `accounts` gather, each account's oldest first, in one query.
+pub fn digest_items(
+    conn: &mut PgConnection,
+    accounts: &[Uuid],
+) -> QueryResult<Vec<(Uuid, Notification)>> {
     notifications::table
-        .filter(notifications::account_id.eq(account_id))
+        .filter(notifications::account_id.eq_any(accounts))
         .filter(notifications::delivery.eq("digest"))
         .filter(notifications::emailed_at.is_null())
-        .order((notifications::created_at, notifications::id))
-        .select(Notification::as_select())
+        .order((
+            notifications::account_id,
+            notifications::created_at,
+            notifications::id,
+        ))
+        .select((notifications::account_id, Notification::as_select()))
         .load(conn)
 }
 
-/// Marks the digest of `account_id` sent with `items` in it.
-pub fn digest_sent(
+/// Marks the digests of `accounts` sent, with `items` in them.
+pub fn digests_sent(
     conn: &mut PgConnection,
-    account_id: Uuid,
+    accounts: &[Uuid],
     items: &[Uuid],
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    use crate::db::schema_public::accounts;
+    use crate::db::schema_public::accounts as a;
     diesel::update(notifications::table.filter(notifications::id.eq_any(items)))
         .set(notifications::emailed_at.eq(now))
         .execute(conn)?;
-    diesel::update(accounts::table.find(account_id))
-        .set(accounts::digest_sent_at.eq(now))
+    diesel::update(a::table.filter(a::id.eq_any(accounts)))
+        .set(a::digest_sent_at.eq(now))
         .execute(conn)?;
     Ok(())
 }

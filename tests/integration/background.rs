@@ -88,13 +88,13 @@ async fn a_failing_job_is_retried_later_then_dead_and_an_admin_can_retry_it() {
     let worker = app.worker();
     let first = background::run_next(&mut app.conn(), &worker).expect("run");
     assert!(
-        matches!(&first, Some(Ran::Failed { dead: false, error, .. }) if error.contains("without a day")),
+        matches!(&first, Some(Ran::Failed { dead: false, error, .. }) if error.contains("without a valid day")),
         "{first:?}"
     );
     assert_eq!(
         app.count(
             "SELECT 1 FROM background_jobs WHERE state = 'failed' AND attempts = 1 \
-             AND run_at > now() + interval '50 seconds' AND last_error LIKE '%without a day%'"
+             AND run_at > now() + interval '50 seconds' AND last_error LIKE '%without a valid day%'"
         ),
         1,
         "failed, to be tried again a minute later"
@@ -151,7 +151,9 @@ async fn a_failing_job_is_retried_later_then_dead_and_an_admin_can_retry_it() {
         "{}",
         page.body
     );
-    assert!(page.body.contains("snapshot job without a day"));
+    assert!(page
+        .body
+        .contains("health_snapshot job without a valid day"));
     assert!(page.body.contains("attempt 2 of 2"));
     let only_failed = admin.get("/admin/jobs?state=failed").await;
     assert!(only_failed.body.contains("No job has failed"));

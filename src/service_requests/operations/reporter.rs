@@ -50,7 +50,7 @@ impl EmailFaultReporter {
 }
 
 fn text(job: &Job, field: &str) -> Option<String> {
-    job.payload.get(field)?.as_str().map(str::to_string)
+    job.field(field).ok()
 }
 
 impl Kind for EmailFaultReporter {
