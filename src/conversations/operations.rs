@@ -14,8 +14,10 @@ use crate::attachments::operations::put_file;
 use crate::auth::identity::SignedIn;
 use crate::auth::roles::{Permission, Role};
 use crate::live::{self, Event};
+use crate::marketplace::traders::Trader;
 use crate::notifications::{notify, NewNotification};
 use crate::storage::{FileStore, StorageError};
+use crate::web::pagination::Pagination;
 use crate::web::AppError;
 
 /// Messages shown at once; older ones a page back.
@@ -211,10 +213,11 @@ pub fn read(
         for file in queries::files_of(conn, &ids)? {
             files.entry(file.message_id).or_default().push(file);
         }
-        if before.is_none() && queries::mark_read(conn, id, account.id)? {
-            seen(conn, &conversation, account.id)?;
-        }
+        let newly_read = before.is_none() && queries::mark_read(conn, id, account.id)?;
         let participants = queries::participants(conn, &conversation)?;
+        if newly_read {
+            seen(conn, &conversation, &participants, account.id)?;
+        }
         let context_link = context_link(account, &conversation);
         Ok(Thread {
             conversation,
@@ -232,10 +235,11 @@ pub fn read(
 fn seen(
     conn: &mut PgConnection,
     conversation: &Conversation,
+    participants: &[Participant],
     account: Uuid,
 ) -> Result<(), ConversationError> {
-    let others: Vec<Uuid> = queries::participants(conn, conversation)?
-        .into_iter()
+    let others: Vec<Uuid> = participants
+        .iter()
         .map(|p| p.account_id)
         .filter(|p| *p != account)
         .collect();
@@ -438,15 +442,28 @@ pub fn file(
     Ok(queries::file(conn, id, file_id)?)
 }
 
-/// One page of the account's inbox, leaving out what it may no longer take part in.
+/// Conversations on one page of the inbox.
+pub const INBOX_PAGE: i64 = 30;
+/// Marketplace inquiries shown beside them, on the first page.
+const INQUIRIES_SHOWN: i64 = 5;
+
+/// One page of the account's inbox.
+pub struct Inbox {
+    /// Its conversations, leaving out those it may no longer take part in.
+    pub rows: Vec<queries::InboxRow>,
+    pub pagination: Pagination,
+    /// The latest marketplace inquiries it asked or answers, on the first page.
+    pub inquiries: Vec<crate::marketplace::queries::Inquiry>,
+}
+
 pub fn inbox(
     conn: &mut PgConnection,
     account: &SignedIn,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<queries::InboxRow>, i64), ConversationError> {
+    page: Option<i64>,
+) -> Result<Inbox, ConversationError> {
     let total = queries::inbox_count(conn, account.id)?;
-    let rows = queries::inbox(conn, account.id, offset, limit)?
+    let pagination = Pagination::new("/messages", page, INBOX_PAGE, total);
+    let rows = queries::inbox(conn, account.id, pagination.offset(), INBOX_PAGE)?
         .into_iter()
         .filter(|row| {
             let context = Context::parse(&row.context_type).unwrap_or(Context::Direct);
@@ -457,5 +474,20 @@ pub fn inbox(
             context::may_take_part(context, standing)
         })
         .collect();
-    Ok((rows, total))
+    let inquiries = if pagination.page == 1 {
+        crate::marketplace::queries::inbox(
+            conn,
+            account.id,
+            &Trader::of(account).trading_org_ids(),
+            0,
+            INQUIRIES_SHOWN,
+        )?
+    } else {
+        Vec::new()
+    };
+    Ok(Inbox {
+        rows,
+        pagination,
+        inquiries,
+    })
 }

@@ -405,22 +405,18 @@ pub fn inbox_count(conn: &mut PgConnection, account_id: Uuid) -> QueryResult<i64
         .get_result(conn)
 }
 
-/// Conversations with a message the account has not seen (the header's count, outside the
-/// session's preload).
+/// Conversations with a message the account has not seen: the header's count when it
+/// refreshes (the page itself has it from the session preload, by the same SQL).
 pub fn unread_count(conn: &mut PgConnection, account_id: Uuid) -> QueryResult<i64> {
-    conversation_participants::table
-        .inner_join(conversations::table)
-        .filter(conversation_participants::account_id.eq(account_id))
-        .filter(
-            conversations::last_message_at
-                .nullable()
-                .gt(conversation_participants::last_read_at.nullable())
-                .or(conversations::last_message_at
-                    .is_not_null()
-                    .and(conversation_participants::last_read_at.is_null())),
-        )
-        .count()
-        .get_result(conn)
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        value: i64,
+    }
+    diesel::sql_query(format!("SELECT {} AS value", unread_count_sql("$1")))
+        .bind::<SqlUuid, _>(account_id)
+        .get_result::<Count>(conn)
+        .map(|c| c.value)
 }
 
 /// The SQL the session preload counts unread conversations with (see

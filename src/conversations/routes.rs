@@ -13,15 +13,10 @@ use super::operations::{self, check_message, thread_path};
 use super::views::{Count, InboxPage, MessagesFragment, NewPage, ThreadPage, ThreadView};
 use crate::attachments::files::{accept_off_thread, Accepted, LIMITS};
 use crate::auth::identity::{SignedIn, Viewer};
-use crate::marketplace::traders::Trader;
 use crate::web::downloads::{send_file, StoredFile};
-use crate::web::pagination::Pagination;
 use crate::web::uploads::{read_form_with_files, FormWithFiles};
 use crate::web::{render, render_status, see_other, AppError};
 use crate::AppState;
-
-const PER_PAGE: i64 = 30;
-const INQUIRIES_SHOWN: i64 = 5;
 
 fn account(viewer: &Viewer) -> Result<Arc<SignedIn>, AppError> {
     viewer
@@ -43,34 +38,17 @@ pub async fn inbox(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let account = account(&viewer)?;
-    let requested = query.page;
-    let (rows, pagination, inquiries) = state
+    let account_id = account.id;
+    let page = query.page;
+    let inbox = state
         .db
-        .run(move |conn| -> Result<_, AppError> {
-            let total = super::queries::inbox_count(conn, account.id)?;
-            let pagination = Pagination::new("/messages", requested, PER_PAGE, total);
-            let (rows, _) = operations::inbox(conn, &account, pagination.offset(), PER_PAGE)?;
-            let inquiries = if pagination.page == 1 {
-                let trader = Trader::of(&account);
-                crate::marketplace::queries::inbox(
-                    conn,
-                    account.id,
-                    &trader.trading_org_ids(),
-                    0,
-                    INQUIRIES_SHOWN,
-                )?
-            } else {
-                Vec::new()
-            };
-            Ok((rows, pagination, inquiries))
-        })
+        .run(move |conn| -> Result<_, AppError> { Ok(operations::inbox(conn, &account, page)?) })
         .await?;
-    let account_id = viewer.require_account()?.id;
     render(&InboxPage {
         layout: viewer.layout("Messages").section("messages"),
-        rows,
-        pagination,
-        inquiries,
+        rows: inbox.rows,
+        pagination: inbox.pagination,
+        inquiries: inbox.inquiries,
         account_id,
     })
 }
