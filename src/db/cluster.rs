@@ -218,7 +218,8 @@ impl Cluster {
         self.dir.join("server.log")
     }
 
-    fn log_tail(&self) -> String {
+    /// The last lines of the server log, to show beside a failure.
+    pub fn log_tail(&self) -> String {
         let log = fs::read_to_string(self.log_path()).unwrap_or_default();
         let lines: Vec<&str> = log.lines().collect();
         let tail = lines[lines.len().saturating_sub(10)..].join("\n");

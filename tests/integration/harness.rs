@@ -25,7 +25,8 @@ type UrlFor = Box<dyn Fn(&str) -> String + Send + Sync>;
 struct Server {
     /// Builds a URL for a database on the test server.
     url_for: UrlFor,
-    _cluster: Option<Cluster>,
+    /// The private cluster, when the tests started one (kept running, and read for its log).
+    cluster: Option<Cluster>,
     pub temp_dir: PathBuf,
 }
 
@@ -61,7 +62,7 @@ fn server() -> &'static Server {
                 )
             }
         };
-        let mut admin = PgConnection::establish(&url_for("postgres")).expect("admin connection");
+        let mut admin = connect(&url_for("postgres"), cluster.as_ref());
         diesel::sql_query(format!("DROP DATABASE IF EXISTS {TEMPLATE}"))
             .execute(&mut admin)
             .expect("drop old template");
@@ -69,13 +70,12 @@ fn server() -> &'static Server {
             .execute(&mut admin)
             .expect("create template");
         {
-            let mut conn =
-                PgConnection::establish(&url_for(TEMPLATE)).expect("template connection");
+            let mut conn = connect(&url_for(TEMPLATE), cluster.as_ref());
             sitesync::orgs::migrate::platform(&mut conn).expect("migrate template");
         }
         Server {
             url_for,
-            _cluster: cluster,
+            cluster,
             temp_dir,
         }
     })
@@ -102,6 +102,28 @@ fn watch_and_clean_up(cluster: &Cluster, temp_dir: &std::path::Path) {
         .expect("spawn cleanup watcher");
 }
 
+/// A connection to the test server. A server restarting after one of its processes died is
+/// waited for (other tests may still pass); when it stays away, the panic shows the end of its
+/// log, which says why it went down.
+fn connect(url: &str, cluster: Option<&Cluster>) -> PgConnection {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match PgConnection::establish(url) {
+            Ok(conn) => return conn,
+            Err(e) => {
+                let message = e.to_string();
+                let restarting =
+                    message.contains("recovery mode") || message.contains("starting up");
+                if !restarting || std::time::Instant::now() > deadline {
+                    let log = cluster.map(Cluster::log_tail).unwrap_or_default();
+                    panic!("connecting to the test server: {message}{log}");
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    }
+}
+
 /// A fresh database copied from the migrated template.
 pub fn fresh_database() -> String {
     let server = server();
@@ -110,7 +132,7 @@ pub fn fresh_database() -> String {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::SeqCst)
     );
-    let mut admin = PgConnection::establish(&(server.url_for)("postgres")).expect("admin");
+    let mut admin = connect(&(server.url_for)("postgres"), server.cluster.as_ref());
     diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
         .execute(&mut admin)
         .expect("create test database");
