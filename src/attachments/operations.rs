@@ -112,10 +112,16 @@ pub fn attach(
     acting: &Acting,
     owner: Owner,
     files: &[Accepted],
+    task: Option<Uuid>,
 ) -> Result<usize, AttachmentError> {
     authorize(conn, acting, owner)?;
+    // A photo a checklist task asks for hangs off that task of this work order.
+    if let (Some(task), Owner::WorkOrder(work_order)) = (task, owner) {
+        crate::work_orders::queries::task(conn, work_order, task)?;
+    }
+    let task = task.filter(|_| matches!(owner, Owner::WorkOrder(_)));
     let mut stored: Vec<String> = Vec::new();
-    let outcome = store_all(conn, store, acting, owner, files, &mut stored);
+    let outcome = store_all(conn, store, acting, owner, files, task, &mut stored);
     if outcome.is_err() {
         for key in &stored {
             let _ = store.delete(key);
@@ -130,6 +136,7 @@ fn store_all(
     acting: &Acting,
     owner: Owner,
     files: &[Accepted],
+    task_id: Option<Uuid>,
     stored: &mut Vec<String>,
 ) -> Result<usize, AttachmentError> {
     let (work_order_id, service_request_id) = match owner {
@@ -155,6 +162,7 @@ fn store_all(
                 height: file.size.map(|(_, h)| h as i32),
                 uploaded_by: acting.account_id(),
                 uploaded_by_name: &acting.actor.display_name,
+                task_id,
             },
         )?;
     }

@@ -49,6 +49,8 @@ pub struct NewAttachment<'a> {
     pub height: Option<i32>,
     pub uploaded_by: Option<Uuid>,
     pub uploaded_by_name: &'a str,
+    /// The checklist task the photo was asked for.
+    pub task_id: Option<Uuid>,
 }
 
 pub fn insert(conn: &mut PgConnection, row: &NewAttachment) -> QueryResult<usize> {
@@ -66,6 +68,7 @@ pub fn insert(conn: &mut PgConnection, row: &NewAttachment) -> QueryResult<usize
             attachments::height.eq(row.height),
             attachments::uploaded_by.eq(row.uploaded_by),
             attachments::uploaded_by_name.eq(row.uploaded_by_name),
+            attachments::task_id.eq(row.task_id),
         ))
         .execute(conn)
 }

@@ -33,6 +33,11 @@ async fn upload(
         })
         .await?;
     let form = read_form_with_files(&req, payload, "files", LIMITS).await?;
+    let task = form
+        .fields
+        .iter()
+        .find(|(name, _)| name == "task_id")
+        .and_then(|(_, value)| Uuid::parse_str(value.trim()).ok());
     let accepted = if form.files.is_empty() {
         Err("Choose at least one photo or PDF to upload.".to_string())
     } else {
@@ -62,6 +67,7 @@ async fn upload(
                 &Acting::member(ctx),
                 owner,
                 &accepted,
+                task,
             )?)
         })
         .await?;

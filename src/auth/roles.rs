@@ -17,6 +17,7 @@
 //! | StaffSpaces           |   ✓   |   ✓   |    ✓    |     ✓      |    ✓     |
 //! | TradeParts            |   ✓   |   ✓   |    ✓    |            |          |
 //! | Hire                  |   ✓   |   ✓   |    ✓    |            |          |
+//! | ManageMaintenance     |   ✓   |   ✓   |    ✓    |            |          |
 //!
 //! The `tenant` role (building occupants) has none of these: it reaches only the tenant portal
 //! (`TenantPortal`), which shows a tenant their own requests. The platform features (forum,
@@ -129,6 +130,9 @@ pub enum Permission {
     TradeParts,
     /// Post jobs, run their applicant boards, see profiles shown to employers only.
     Hire,
+    /// Add, change, pause and move preventive-maintenance schedules and their visits, keep
+    /// the holiday list, and generate due visits now. Everyone who can view sees them.
+    ManageMaintenance,
 }
 
 impl Permission {
@@ -142,7 +146,7 @@ impl Permission {
             .collect()
     }
 
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Permission::View,
         Permission::ManageSites,
         Permission::ViewAccessCodes,
@@ -159,6 +163,7 @@ impl Permission {
         Permission::StaffSpaces,
         Permission::TradeParts,
         Permission::Hire,
+        Permission::ManageMaintenance,
     ];
 
     pub fn minimum_role(self) -> Role {
@@ -172,7 +177,8 @@ impl Permission {
             | Permission::ManageContractors
             | Permission::ManageServiceRequests
             | Permission::TradeParts
-            | Permission::Hire => Role::Manager,
+            | Permission::Hire
+            | Permission::ManageMaintenance => Role::Manager,
             Permission::ManageMembers | Permission::ViewAudit | Permission::ManageSettings => {
                 Role::Admin
             }

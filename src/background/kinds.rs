@@ -42,6 +42,7 @@ pub trait Kind: Sync {
 pub const KINDS: &[&dyn Kind] = &[
     &crate::dashboard::jobs::HealthSnapshot,
     &crate::mail::deliver::DeliverMail,
+    &crate::maintenance::jobs::GenerateMaintenance,
     &crate::notifications::jobs::RouteNotifications,
     &crate::notifications::jobs::NotificationDigest,
     &crate::service_requests::operations::reporter::EmailFaultReporter,

@@ -23,6 +23,7 @@ diesel::table! {
         #[max_length = 255]
         uploaded_by_name -> Varchar,
         created_at -> Timestamptz,
+        task_id -> Nullable<Uuid>,
     }
 }
 
@@ -524,6 +525,9 @@ diesel::table! {
         completion_notes -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        #[max_length = 10]
+        requires -> Varchar,
+        reading -> Nullable<Int8>,
     }
 }
 
@@ -588,6 +592,102 @@ diesel::table! {
         callout_cost -> Numeric,
         callout_contractor_id -> Nullable<Uuid>,
         lift_status_before -> Nullable<ElevatorStatus>,
+        maintenance_schedule_id -> Nullable<Uuid>,
+        planned_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    holidays (day) {
+        day -> Date,
+        #[max_length = 100]
+        name -> Varchar,
+    }
+}
+
+diesel::table! {
+    maintenance_checklist_items (id) {
+        id -> Uuid,
+        schedule_id -> Uuid,
+        position -> Int4,
+        #[max_length = 255]
+        title -> Varchar,
+        #[max_length = 10]
+        requires -> Varchar,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    maintenance_occurrences (id) {
+        id -> Uuid,
+        schedule_id -> Uuid,
+        planned_on -> Date,
+        due_on -> Date,
+        #[max_length = 10]
+        status -> Varchar,
+        work_order_id -> Nullable<Uuid>,
+        raised_at -> Nullable<Timestamptz>,
+        late -> Bool,
+        #[max_length = 255]
+        note -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    maintenance_schedules (id) {
+        id -> Uuid,
+        elevator_id -> Uuid,
+        site_id -> Uuid,
+        site_group_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        name -> Varchar,
+        description -> Nullable<Text>,
+        work_type -> WorkOrderType,
+        priority -> WorkOrderPriority,
+        #[max_length = 20]
+        frequency -> Varchar,
+        every -> Int4,
+        weekday -> Nullable<Int2>,
+        day_of_month -> Nullable<Int2>,
+        #[max_length = 10]
+        anchor -> Varchar,
+        lead_days -> Int4,
+        assigned_contractor_id -> Nullable<Uuid>,
+        estimated_hours -> Nullable<Numeric>,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        is_active -> Bool,
+        skip_holidays -> Bool,
+        next_due_on -> Nullable<Date>,
+        meter_from -> Nullable<Int8>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    meter_readings (id) {
+        id -> Uuid,
+        elevator_id -> Uuid,
+        #[max_length = 10]
+        meter -> Varchar,
+        value -> Int8,
+        read_at -> Timestamptz,
+        counter_reset -> Bool,
+        work_order_id -> Nullable<Uuid>,
+        recorded_by -> Nullable<Uuid>,
+        #[max_length = 255]
+        recorded_by_name -> Varchar,
+        created_at -> Timestamptz,
     }
 }
 
@@ -611,6 +711,10 @@ diesel::joinable!(work_order_labor -> work_orders (work_order_id));
 diesel::joinable!(work_order_parts -> work_orders (work_order_id));
 diesel::joinable!(work_order_signoffs -> work_orders (work_order_id));
 diesel::joinable!(work_order_tasks -> work_orders (work_order_id));
+diesel::joinable!(maintenance_checklist_items -> maintenance_schedules (schedule_id));
+diesel::joinable!(maintenance_occurrences -> maintenance_schedules (schedule_id));
+diesel::joinable!(maintenance_schedules -> elevators (elevator_id));
+diesel::joinable!(meter_readings -> elevators (elevator_id));
 diesel::joinable!(work_orders -> contractors (assigned_contractor_id));
 diesel::joinable!(work_orders -> elevators (elevator_id));
 diesel::joinable!(work_orders -> sites (site_id));
@@ -625,7 +729,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     elevator_status_history,
     elevators,
     health_score_history,
+    holidays,
     labor_timers,
+    maintenance_checklist_items,
+    maintenance_occurrences,
+    maintenance_schedules,
+    meter_readings,
     service_request_counters,
     service_request_events,
     service_requests,

@@ -11,7 +11,8 @@
 ///     Operational = "operational" => "Operational",
 /// });
 /// ```
-/// gives the enum `as_str`, `label`, `parse`, `ALL`, and Diesel's `ToSql`/`FromSql`.
+/// gives the enum `as_str`, `label`, `parse`, `ALL`, `Display`, `Serialize` (as its stored
+/// name), and Diesel's `ToSql`/`FromSql`.
 #[macro_export]
 macro_rules! pg_enum {
     ($(#[$meta:meta])* $name:ident : $sql_type:path { $($variant:ident = $text:literal => $label:literal),+ $(,)? }) => {
@@ -42,6 +43,13 @@ macro_rules! pg_enum {
                     $($text => Some($name::$variant),)+
                     _ => None,
                 }
+            }
+        }
+
+        /// Serialized as its stored name (audit trails, JSON).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
         }
 

@@ -410,18 +410,22 @@ pub async fn detail(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let slug = scope.slug().to_string();
-    let (elevator, site, history, work_orders, health) = scope
+    let can_plan = scope.can(Permission::ManageMaintenance);
+    let (elevator, site, history, work_orders, health, maintenance) = scope
         .run(Permission::View, move |conn, _| {
             let elevator = queries::find(conn, id)?;
             let health = crate::dashboard::views::HealthPanel::for_lift(conn, &slug, id)?;
             let site = sites::find(conn, elevator.site_id)?;
             let work_orders = crate::work_orders::queries::for_asset(conn, None, Some(id), 15)?;
+            let maintenance =
+                crate::maintenance::views::LiftPanel::load(conn, &slug, id, can_plan)?;
             Ok((
                 elevator,
                 site,
                 queries::history(conn, id, HISTORY)?,
                 work_orders,
                 health,
+                maintenance,
             ))
         })
         .await?;
@@ -438,6 +442,7 @@ pub async fn detail(
         site,
         work_orders,
         health,
+        maintenance,
         now: Utc::now(),
         can_create_work_orders: scope.can(Permission::ManageWorkOrders),
         can_manage: scope.can(Permission::ManageSites),

@@ -33,8 +33,6 @@ impl ElevatorStatus {
 
 pg_enum!(
     /// How a lift's last inspection went (seed 000).
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "snake_case")]
     InspectionResult: sql_types::InspectionResult {
         Passed = "passed" => "Passed",
         Failed = "failed" => "Failed",

@@ -124,6 +124,8 @@ pub struct ElevatorDetailPage {
     pub site: Site,
     pub panel: StatusPanel,
     pub health: crate::dashboard::views::HealthPanel,
+    /// Its maintenance schedules, PM compliance and overdue visits.
+    pub maintenance: crate::maintenance::views::LiftPanel,
     pub can_manage: bool,
     pub today: NaiveDate,
 }

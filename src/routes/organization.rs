@@ -3,8 +3,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::{
-    attachments, audit, contractors, conversations, dashboard, elevators, imports, members, orgs,
-    schedule, service_requests, sites, work_orders,
+    attachments, audit, contractors, conversations, dashboard, elevators, imports, maintenance,
+    members, orgs, schedule, service_requests, sites, work_orders,
 };
 
 /// Inside an organization.
@@ -83,6 +83,72 @@ pub fn organization(cfg: &mut ServiceConfig) {
             .route(
                 "/elevators/spec-row",
                 web::get().to(elevators::routes::spec_row),
+            )
+            .route(
+                "/elevators/{id}/readings",
+                web::get().to(maintenance::routes::readings::readings),
+            )
+            .route(
+                "/elevators/{id}/readings",
+                web::post().to(maintenance::routes::readings::record),
+            )
+            .route("/maintenance", web::get().to(maintenance::routes::list))
+            .route("/maintenance", web::post().to(maintenance::routes::create))
+            .route(
+                "/maintenance/export.csv",
+                web::get().to(maintenance::routes::export),
+            )
+            .route(
+                "/maintenance/new",
+                web::get().to(maintenance::routes::new_form),
+            )
+            .route(
+                "/maintenance/forecast",
+                web::get().to(maintenance::routes::readings::forecast),
+            )
+            .route(
+                "/maintenance/generate",
+                web::post().to(maintenance::routes::visits::generate_now),
+            )
+            .route(
+                "/maintenance/holidays",
+                web::get().to(maintenance::routes::visits::holidays),
+            )
+            .route(
+                "/maintenance/holidays",
+                web::post().to(maintenance::routes::visits::add_holiday),
+            )
+            .route(
+                "/maintenance/holidays/{day}/delete",
+                web::post().to(maintenance::routes::visits::remove_holiday),
+            )
+            .route(
+                "/maintenance/{id}",
+                web::get().to(maintenance::routes::detail),
+            )
+            .route(
+                "/maintenance/{id}",
+                web::post().to(maintenance::routes::update),
+            )
+            .route(
+                "/maintenance/{id}/edit",
+                web::get().to(maintenance::routes::edit_form),
+            )
+            .route(
+                "/maintenance/{id}/pause",
+                web::post().to(maintenance::routes::pause),
+            )
+            .route(
+                "/maintenance/{id}/resume",
+                web::post().to(maintenance::routes::resume),
+            )
+            .route(
+                "/maintenance/{id}/delete",
+                web::post().to(maintenance::routes::delete),
+            )
+            .route(
+                "/maintenance/{id}/visits/{planned_on}",
+                web::post().to(maintenance::routes::visits::change),
             )
             .route("/elevators/{id}", web::get().to(elevators::routes::detail))
             .route("/elevators/{id}", web::post().to(elevators::routes::update))

@@ -381,12 +381,14 @@ pub struct TaskActionForm {
     /// complete, skip, reopen, up, down
     pub action: String,
     pub notes: String,
+    /// The meter reading a task asks for.
+    pub reading: String,
     pub version: String,
 }
 
 impl TaskActionForm {
     pub fn action(&self) -> Option<TaskAction> {
-        TaskAction::parse(&self.action, blank(&self.notes))
+        TaskAction::parse(&self.action, blank(&self.notes), blank(&self.reading))
     }
 }
 

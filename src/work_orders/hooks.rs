@@ -38,6 +38,7 @@ pub trait Follower: Sync {
 pub const FOLLOWERS: &[&dyn Follower] = &[
     &crate::service_requests::operations::FaultReports,
     &super::operations::notices::StatusNotices,
+    &crate::maintenance::operations::FloatingCycles,
 ];
 
 /// Tells every follower that a work order moved.

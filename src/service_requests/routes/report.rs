@@ -131,7 +131,7 @@ pub async fn report(
                 Ok(request) => {
                     if !photos.is_empty() {
                         let owner = Owner::ServiceRequest(request.id);
-                        attachments::attach(conn, store.as_ref(), &acting, owner, &photos)?;
+                        attachments::attach(conn, store.as_ref(), &acting, owner, &photos, None)?;
                     }
                     Ok(Box::new(request))
                 }

@@ -14,7 +14,7 @@ use crate::db::schema_org::work_orders as t;
 use crate::elevators::status::{ElevatorStatus, InspectionResult};
 use crate::web::forms::FieldErrors;
 use crate::work_orders::hooks::{self, StatusChanged};
-use crate::work_orders::queries::WorkOrder;
+use crate::work_orders::queries::{self, WorkOrder};
 use crate::work_orders::status::{self, WorkOrderStatus, WorkOrderType, RESOLUTION_TYPES};
 
 mod lift;
@@ -118,6 +118,19 @@ pub fn move_status(
         return Err(WorkOrderError::Refused(why.into()));
     }
     check_details(from, change)?;
+    if to == WorkOrderStatus::Completed {
+        // What the checklist asks to leave behind (meter readings, photos) comes first.
+        let missing: Vec<String> = queries::tasks(conn, order.id)?
+            .iter()
+            .filter_map(queries::Task::missing)
+            .collect();
+        if !missing.is_empty() {
+            return Err(WorkOrderError::Refused(format!(
+                "Before completing, fill in {}.",
+                missing.join("; ")
+            )));
+        }
+    }
     let inspection_result = change.inspection_result;
     if to == WorkOrderStatus::Completed
         && order.work_type == WorkOrderType::Inspection

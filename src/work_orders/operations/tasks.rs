@@ -16,6 +16,8 @@ pub enum TaskAction {
     Start,
     Complete {
         notes: Option<String>,
+        /// The meter reading a task asks for, as typed.
+        reading: Option<String>,
     },
     Skip {
         notes: Option<String>,
@@ -38,11 +40,12 @@ impl TaskAction {
         }
     }
 
-    /// The action called `name`, with the notes that go with completing or skipping.
-    pub fn parse(name: &str, notes: Option<String>) -> Option<TaskAction> {
+    /// The action called `name`, with the notes (and reading) that go with completing or
+    /// skipping.
+    pub fn parse(name: &str, notes: Option<String>, reading: Option<String>) -> Option<TaskAction> {
         match name {
             "start" => Some(TaskAction::Start),
-            "complete" => Some(TaskAction::Complete { notes }),
+            "complete" => Some(TaskAction::Complete { notes, reading }),
             "skip" => Some(TaskAction::Skip { notes }),
             "reopen" => Some(TaskAction::Reopen),
             "up" => Some(TaskAction::MoveUp),
@@ -92,7 +95,16 @@ pub fn act_on_task(
         TaskAction::Start => {
             queries::set_task_status(conn, task.id, "in_progress", Some(by), None)?;
         }
-        TaskAction::Complete { notes } => {
+        TaskAction::Complete { notes, reading } => {
+            if let Some(meter) = task.meter() {
+                record_task_reading(conn, acting, &order, &task, meter, reading.as_deref())?;
+            }
+            if task.requires == "photo" && task.photos == 0 {
+                return Err(invalid(
+                    &task.error_key(),
+                    "Upload the photo this task asks for first.",
+                ));
+            }
             queries::set_task_status(conn, task.id, "completed", Some(by), notes.as_deref())?;
         }
         TaskAction::Skip { notes } => {
@@ -112,5 +124,63 @@ pub fn act_on_task(
             .data(json!({ "task": task.title, "action": action.as_str() })),
     )?;
     finish(conn, order.id)?;
+    Ok(())
+}
+
+/// Records the meter reading a task asks for, on the lift's meter and on the task. The lift's
+/// rules hold: a reading lower than the last is refused (a counter reset is entered on the
+/// lift's readings page).
+fn record_task_reading(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    order: &queries::WorkOrder,
+    task: &queries::Task,
+    meter: crate::maintenance::model::Meter,
+    typed: Option<&str>,
+) -> Result<(), WorkOrderError> {
+    use crate::maintenance::operations::{record_reading, MaintenanceError, NewReading};
+    let field = task.error_key();
+    let value = match typed
+        .map(str::trim)
+        .map(|t| t.replace(',', "").parse::<i64>())
+    {
+        Some(Ok(value)) if value >= 0 => value,
+        _ => {
+            return Err(invalid(
+                &field,
+                &format!(
+                    "Enter the {} reading as a whole number.",
+                    meter.label().to_lowercase()
+                ),
+            ))
+        }
+    };
+    let elevator_id = order.elevator_id.ok_or_else(|| {
+        invalid(
+            &field,
+            "This work order is for no lift, so it has no meter.",
+        )
+    })?;
+    let reading = NewReading {
+        elevator_id,
+        meter,
+        value,
+        read_at: chrono::Utc::now(),
+        counter_reset: false,
+        work_order_id: Some(order.id),
+    };
+    match record_reading(conn, acting.actor, &reading) {
+        Ok(_) => {}
+        Err(MaintenanceError::Invalid(errors)) => {
+            let mut moved = crate::web::forms::FieldErrors::default();
+            for (_, message) in errors.messages() {
+                moved.add(&field, message.clone());
+            }
+            return Err(WorkOrderError::Invalid(moved));
+        }
+        Err(MaintenanceError::Database(e)) => return Err(e.into()),
+        Err(other) => return Err(WorkOrderError::Refused(other.to_string())),
+    }
+    queries::set_task_reading(conn, task.id, value)?;
     Ok(())
 }

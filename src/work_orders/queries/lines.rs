@@ -21,6 +21,56 @@ pub struct Task {
     pub completed_at: Option<DateTime<Utc>>,
     pub completed_by_name: Option<String>,
     pub completion_notes: Option<String>,
+    /// What doing it must leave behind: "nothing", a "trips" or "hours" reading, a "photo".
+    pub requires: String,
+    pub reading: Option<i64>,
+    /// Photos uploaded for this task.
+    #[diesel(select_expression = diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT count(*) FROM attachments a WHERE a.task_id = work_order_tasks.id \
+          AND a.content_type LIKE 'image/%')"
+    ))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<diesel::sql_types::BigInt>)]
+    pub photos: i64,
+}
+
+impl Task {
+    /// Where a problem with this task is reported on the page.
+    pub fn error_key(&self) -> String {
+        format!("task_{}", self.id)
+    }
+
+    /// The meter a reading task asks for.
+    pub fn meter(&self) -> Option<crate::maintenance::model::Meter> {
+        crate::maintenance::model::Requirement::parse(&self.requires).and_then(|r| r.meter())
+    }
+
+    /// What the task still lacks before its work order may be completed, if anything.
+    pub fn missing(&self) -> Option<String> {
+        match self.requires.as_str() {
+            "trips" | "hours" if self.reading.is_none() => Some(format!(
+                "the {} reading for “{}”",
+                if self.requires == "trips" {
+                    "trip-counter"
+                } else {
+                    "running-hours"
+                },
+                self.title
+            )),
+            "photo" if self.photos == 0 => Some(format!("a photo for “{}”", self.title)),
+            _ => None,
+        }
+    }
+}
+
+/// Records the reading a task asked for.
+pub fn set_task_reading(
+    conn: &mut PgConnection,
+    task_id: Uuid,
+    reading: i64,
+) -> QueryResult<usize> {
+    diesel::update(work_order_tasks::table.find(task_id))
+        .set(work_order_tasks::reading.eq(Some(reading)))
+        .execute(conn)
 }
 
 pub fn tasks(conn: &mut PgConnection, work_order_id: Uuid) -> QueryResult<Vec<Task>> {

@@ -1,0 +1,146 @@
+//! The visits coming in the next weeks or months, before they are raised: for the forecast
+//! page (workload per month) and the dispatch calendar's faint blocks. Two queries whatever
+//! the number of schedules; the dates come from each schedule's cycle.
+
+use std::collections::HashMap;
+
+use bigdecimal::ToPrimitive;
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text, Uuid as SqlUuid};
+use uuid::Uuid;
+
+use super::model::Schedule;
+use super::operations::generate::forecast_day;
+use super::operations::visits::upcoming;
+
+/// One visit not yet raised.
+#[derive(Debug, Clone)]
+pub struct PlannedVisit {
+    pub schedule_id: Uuid,
+    pub name: String,
+    pub elevator_id: Uuid,
+    pub unit_number: String,
+    pub site_name: String,
+    pub due_on: NaiveDate,
+    pub hours: f64,
+    /// Forecast from the meter's rate rather than the calendar.
+    pub from_meter: bool,
+}
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(embed)]
+    schedule: Schedule,
+    #[diesel(sql_type = Text)]
+    unit_number: String,
+    #[diesel(sql_type = Text)]
+    site_name: String,
+    #[diesel(sql_type = Nullable<diesel::sql_types::BigInt>)]
+    last_value: Option<i64>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
+    rate: Option<f64>,
+}
+
+/// Every visit of the active schedules due from `from` to `until` (both included), not yet
+/// raised and not skipped, in date order; of one site when given.
+pub fn planned(
+    conn: &mut PgConnection,
+    from: NaiveDate,
+    until: NaiveDate,
+    site_id: Option<Uuid>,
+) -> QueryResult<Vec<PlannedVisit>> {
+    // The meter's latest value and its rate over the last 90 days come with each schedule.
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT s.*, e.unit_number, si.name AS site_name, m.last_value, m.rate \
+         FROM maintenance_schedules s \
+         JOIN elevators e ON e.id = s.elevator_id JOIN sites si ON si.id = s.site_id \
+         LEFT JOIN LATERAL ( \
+           SELECT (array_agg(r.value ORDER BY r.read_at DESC))[1] AS last_value, \
+             CASE WHEN extract(epoch FROM max(r.read_at) - min(r.read_at)) >= 86400 \
+               THEN ((max(r.value) - min(r.value))::float8 \
+                 / (extract(epoch FROM max(r.read_at) - min(r.read_at)) / 86400)) END AS rate \
+           FROM meter_readings r WHERE r.elevator_id = s.elevator_id AND r.meter = s.frequency \
+             AND r.read_at >= now() - interval '90 days') m ON s.frequency IN ('trips', 'hours') \
+         WHERE s.is_active AND s.deleted_at IS NULL AND ($1::uuid IS NULL OR s.site_id = $1) \
+         ORDER BY s.id",
+    )
+    .bind::<Nullable<SqlUuid>, _>(site_id)
+    .load(conn)?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.schedule.id).collect();
+    let mut ahead: HashMap<Uuid, Vec<(NaiveDate, NaiveDate, String)>> = HashMap::new();
+    {
+        use crate::db::schema_org::maintenance_occurrences as o;
+        let made: Vec<(Uuid, NaiveDate, NaiveDate, String)> = o::table
+            .filter(o::schedule_id.eq_any(&ids))
+            .filter(o::status.ne("raised"))
+            .select((o::schedule_id, o::planned_on, o::due_on, o::status))
+            .load(conn)?;
+        for (schedule, planned_on, due_on, status) in made {
+            ahead
+                .entry(schedule)
+                .or_default()
+                .push((planned_on, due_on, status));
+        }
+    }
+    let mut visits = Vec::new();
+    for row in rows {
+        let schedule = &row.schedule;
+        let hours = schedule
+            .estimated_hours
+            .as_ref()
+            .and_then(|h| h.to_f64())
+            .unwrap_or(1.0);
+        let visit = |due_on: NaiveDate, from_meter: bool| PlannedVisit {
+            schedule_id: schedule.id,
+            name: schedule.name.clone(),
+            elevator_id: schedule.elevator_id,
+            unit_number: row.unit_number.clone(),
+            site_name: row.site_name.clone(),
+            due_on,
+            hours,
+            from_meter,
+        };
+        if schedule.frequency.meter().is_some() {
+            let target = schedule.meter_from.map(|f| f + i64::from(schedule.every));
+            if let (Some(last), Some(target)) = (row.last_value, target) {
+                if let Some(day) = forecast_day(from, last, target, row.rate) {
+                    if day <= until {
+                        visits.push(visit(day, true));
+                    }
+                }
+            }
+            continue;
+        }
+        let made = ahead.get(&schedule.id).map(Vec::as_slice).unwrap_or(&[]);
+        for coming in upcoming(schedule, made, until, 400) {
+            if !coming.skipped && coming.due_on >= from && coming.due_on <= until {
+                visits.push(visit(coming.due_on, false));
+            }
+        }
+    }
+    visits.sort_by(|a, b| {
+        (a.due_on, &a.site_name, &a.unit_number).cmp(&(b.due_on, &b.site_name, &b.unit_number))
+    });
+    Ok(visits)
+}
+
+/// The workload per month: (first day of the month, visits, estimated hours), every month
+/// from `from`'s for `months` months, including empty ones.
+pub fn per_month(
+    visits: &[PlannedVisit],
+    from: NaiveDate,
+    months: u32,
+) -> Vec<(NaiveDate, usize, f64)> {
+    let first = from.with_day(1).unwrap_or(from);
+    (0..months)
+        .filter_map(|i| first.checked_add_months(chrono::Months::new(i)))
+        .map(|month| {
+            let (count, hours) = visits
+                .iter()
+                .filter(|v| v.due_on.year() == month.year() && v.due_on.month() == month.month())
+                .fold((0, 0.0), |(n, h), v| (n + 1, h + v.hours));
+            (month, count, hours)
+        })
+        .collect()
+}
