@@ -75,6 +75,9 @@ pub fn seed(conn: &mut PgConnection) -> QueryResult<()> {
                 modernization_date: *modernised,
                 breakdowns: count(WorkOrderType::Breakdown),
                 callbacks: count(WorkOrderType::Callback),
+                // The demo's maintenance history is made after this backfill.
+                pm_due: 0,
+                pm_on_time: 0,
             };
             if let Some(scored) = health::score(&inputs, day) {
                 per_site.entry(*site_id).or_default().push(scored.score);

@@ -2,13 +2,14 @@
 //!
 //! # The formula
 //!
-//! Every lift starts at 100 and loses points for each of five components; the score never goes
+//! Every lift starts at 100 and loses points for each of six components; the score never goes
 //! below 0. The same text is on the help page (`/o/{slug}/help/health-score`).
 //!
 //! | component | points |
 //! | --- | --- |
 //! | current status | operational 0 · under maintenance −10 · degraded −15 · out of service −40 |
 //! | inspection compliance | no inspection scheduled −10 · overdue 1–30 days −10 · 31–90 days −20 · over 90 days −30 |
+//! | planned maintenance done on time, last 90 days | 90% or more 0 · 75–89% −5 · 50–74% −10 · under 50% −15; nothing due 0 |
 //! | breakdowns in the last 90 days | −8 each, at most −32 |
 //! | callbacks in the last 90 days | −10 each, at most −30 (a repair that did not hold) |
 //! | age since installation or, if later, modernisation | under 15 years 0 · 15–24 −5 · 25–34 −10 · 35 or more −15; unknown 0 |
@@ -45,6 +46,10 @@ pub struct Inputs {
     pub modernization_date: Option<NaiveDate>,
     pub breakdowns: i64,
     pub callbacks: i64,
+    /// Planned maintenance visits that fell due in the last 90 days, and those done by their
+    /// due date (PM compliance, `maintenance::compliance`).
+    pub pm_due: i64,
+    pub pm_on_time: i64,
 }
 
 /// One line of the breakdown: "−20: inspection overdue 34 days".
@@ -155,7 +160,27 @@ pub fn score(inputs: &Inputs, today: NaiveDate) -> Option<Score> {
             )
         }
     };
-    let components = vec![status, inspection, breakdowns, callbacks, age];
+    let maintenance = match (inputs.pm_due, inputs.pm_on_time) {
+        (0, _) => Component::new("maintenance", 0, "no planned visit due in 90 days".into()),
+        (due, on_time) => {
+            let share = (on_time * 100 + due / 2) / due;
+            let points = match share {
+                90.. => 0,
+                75..=89 => -5,
+                50..=74 => -10,
+                _ => -15,
+            };
+            Component::new(
+                "maintenance",
+                points,
+                format!(
+                    "{on_time} of {} done on time in 90 days",
+                    plural(due, "planned visit")
+                ),
+            )
+        }
+    };
+    let components = vec![status, inspection, maintenance, breakdowns, callbacks, age];
     let total: i32 = 100 + components.iter().map(|c| c.points).sum::<i32>();
     Some(Score {
         score: total.clamp(0, 100),
@@ -228,22 +253,41 @@ struct FailureCount {
     breakdowns: i64,
     #[diesel(sql_type = BigInt)]
     callbacks: i64,
+    #[diesel(sql_type = BigInt)]
+    pm_due: i64,
+    #[diesel(sql_type = BigInt)]
+    pm_on_time: i64,
 }
 
-/// Breakdowns and callbacks per lift in the window ending `now`; `only` narrows it to one lift.
+/// Breakdowns and callbacks per lift in the window ending `now`, and its planned maintenance
+/// visits due in the window (and those done on time); `only` narrows it to one lift.
 fn failures(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
     only: Option<Uuid>,
 ) -> QueryResult<Vec<FailureCount>> {
     diesel::sql_query(
-        "SELECT elevator_id, \
-           count(*) FILTER (WHERE type = 'breakdown') AS breakdowns, \
-           count(*) FILTER (WHERE type = 'callback') AS callbacks \
-         FROM work_orders \
-         WHERE type IN ('breakdown', 'callback') AND status <> 'cancelled' \
-           AND elevator_id IS NOT NULL AND reported_at > $1 AND reported_at <= $2 \
-           AND ($3::uuid IS NULL OR elevator_id = $3) \
+        "SELECT elevator_id, sum(breakdowns)::bigint AS breakdowns, \
+           sum(callbacks)::bigint AS callbacks, sum(pm_due)::bigint AS pm_due, \
+           sum(pm_on_time)::bigint AS pm_on_time FROM ( \
+           SELECT elevator_id, \
+             count(*) FILTER (WHERE type = 'breakdown') AS breakdowns, \
+             count(*) FILTER (WHERE type = 'callback') AS callbacks, 0 AS pm_due, 0 AS pm_on_time \
+           FROM work_orders \
+           WHERE type IN ('breakdown', 'callback') AND status <> 'cancelled' \
+             AND elevator_id IS NOT NULL AND reported_at > $1 AND reported_at <= $2 \
+             AND ($3::uuid IS NULL OR elevator_id = $3) \
+           GROUP BY elevator_id \
+           UNION ALL \
+           SELECT s.elevator_id, 0, 0, count(*), \
+             count(*) FILTER (WHERE w.status IN ('completed', 'invoiced') \
+               AND (w.completed_at AT TIME ZONE si.timezone)::date <= o.due_on) \
+           FROM maintenance_occurrences o JOIN maintenance_schedules s ON s.id = o.schedule_id \
+           JOIN sites si ON si.id = s.site_id JOIN work_orders w ON w.id = o.work_order_id \
+           WHERE o.status = 'raised' AND ($3::uuid IS NULL OR s.elevator_id = $3) \
+             AND o.due_on < ($2 AT TIME ZONE si.timezone)::date \
+             AND o.due_on >= ($2 AT TIME ZONE si.timezone)::date - 90 \
+           GROUP BY s.elevator_id) counts \
          GROUP BY elevator_id",
     )
     .bind::<Timestamptz, _>(now - Duration::days(WINDOW_DAYS))
@@ -265,6 +309,8 @@ fn store(
         modernization_date: lift.modernization_date,
         breakdowns: counts.map_or(0, |c| c.breakdowns),
         callbacks: counts.map_or(0, |c| c.callbacks),
+        pm_due: counts.map_or(0, |c| c.pm_due),
+        pm_on_time: counts.map_or(0, |c| c.pm_on_time),
     };
     let scored = score(&inputs, now.date_naive());
     let components = scored
@@ -357,6 +403,8 @@ mod tests {
             modernization_date: None,
             breakdowns: 0,
             callbacks: 0,
+            pm_due: 0,
+            pm_on_time: 0,
         }
     }
 
@@ -469,6 +517,8 @@ mod tests {
             modernization_date: None,
             breakdowns: 2,
             callbacks: 1,
+            pm_due: 0,
+            pm_on_time: 0,
         };
         let s = score(&inputs, today()).unwrap();
         assert_eq!(s.score, 4);
@@ -481,6 +531,35 @@ mod tests {
             ..inputs
         };
         assert_eq!(points(worst), 0);
+    }
+
+    #[test]
+    fn planned_maintenance_done_late_costs_points_by_share() {
+        let with = |due, on_time| {
+            points(Inputs {
+                pm_due: due,
+                pm_on_time: on_time,
+                ..healthy()
+            })
+        };
+        assert_eq!(with(0, 0), 100);
+        assert_eq!(with(10, 9), 100);
+        assert_eq!(with(4, 3), 95);
+        assert_eq!(with(3, 2), 90);
+        assert_eq!(with(3, 1), 85);
+        let s = score(
+            &Inputs {
+                pm_due: 4,
+                pm_on_time: 3,
+                ..healthy()
+            },
+            today(),
+        )
+        .unwrap();
+        assert!(s
+            .components
+            .iter()
+            .any(|c| c.line() == "−5: 3 of 4 planned visits done on time in 90 days"));
     }
 
     #[test]

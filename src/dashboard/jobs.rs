@@ -64,7 +64,7 @@ pub fn snapshot(conn: &mut PgConnection, day: NaiveDate) -> QueryResult<usize> {
         "WITH per_lift AS ( \
            SELECT e.site_id, \
              coalesce(sum((c->>'points')::int) FILTER (WHERE c->>'component' IN ('status', 'age')), 0) AS equipment, \
-             coalesce(sum((c->>'points')::int) FILTER (WHERE c->>'component' = 'inspection'), 0) AS compliance, \
+             coalesce(sum((c->>'points')::int) FILTER (WHERE c->>'component' IN ('inspection', 'maintenance')), 0) AS compliance, \
              coalesce(sum((c->>'points')::int) FILTER (WHERE c->>'component' = 'breakdowns'), 0) AS incidents, \
              coalesce(sum((c->>'points')::int) FILTER (WHERE c->>'component' = 'callbacks'), 0) AS fixes \
            FROM elevators e CROSS JOIN LATERAL jsonb_array_elements(e.health_score_components) c \

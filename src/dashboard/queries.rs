@@ -148,8 +148,8 @@ pub struct Attention {
     pub total: i64,
 }
 
-/// Lifts down, inspections overdue, overdue emergency/high work orders and fault reports
-/// nobody has acknowledged, oldest first.
+/// Lifts down, inspections overdue, overdue emergency/high work orders, planned maintenance
+/// visits past their due date and fault reports nobody has acknowledged, oldest first.
 pub fn needs_attention(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
@@ -169,6 +169,14 @@ pub fn needs_attention(
              w.priority::text, w.due_date \
            FROM work_orders w JOIN sites s ON s.id = w.site_id \
            WHERE w.status IN {OPEN} AND w.priority IN ('emergency', 'high') AND w.due_date < $1 \
+           UNION ALL \
+           SELECT 'pm_overdue', w.id, w.work_order_number || ' ' || w.title, s.name, \
+             w.priority::text, o.due_on::timestamptz \
+           FROM maintenance_occurrences o JOIN work_orders w ON w.id = o.work_order_id \
+           JOIN sites s ON s.id = w.site_id \
+           WHERE o.status = 'raised' AND w.status IN {OPEN} \
+             AND o.due_on < (now() AT TIME ZONE s.timezone)::date \
+             AND NOT (w.priority IN ('emergency', 'high') AND w.due_date < $1) \
            UNION ALL \
            SELECT 'request_unacknowledged', r.id, r.reference || ' ' || r.subject, s.name, \
              r.request_type, r.created_at \
@@ -404,12 +412,15 @@ pub struct Dashboard {
     pub manufacturers: Vec<Point>,
     pub lowest_sites: Vec<SiteHealth>,
     pub reliability: Reliability,
+    /// Planned maintenance done on time, and month by month for the chart.
+    pub maintenance: crate::maintenance::compliance::Compliance,
+    pub maintenance_months: Vec<crate::maintenance::compliance::Month>,
     pub time_zone: String,
 }
 
 pub const ATTENTION_LIMIT: i64 = 25;
 
-/// Loads the dashboard in the caller's organization transaction: nine statements, whatever
+/// Loads the dashboard in the caller's organization transaction: eleven statements, whatever
 /// the number of sites, lifts and work orders.
 pub fn load(
     conn: &mut PgConnection,
@@ -428,6 +439,15 @@ pub fn load(
         manufacturers: breakdowns_by_manufacturer(conn, now)?,
         lowest_sites: lowest_sites(conn, 5)?,
         reliability: reliability(conn, Scope::default(), now)?,
+        maintenance: crate::maintenance::compliance::figures(
+            conn,
+            crate::maintenance::compliance::Of::Organization,
+        )?,
+        maintenance_months: crate::maintenance::compliance::monthly(
+            conn,
+            crate::web::local_time::day(&now, &crate::web::local_time::zone(&time_zone)),
+            12,
+        )?,
         time_zone,
     })
 }

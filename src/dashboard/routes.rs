@@ -27,6 +27,7 @@ pub async fn home(scope: OrgScope) -> Result<HttpResponse, AppError> {
         views::repair_time_chart(&dashboard.repair_time),
         views::manufacturer_chart(&dashboard.manufacturers),
         views::status_chart(&dashboard),
+        crate::maintenance::views::completion_chart(&dashboard.maintenance_months),
     ];
     render(&DashboardPage {
         layout: scope.layout(name.clone(), "org_home"),

@@ -242,7 +242,9 @@ impl DashboardPage {
 
     pub fn attention_href(&self, item: &Attention) -> String {
         match item.kind.as_str() {
-            "work_order_overdue" => format!("/o/{}/work-orders/{}", self.slug, item.id),
+            "work_order_overdue" | "pm_overdue" => {
+                format!("/o/{}/work-orders/{}", self.slug, item.id)
+            }
             "request_unacknowledged" => format!("/o/{}/service-requests/{}", self.slug, item.id),
             _ => format!("/o/{}/elevators/{}", self.slug, item.id),
         }

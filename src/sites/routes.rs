@@ -197,7 +197,7 @@ pub async fn detail(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let slug = scope.slug().to_string();
-    let (site, lifts, activity, work_orders, health) = scope
+    let (site, lifts, activity, work_orders, health, maintenance) = scope
         .run(Permission::View, move |conn, _| {
             let site = queries::find(conn, id)?;
             let lifts = elevators::for_site(conn, id)?;
@@ -206,7 +206,11 @@ pub async fn detail(
             let activity = audit_queries::recent_for(conn, &["site", "elevator"], &entities, 15)?;
             let work_orders = crate::work_orders::queries::for_asset(conn, Some(id), None, 15)?;
             let health = crate::dashboard::views::HealthPanel::for_site(conn, &slug, id)?;
-            Ok((site, lifts, activity, work_orders, health))
+            let maintenance = crate::maintenance::compliance::figures(
+                conn,
+                crate::maintenance::compliance::Of::Site(id),
+            )?;
+            Ok((site, lifts, activity, work_orders, health, maintenance))
         })
         .await?;
     let today = crate::web::local_time::today(&crate::web::local_time::zone(&site.timezone));
@@ -220,6 +224,7 @@ pub async fn detail(
         lifts,
         activity,
         health,
+        maintenance,
         can_manage: scope.can(Permission::ManageSites),
         can_view_codes: scope.can(Permission::ViewAccessCodes),
         today,

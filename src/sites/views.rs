@@ -88,6 +88,8 @@ pub struct SiteDetailPage {
     pub lifts: Vec<Elevator>,
     pub activity: Vec<AuditRow>,
     pub health: crate::dashboard::views::HealthPanel,
+    /// Planned maintenance done on time at this site.
+    pub maintenance: crate::maintenance::compliance::Compliance,
     pub can_manage: bool,
     pub can_view_codes: bool,
     pub today: NaiveDate,
