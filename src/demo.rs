@@ -312,6 +312,8 @@ fn organizations(conn: &mut PooledConn) -> Result<Vec<DemoLogin>, DemoError> {
                 .map_err(|e| DemoError::Other(e.to_string()))?;
             crate::work_orders::demo::seed(conn, &actor, technician)
                 .map_err(|e| DemoError::Other(e.to_string()))?;
+            crate::maintenance::demo::seed(conn, &org.handle(), &actor)
+                .map_err(|e| DemoError::Other(e.to_string()))?;
             crate::dashboard::demo::seed(conn).map_err(|e| DemoError::Other(e.to_string()))?;
         }
         Ok(PEOPLE

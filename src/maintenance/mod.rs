@@ -7,6 +7,7 @@
 
 pub mod compliance;
 pub mod cycle;
+pub mod demo;
 pub mod forecast;
 pub mod forms;
 pub mod jobs;

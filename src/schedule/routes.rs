@@ -10,6 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::forms::{CalendarQuery, ScheduleForm};
+use super::grid::View;
 use super::ical;
 use super::operations::{self, FeedScope};
 use super::queries;
@@ -69,7 +70,27 @@ fn load(
     let everyone = people(conn, ctx)?;
     let now = Utc::now();
     let (period, grid) = operations::calendar(conn, &zone, &everyone, query, now)?;
+    // Visits the maintenance schedules will raise, shown faint before they are work orders.
+    let planned = match (period.view, period.days.first(), period.days.last()) {
+        (View::Week, Some(first), Some(last)) => {
+            let visits =
+                crate::maintenance::forecast::planned(conn, *first, *last, query.site_id())?;
+            period
+                .days
+                .iter()
+                .map(|day| {
+                    visits
+                        .iter()
+                        .filter(|v| v.due_on == *day)
+                        .cloned()
+                        .collect()
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     Ok(Calendar {
+        planned,
         slug: ctx.org.slug.clone(),
         query: query.clone(),
         zone: zone.name().to_string(),

@@ -41,6 +41,8 @@ pub struct Calendar {
     pub can_book: bool,
     pub csrf: String,
     pub notice: Option<Notice>,
+    /// The week view's planned maintenance visits not yet raised, one list per day.
+    pub planned: Vec<Vec<crate::maintenance::forecast::PlannedVisit>>,
 }
 
 impl Calendar {
@@ -54,6 +56,10 @@ impl Calendar {
             self.slug,
             self.query.with(*view.borrow(), *date.borrow())
         )
+    }
+
+    pub fn has_planned(&self) -> bool {
+        self.planned.iter().any(|day| !day.is_empty())
     }
 
     pub fn back(&self) -> String {

@@ -496,8 +496,27 @@ async fn the_demo_has_scores_history_and_real_charts() {
     let owner = app.member("demo", Role::Owner).await;
     let page = owner.get("/o/demo").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(svgs(&page.body).len(), 4);
+    assert_eq!(svgs(&page.body).len(), 5);
     let weekly = plotted(&svgs(&page.body)[0], Some("Opened"));
+    // A year of planned maintenance: most months done on time, not every one.
+    let planned = plotted(&svgs(&page.body)[4], None);
+    assert!(
+        planned.iter().any(|(_, v)| v != "0" && v != "100"),
+        "{planned:?}"
+    );
+    assert!(app.count("SELECT 1 FROM org_demo.maintenance_schedules") > 0);
+    assert!(
+        app.count(
+            "SELECT 1 FROM org_demo.elevators e WHERE e.deleted_at IS NULL \
+             AND e.status <> 'decommissioned' AND NOT EXISTS (SELECT 1 FROM \
+             org_demo.maintenance_schedules s WHERE s.elevator_id = e.id AND s.frequency = 'monthly')"
+        ) == 0,
+        "every demo lift has a monthly service"
+    );
+    assert!(
+        page.body.contains("Maintenance visit overdue"),
+        "some visits were missed"
+    );
     assert!(
         weekly.iter().any(|(_, v)| v != "0"),
         "the demo shows a shape"
