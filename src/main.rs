@@ -100,6 +100,9 @@ struct SeedArgs {
     listings: Option<usize>,
     #[arg(long)]
     jobs: Option<usize>,
+    /// Maintenance schedules in each small organization.
+    #[arg(long)]
+    maintenance_schedules: Option<usize>,
     /// Organizations created and filled at once, each on its own connection.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     parallel: u16,
@@ -131,6 +134,9 @@ impl SeedArgs {
             forum_posts: self.forum_posts.unwrap_or(base.forum_posts),
             listings: self.listings.unwrap_or(base.listings),
             jobs: self.jobs.unwrap_or(base.jobs),
+            maintenance_schedules: self
+                .maintenance_schedules
+                .unwrap_or(base.maintenance_schedules),
             parallel: usize::from(self.parallel),
             password: self.password.clone(),
         }

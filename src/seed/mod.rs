@@ -6,6 +6,7 @@
 //! generate_series(…)` in large batches, so no row crosses the wire one at a time.
 //! Running it again adds what is missing (more small organizations, say) and keeps the rest.
 
+mod maintenance;
 mod organizations;
 mod platform;
 mod work_orders;
@@ -45,6 +46,8 @@ pub struct SeedOptions {
     pub forum_posts: usize,
     pub listings: usize,
     pub jobs: usize,
+    /// Maintenance schedules in each small organization (the generator's benchmark).
+    pub maintenance_schedules: usize,
     /// Connections working at once (organization creation and filling).
     pub parallel: usize,
     pub password: String,
@@ -66,6 +69,7 @@ impl SeedOptions {
             forum_posts: 10_000,
             listings: 5_000,
             jobs: 1_000,
+            maintenance_schedules: 5,
             parallel: 4,
             password: String::new(),
         }
@@ -86,6 +90,7 @@ impl SeedOptions {
             forum_posts: 100_000,
             listings: 50_000,
             jobs: 10_000,
+            maintenance_schedules: 50,
             ..SeedOptions::quick()
         }
     }
@@ -216,6 +221,7 @@ pub fn run(db: &Db, options: &SeedOptions, progress: &Progress) -> Result<(), Se
     let mut conn = db.get()?;
     without_timeout(&mut conn)?;
     organizations::ensure_memberships(&mut conn)?;
+    maintenance::ensure(&mut conn, options, progress)?;
     platform::ensure_forum(&mut conn, options, progress)?;
     platform::ensure_listings(&mut conn, options, progress)?;
     platform::ensure_jobs(&mut conn, options, progress)?;

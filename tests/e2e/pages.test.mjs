@@ -73,6 +73,7 @@ test("a manager's pages", async () => {
     const listing = await firstLink(page, '/marketplace', /^\/marketplace\/listings\/[0-9a-f-]{36}$/);
     const job = await firstLink(page, '/jobs', /^\/jobs\/[a-z0-9-]+$/);
     const conversation = await firstLink(page, '/messages', /^\/messages\/[0-9a-f-]{36}$/);
+    const schedule = await firstLink(page, '/o/demo/maintenance', /^\/o\/demo\/maintenance\/[0-9a-f-]{36}$/);
     const nav = await page.goto('/o/demo').then(() =>
       page.getByRole('navigation', { name: 'Main' }).locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
     );
@@ -89,6 +90,15 @@ test("a manager's pages", async () => {
       ['manager-lift-edit', `${lift}/edit`],
       ['manager-lift-new', `${site}/elevators/new`],
       ['manager-import-sites', '/o/demo/imports/sites'],
+      ['manager-maintenance', '/o/demo/maintenance'],
+      ['manager-maintenance-overdue', '/o/demo/maintenance?overdue=1&state=all'],
+      ['manager-maintenance-schedule', schedule],
+      ['manager-maintenance-edit', `${schedule}/edit`],
+      ['manager-maintenance-new', '/o/demo/maintenance/new'],
+      ['manager-maintenance-forecast', '/o/demo/maintenance/forecast?months=12'],
+      ['manager-maintenance-holidays', '/o/demo/maintenance/holidays'],
+      ['manager-lift-readings', `${lift}/readings`],
+      ['manager-help-health-score', '/o/demo/help/health-score'],
       ['manager-members', '/o/demo/members'],
       ['manager-notifications', '/notifications'],
       ['manager-messages', '/messages'],

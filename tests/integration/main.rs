@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod live;
 mod local_time;
 mod mail;
+mod maintenance;
 mod marketplace;
 mod members;
 mod notifications;

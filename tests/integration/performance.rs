@@ -37,6 +37,7 @@ fn tiny() -> SeedOptions {
         forum_posts: 150,
         listings: 30,
         jobs: 20,
+        maintenance_schedules: 4,
         parallel: 2,
         password: "bench-harbour-lifts-2026".into(),
     }
@@ -170,6 +171,14 @@ async fn seed_fills_organizations_and_platform_and_tops_up_on_a_second_run() {
         30
     );
     assert_eq!(number(&app, "SELECT count(*) FROM job_listings"), 20);
+    // Maintenance schedules for the generator's benchmark, in every small organization.
+    assert_eq!(
+        number(
+            &app,
+            "SELECT count(*) FROM org_bench_s00001.maintenance_schedules"
+        ),
+        4
+    );
     assert_eq!(
         number(
             &app,
