@@ -1,8 +1,6 @@
 //! The visits coming in the next weeks or months, before they are raised: for the forecast
-//! page (workload per month) and the dispatch calendar's faint blocks. Two queries whatever
+//! page (workload per month) and the dispatch calendar's faint blocks. One query whatever
 //! the number of schedules; the dates come from each schedule's cycle.
-
-use std::collections::HashMap;
 
 use bigdecimal::ToPrimitive;
 use chrono::{Datelike, NaiveDate};
@@ -40,19 +38,32 @@ struct Row {
     last_value: Option<i64>,
     #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
     rate: Option<f64>,
+    /// The visits moved or skipped ahead of the generator: [[planned, due, status], …].
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    ahead: serde_json::Value,
+}
+
+impl Row {
+    fn ahead(&self) -> Vec<(NaiveDate, NaiveDate, String)> {
+        serde_json::from_value(self.ahead.clone()).unwrap_or_default()
+    }
 }
 
 /// Every visit of the active schedules due from `from` to `until` (both included), not yet
-/// raised and not skipped, in date order; of one site when given.
+/// raised and not skipped, in date order; of one site when given. One query.
 pub fn planned(
     conn: &mut PgConnection,
     from: NaiveDate,
     until: NaiveDate,
     site_id: Option<Uuid>,
 ) -> QueryResult<Vec<PlannedVisit>> {
-    // The meter's latest value and its rate over the last 90 days come with each schedule.
+    // The meter's latest value and its rate over the last 90 days, and the visits moved or
+    // skipped ahead, come with each schedule.
     let rows: Vec<Row> = diesel::sql_query(
-        "SELECT s.*, e.unit_number, si.name AS site_name, m.last_value, m.rate \
+        "SELECT s.*, e.unit_number, si.name AS site_name, m.last_value, m.rate, \
+           coalesce((SELECT jsonb_agg(jsonb_build_array(o.planned_on, o.due_on, o.status)) \
+             FROM maintenance_occurrences o WHERE o.schedule_id = s.id AND o.status <> 'raised'), \
+             '[]') AS ahead \
          FROM maintenance_schedules s \
          JOIN elevators e ON e.id = s.elevator_id JOIN sites si ON si.id = s.site_id \
          LEFT JOIN LATERAL ( \
@@ -67,22 +78,6 @@ pub fn planned(
     )
     .bind::<Nullable<SqlUuid>, _>(site_id)
     .load(conn)?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.schedule.id).collect();
-    let mut ahead: HashMap<Uuid, Vec<(NaiveDate, NaiveDate, String)>> = HashMap::new();
-    {
-        use crate::db::schema_org::maintenance_occurrences as o;
-        let made: Vec<(Uuid, NaiveDate, NaiveDate, String)> = o::table
-            .filter(o::schedule_id.eq_any(&ids))
-            .filter(o::status.ne("raised"))
-            .select((o::schedule_id, o::planned_on, o::due_on, o::status))
-            .load(conn)?;
-        for (schedule, planned_on, due_on, status) in made {
-            ahead
-                .entry(schedule)
-                .or_default()
-                .push((planned_on, due_on, status));
-        }
-    }
     let mut visits = Vec::new();
     for row in rows {
         let schedule = &row.schedule;
@@ -112,8 +107,7 @@ pub fn planned(
             }
             continue;
         }
-        let made = ahead.get(&schedule.id).map(Vec::as_slice).unwrap_or(&[]);
-        for coming in upcoming(schedule, made, until, 400) {
+        for coming in upcoming(schedule, &row.ahead(), until, 400) {
             if !coming.skipped && coming.due_on >= from && coming.due_on <= until {
                 visits.push(visit(coming.due_on, false));
             }
@@ -141,6 +135,40 @@ pub fn per_month(
                 .filter(|v| v.due_on.year() == month.year() && v.due_on.month() == month.month())
                 .fold((0, 0.0), |(n, h), v| (n + 1, h + v.hours));
             (month, count, hours)
+        })
+        .collect()
+}
+
+/// The workload per lift: (lift, site, visits in each month of `months`, estimated hours), by
+/// site and lift.
+pub fn per_lift(
+    visits: &[PlannedVisit],
+    months: &[(NaiveDate, usize, f64)],
+) -> Vec<(String, String, Vec<usize>, f64)> {
+    let mut lifts: std::collections::BTreeMap<(&str, &str, Uuid), (Vec<usize>, f64)> =
+        std::collections::BTreeMap::new();
+    for visit in visits {
+        let key = (
+            visit.site_name.as_str(),
+            visit.unit_number.as_str(),
+            visit.elevator_id,
+        );
+        let entry = lifts
+            .entry(key)
+            .or_insert_with(|| (vec![0; months.len()], 0.0));
+        let month = (visit.due_on.year(), visit.due_on.month());
+        if let Some(i) = months
+            .iter()
+            .position(|(m, _, _)| (m.year(), m.month()) == month)
+        {
+            entry.0[i] += 1;
+        }
+        entry.1 += visit.hours;
+    }
+    lifts
+        .into_iter()
+        .map(|((site, unit, _), (counts, hours))| {
+            (unit.to_string(), site.to_string(), counts, hours)
         })
         .collect()
 }

@@ -224,35 +224,7 @@ pub async fn forecast(
         .iter()
         .map(|(m, _, _)| m.format("%b %y").to_string())
         .collect();
-    let mut lifts: Vec<(String, String, Vec<usize>, f64)> = Vec::new();
-    let mut seen: Vec<Uuid> = Vec::new();
-    for visit in &visits {
-        if seen.contains(&visit.elevator_id) {
-            continue;
-        }
-        seen.push(visit.elevator_id);
-        let own: Vec<&forecast::PlannedVisit> = visits
-            .iter()
-            .filter(|v| v.elevator_id == visit.elevator_id)
-            .collect();
-        let counts = per_month
-            .iter()
-            .map(|(m, _, _)| {
-                own.iter()
-                    .filter(|v| {
-                        v.due_on.format("%Y-%m").to_string() == m.format("%Y-%m").to_string()
-                    })
-                    .count()
-            })
-            .collect();
-        lifts.push((
-            visit.unit_number.clone(),
-            visit.site_name.clone(),
-            counts,
-            own.iter().map(|v| v.hours).sum(),
-        ));
-    }
-    lifts.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    let lifts = forecast::per_lift(&visits, &per_month);
     render(&ForecastPage {
         layout: scope.layout("Maintenance forecast", "maintenance"),
         slug: scope.slug().to_string(),
