@@ -284,7 +284,8 @@ fn failures(
                AND (w.completed_at AT TIME ZONE si.timezone)::date <= o.due_on) \
            FROM maintenance_occurrences o JOIN maintenance_schedules s ON s.id = o.schedule_id \
            JOIN sites si ON si.id = s.site_id JOIN work_orders w ON w.id = o.work_order_id \
-           WHERE o.status = 'raised' AND ($3::uuid IS NULL OR s.elevator_id = $3) \
+           WHERE o.status = 'raised' AND s.deleted_at IS NULL \
+             AND ($3::uuid IS NULL OR s.elevator_id = $3) \
              AND o.due_on < ($2 AT TIME ZONE si.timezone)::date \
              AND o.due_on >= ($2 AT TIME ZONE si.timezone)::date - 90 \
            GROUP BY s.elevator_id) counts \

@@ -173,6 +173,7 @@ pub fn needs_attention(
            SELECT 'pm_overdue', w.id, w.work_order_number || ' ' || w.title, s.name, \
              w.priority::text, o.due_on::timestamptz \
            FROM maintenance_occurrences o JOIN work_orders w ON w.id = o.work_order_id \
+           JOIN maintenance_schedules ms ON ms.id = o.schedule_id AND ms.deleted_at IS NULL \
            JOIN sites s ON s.id = w.site_id \
            WHERE o.status = 'raised' AND w.status IN {OPEN} \
              AND o.due_on < (now() AT TIME ZONE s.timezone)::date \

@@ -69,7 +69,7 @@ const VISITS: &str = "SELECT o.due_on, o.schedule_id, s.site_id, s.elevator_id, 
      JOIN maintenance_schedules s ON s.id = o.schedule_id \
      JOIN sites si ON si.id = s.site_id \
      JOIN work_orders w ON w.id = o.work_order_id \
-     WHERE o.status = 'raised'";
+     WHERE o.status = 'raised' AND s.deleted_at IS NULL";
 
 /// Whose figures.
 #[derive(Debug, Clone, Copy)]

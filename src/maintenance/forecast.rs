@@ -59,25 +59,25 @@ pub fn planned(
 ) -> QueryResult<Vec<PlannedVisit>> {
     // The meter's latest value and its rate over the last 90 days, and the visits moved or
     // skipped ahead, come with each schedule.
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT s.*, e.unit_number, si.name AS site_name, m.last_value, m.rate, \
+    let rows: Vec<Row> = diesel::sql_query(format!(
+        "SELECT s.*, e.unit_number, si.name AS site_name, \
+           CASE WHEN s.frequency IN ('trips', 'hours') THEN (SELECT m.value FROM meter_readings m \
+             WHERE m.elevator_id = s.elevator_id AND m.meter = s.frequency \
+             ORDER BY m.read_at DESC, m.created_at DESC LIMIT 1) END AS last_value, \
+           CASE WHEN s.frequency IN ('trips', 'hours') THEN {} END AS rate, \
            coalesce((SELECT jsonb_agg(jsonb_build_array(o.planned_on, o.due_on, o.status)) \
              FROM maintenance_occurrences o WHERE o.schedule_id = s.id AND o.status <> 'raised'), \
              '[]') AS ahead \
          FROM maintenance_schedules s \
          JOIN elevators e ON e.id = s.elevator_id JOIN sites si ON si.id = s.site_id \
-         LEFT JOIN LATERAL ( \
-           SELECT (array_agg(r.value ORDER BY r.read_at DESC))[1] AS last_value, \
-             CASE WHEN extract(epoch FROM max(r.read_at) - min(r.read_at)) >= 86400 \
-               THEN ((max(r.value) - min(r.value))::float8 \
-                 / (extract(epoch FROM max(r.read_at) - min(r.read_at)) / 86400)) END AS rate \
-           FROM meter_readings r WHERE r.elevator_id = s.elevator_id AND r.meter = s.frequency \
-             AND r.read_at >= now() - interval '90 days') m ON s.frequency IN ('trips', 'hours') \
-         WHERE s.is_active AND s.deleted_at IS NULL AND ($1::uuid IS NULL OR s.site_id = $1) \
+         WHERE s.is_active AND s.deleted_at IS NULL AND e.deleted_at IS NULL \
+           AND ($1::uuid IS NULL OR s.site_id = $1) \
          ORDER BY s.id",
-    )
+        super::queries::rate_sql("s.elevator_id", "s.frequency")
+    ))
     .bind::<Nullable<SqlUuid>, _>(site_id)
     .load(conn)?;
+    let holidays = super::queries::holiday_days(conn)?;
     let mut visits = Vec::new();
     for row in rows {
         let schedule = &row.schedule;
@@ -107,7 +107,7 @@ pub fn planned(
             }
             continue;
         }
-        for coming in upcoming(schedule, &row.ahead(), until, 400) {
+        for coming in upcoming(schedule, &row.ahead(), &holidays, until, 400) {
             if !coming.skipped && coming.due_on >= from && coming.due_on <= until {
                 visits.push(visit(coming.due_on, false));
             }
@@ -119,16 +119,17 @@ pub fn planned(
     Ok(visits)
 }
 
-/// The workload per month: (first day of the month, visits, estimated hours), every month
-/// from `from`'s for `months` months, including empty ones.
+/// The workload per month: (first day of the month, visits, estimated hours), every month from
+/// `from`'s to `until`'s, including empty ones.
 pub fn per_month(
     visits: &[PlannedVisit],
     from: NaiveDate,
-    months: u32,
+    until: NaiveDate,
 ) -> Vec<(NaiveDate, usize, f64)> {
     let first = from.with_day(1).unwrap_or(from);
-    (0..months)
-        .filter_map(|i| first.checked_add_months(chrono::Months::new(i)))
+    (0..)
+        .map_while(|i| first.checked_add_months(chrono::Months::new(i)))
+        .take_while(|month| *month <= until)
         .map(|month| {
             let (count, hours) = visits
                 .iter()

@@ -181,7 +181,7 @@ pub fn page(
          LEFT JOIN LATERAL (SELECT count(*) AS overdue FROM maintenance_occurrences o \
            JOIN work_orders w ON w.id = o.work_order_id \
            WHERE o.schedule_id = s.id AND {OVERDUE}) od ON true \
-         WHERE s.deleted_at IS NULL AND {state} \
+         WHERE s.deleted_at IS NULL AND e.deleted_at IS NULL AND {state} \
            AND ($1 = '' OR s.name ILIKE '%' || $1 || '%' OR e.unit_number ILIKE '%' || $1 || '%') \
            AND ($2 = '' OR si.id::text = $2) \
            AND ($3 = '' OR e.id::text = $3) \
@@ -405,8 +405,24 @@ pub fn readings_of(
         .load(conn)
 }
 
-/// How fast a lift's meter runs: units a day over the last 90 days of readings since the last
-/// counter reset, when there are two readings at least a day apart.
+/// How fast lift `elevator`'s meter `meter` runs, as an SQL expression (both are SQL too):
+/// units a day over the last 90 days of readings since the last counter reset, when two of them
+/// are at least a day apart. The one definition for every page that forecasts.
+pub fn rate_sql(elevator: &str, meter: &str) -> String {
+    format!(
+        "(SELECT CASE WHEN extract(epoch FROM max(r.read_at) - min(r.read_at)) >= 86400 \
+           THEN (max(r.value) - min(r.value))::float8 \
+             / (extract(epoch FROM max(r.read_at) - min(r.read_at)) / 86400) END \
+         FROM meter_readings r \
+         WHERE r.elevator_id = {elevator} AND r.meter = {meter} \
+           AND r.read_at >= now() - interval '90 days' \
+           AND r.read_at >= coalesce((SELECT max(x.read_at) FROM meter_readings x \
+             WHERE x.elevator_id = {elevator} AND x.meter = {meter} AND x.counter_reset), \
+             '-infinity'))"
+    )
+}
+
+/// How fast a lift's meter runs ([`rate_sql`]), when it can be told.
 pub fn daily_rate(
     conn: &mut PgConnection,
     elevator_id: Uuid,
@@ -417,22 +433,10 @@ pub fn daily_rate(
         #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
         rate: Option<f64>,
     }
-    let rate: Rate = diesel::sql_query(
-        "WITH since AS ( \
-           SELECT coalesce(max(read_at) FILTER (WHERE counter_reset), '-infinity') AS reset \
-           FROM meter_readings WHERE elevator_id = $1 AND meter = $2), \
-         r AS ( \
-           SELECT value, read_at FROM meter_readings, since \
-           WHERE elevator_id = $1 AND meter = $2 AND read_at >= since.reset \
-             AND read_at >= now() - interval '90 days') \
-         SELECT CASE WHEN extract(epoch FROM max(read_at) - min(read_at)) >= 86400 \
-           THEN ((max(value) - min(value))::float8 \
-                 / (extract(epoch FROM max(read_at) - min(read_at)) / 86400))::float8 END AS rate \
-         FROM r",
-    )
-    .bind::<SqlUuid, _>(elevator_id)
-    .bind::<Text, _>(meter.as_str())
-    .get_result(conn)?;
+    let rate: Rate = diesel::sql_query(format!("SELECT {} AS rate", rate_sql("$1", "$2")))
+        .bind::<SqlUuid, _>(elevator_id)
+        .bind::<Text, _>(meter.as_str())
+        .get_result(conn)?;
     Ok(rate.rate.filter(|r| *r > 0.0))
 }
 

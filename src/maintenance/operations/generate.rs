@@ -33,6 +33,8 @@ pub struct Generated {
     pub raised: usize,
     /// Of those, raised after their due date.
     pub late: usize,
+    /// Visits the work-order rules refused to raise (left planned, in the log).
+    pub refused: usize,
 }
 
 #[derive(QueryableByName)]
@@ -65,6 +67,7 @@ fn plan_due_visits(
     // A day's margin: the exact horizon is worked out in each site's zone below.
     let due: Vec<Due> = diesel::sql_query(
         "SELECT s.*, si.timezone FROM maintenance_schedules s JOIN sites si ON si.id = s.site_id \
+         JOIN elevators e ON e.id = s.elevator_id AND e.deleted_at IS NULL \
          WHERE s.is_active AND s.deleted_at IS NULL AND s.next_due_on IS NOT NULL \
            AND s.frequency NOT IN ('trips', 'hours') \
            AND s.next_due_on <= ($1 AT TIME ZONE 'UTC')::date + s.lead_days + 1 \
@@ -142,6 +145,7 @@ fn plan_meter_visits(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<(), 
     let due: Vec<MeterDue> = diesel::sql_query(
         "SELECT s.*, si.timezone, r.value AS last_value \
          FROM maintenance_schedules s JOIN sites si ON si.id = s.site_id \
+         JOIN elevators e ON e.id = s.elevator_id AND e.deleted_at IS NULL \
          JOIN LATERAL (SELECT value FROM meter_readings m \
            WHERE m.elevator_id = s.elevator_id AND m.meter = s.frequency \
            ORDER BY read_at DESC, created_at DESC LIMIT 1) r ON true \
@@ -229,6 +233,7 @@ fn raise_planned(
          FROM maintenance_occurrences o \
          JOIN maintenance_schedules s ON s.id = o.schedule_id \
          JOIN sites si ON si.id = s.site_id \
+         JOIN elevators e ON e.id = s.elevator_id AND e.deleted_at IS NULL \
          WHERE o.status = 'planned' AND s.is_active AND s.deleted_at IS NULL \
            AND o.due_on - s.lead_days <= ($1 AT TIME ZONE si.timezone)::date \
          ORDER BY o.due_on, o.id FOR UPDATE OF o SKIP LOCKED",
@@ -238,13 +243,33 @@ fn raise_planned(
     let acting = Acting::system(org, actor);
     let mut done = Generated::default();
     for visit in ready {
-        let order = raise(
-            conn,
-            &acting,
-            &visit.schedule,
-            visit.planned_on,
-            visit.due_on,
-        )?;
+        // Each visit in a savepoint: one the work-order rules refuse (its site archived) is
+        // left planned and named in the log, and the others are still raised.
+        let raised = conn.transaction(|conn| {
+            raise(
+                conn,
+                &acting,
+                &visit.schedule,
+                visit.planned_on,
+                visit.due_on,
+            )
+        });
+        let order = match raised {
+            Ok(order) => order,
+            Err(MaintenanceError::WorkOrder(refused))
+                if !matches!(refused, work_orders::WorkOrderError::Database(_)) =>
+            {
+                tracing::warn!(
+                    schedule = %visit.schedule.id,
+                    planned_on = %visit.planned_on,
+                    error = %refused,
+                    "a planned visit could not be raised"
+                );
+                done.refused += 1;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         diesel::sql_query(
             "UPDATE maintenance_occurrences SET status = 'raised', work_order_id = $2, \
              raised_at = $3, late = $4 WHERE id = $1",
@@ -315,4 +340,30 @@ fn raise(
     .bind::<SqlUuid, _>(schedule.id)
     .execute(conn)?;
     Ok(order.id)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::forecast_day;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_meter_visit_is_forecast_from_the_rate() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        // 10,000 trips to go at 1,000 a day: ten days.
+        assert_eq!(
+            forecast_day(today, 40_000, 50_000, Some(1_000.0)),
+            NaiveDate::from_ymd_opt(2026, 12, 14)
+        );
+        // Partial days round up: the visit is not forecast before the meter gets there.
+        assert_eq!(
+            forecast_day(today, 40_000, 50_000, Some(3_000.0)),
+            NaiveDate::from_ymd_opt(2026, 12, 8)
+        );
+        assert_eq!(forecast_day(today, 50_001, 50_000, None), Some(today));
+        assert_eq!(forecast_day(today, 40_000, 50_000, None), None);
+        // A meter that barely moves gives no date rather than one decades away.
+        assert_eq!(forecast_day(today, 0, 50_000, Some(0.001)), None);
+    }
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{invalid, MaintenanceError};
 use crate::audit::{self, AuditEvent};
 use crate::db::schema_org::maintenance_occurrences as occurrences;
-use crate::maintenance::cycle::Anchor;
+use crate::maintenance::cycle::{past_holidays, Anchor};
 use crate::maintenance::model::Schedule;
 use crate::maintenance::queries;
 use crate::orgs::Actor;
@@ -23,11 +23,13 @@ pub struct Upcoming {
     pub skipped: bool,
 }
 
-/// A schedule's next `count` visits from `from` (the generator's bookmark or later), with the
-/// moves and skips made ahead. Meter schedules have none: their visits follow readings.
+/// A schedule's next `count` visits up to `until` from the generator's bookmark, with the moves
+/// and skips made ahead and, for a schedule that skips them, the organization's `holidays`
+/// passed over as the generator will. Meter schedules have none: their visits follow readings.
 pub fn upcoming(
     schedule: &Schedule,
     ahead: &[(NaiveDate, NaiveDate, String)],
+    holidays: &[NaiveDate],
     until: NaiveDate,
     count: usize,
 ) -> Vec<Upcoming> {
@@ -44,9 +46,14 @@ pub fn upcoming(
         .into_iter()
         .map(|planned_on| {
             let made = ahead.iter().find(|(p, _, _)| *p == planned_on);
+            let due_on = if schedule.skip_holidays {
+                past_holidays(planned_on, holidays)
+            } else {
+                planned_on
+            };
             Upcoming {
                 planned_on,
-                due_on: made.map_or(planned_on, |(_, due, _)| *due),
+                due_on: made.map_or(due_on, |(_, due, _)| *due),
                 skipped: made.is_some_and(|(_, _, status)| status == "skipped"),
             }
         })
@@ -89,7 +96,7 @@ pub fn change_visit(
     let schedule = queries::find(conn, id)?;
     let ahead = queries::planned_ahead(conn, id)?;
     let horizon = planned_on.succ_opt().unwrap_or(planned_on);
-    let known = upcoming(&schedule, &ahead, horizon, 2000)
+    let known = upcoming(&schedule, &ahead, &[], horizon, 2000)
         .iter()
         .any(|v| v.planned_on == planned_on);
     if !known {
@@ -147,4 +154,89 @@ pub fn last_raised(conn: &mut PgConnection, schedule_id: Uuid) -> QueryResult<Op
         .filter(occurrences::status.eq("raised"))
         .select(diesel::dsl::max(occurrences::planned_on))
         .first(conn)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::maintenance::model::Frequency;
+    use crate::work_orders::status::{Priority, WorkOrderType};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn monthly(anchor: &str) -> Schedule {
+        Schedule {
+            id: Uuid::nil(),
+            elevator_id: Uuid::nil(),
+            site_id: Uuid::nil(),
+            site_group_id: None,
+            name: "Monthly service".into(),
+            description: None,
+            work_type: WorkOrderType::Preventive,
+            priority: Priority::Medium,
+            frequency: Frequency::Monthly,
+            every: 1,
+            weekday: None,
+            day_of_month: Some(31),
+            anchor: anchor.into(),
+            lead_days: 7,
+            assigned_contractor_id: None,
+            estimated_hours: None,
+            start_date: day(2026, 1, 31),
+            end_date: Some(day(2026, 6, 30)),
+            is_active: true,
+            skip_holidays: false,
+            next_due_on: Some(day(2026, 2, 28)),
+            meter_from: None,
+            created_at: chrono::Utc::now(),
+            deleted_at: None,
+        }
+    }
+
+    #[test]
+    fn coming_visits_keep_the_cycle_with_moves_and_skips_and_stop_at_the_end_date() {
+        let ahead = vec![
+            (day(2026, 3, 31), day(2026, 4, 2), "planned".to_string()),
+            (day(2026, 4, 30), day(2026, 4, 30), "skipped".to_string()),
+            // Planned before the bookmark and moved: still coming.
+            (day(2026, 1, 31), day(2026, 3, 5), "planned".to_string()),
+        ];
+        let visits = upcoming(&monthly("fixed"), &ahead, &[], day(2027, 1, 1), 12);
+        let planned: Vec<NaiveDate> = visits.iter().map(|v| v.planned_on).collect();
+        assert_eq!(
+            planned,
+            vec![
+                day(2026, 1, 31),
+                day(2026, 2, 28),
+                day(2026, 3, 31),
+                day(2026, 4, 30),
+                day(2026, 5, 31),
+                day(2026, 6, 30)
+            ]
+        );
+        assert_eq!(visits[2].due_on, day(2026, 4, 2));
+        assert!(visits[3].skipped);
+        assert_eq!(visits[0].due_on, day(2026, 3, 5));
+        // A holiday moves the visit's due day for a schedule that skips holidays.
+        let skipping = Schedule {
+            skip_holidays: true,
+            ..monthly("fixed")
+        };
+        let visits = upcoming(&skipping, &[], &[day(2026, 5, 31)], day(2027, 1, 1), 12);
+        assert_eq!(visits[3].due_on, day(2026, 6, 1));
+    }
+
+    #[test]
+    fn a_floating_schedule_shows_only_its_next_visit() {
+        let visits = upcoming(&monthly("floating"), &[], &[], day(2027, 1, 1), 12);
+        assert_eq!(visits.len(), 1);
+        let waiting = Schedule {
+            next_due_on: None,
+            ..monthly("floating")
+        };
+        assert!(upcoming(&waiting, &[], &[], day(2027, 1, 1), 12).is_empty());
+    }
 }

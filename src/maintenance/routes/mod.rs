@@ -338,11 +338,12 @@ pub(super) async fn detail_page(
             let schedule = queries::find(conn, id)?;
             let names = queries::names_of(conn, &schedule)?;
             let ahead = queries::planned_ahead(conn, id)?;
+            let holidays = queries::holiday_days(conn)?;
             let horizon = today
                 .checked_add_months(chrono::Months::new(12))
                 .unwrap_or(today);
             let coming = if schedule.is_active {
-                upcoming(&schedule, &ahead, horizon, 12)
+                upcoming(&schedule, &ahead, &holidays, horizon, 12)
             } else {
                 Vec::new()
             };

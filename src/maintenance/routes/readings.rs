@@ -144,7 +144,11 @@ pub async fn record(
             None
         }
     };
-    let read_at = match date(&mut errors, "read_on", &form.read_on) {
+    let typed = date(&mut errors, "read_on", &form.read_on);
+    if typed.is_some_and(|day| day > local_time::today(&zone)) {
+        errors.add("read_on", "A reading cannot be from the future.");
+    }
+    let read_at = match typed {
         // A day typed is read as midday at the site, so it stays that day in any zone.
         Some(day) => local_time::to_utc(day.and_hms_opt(12, 0, 0).unwrap_or_default(), &zone),
         None => Some(chrono::Utc::now()),
@@ -219,7 +223,7 @@ pub async fn forecast(
             Ok(forecast::planned(conn, from, until, None)?)
         })
         .await?;
-    let per_month = forecast::per_month(&visits, from, months);
+    let per_month = forecast::per_month(&visits, from, until);
     let month_labels = per_month
         .iter()
         .map(|(m, _, _)| m.format("%b %y").to_string())

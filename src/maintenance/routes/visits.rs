@@ -94,6 +94,16 @@ pub async fn generate_now(scope: OrgScope) -> Result<HttpResponse, AppError> {
         }
     };
     scope.viewer.flash("success", message);
+    if generated.refused > 0 {
+        scope.viewer.flash(
+            "warning",
+            format!(
+                "{} visit(s) could not be raised: their lift's site is archived or the work \
+                 order was refused. They stay planned.",
+                generated.refused
+            ),
+        );
+    }
     Ok(see_other(format!("/o/{}/maintenance", scope.slug())))
 }
 

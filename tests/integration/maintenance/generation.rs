@@ -196,7 +196,7 @@ async fn a_raised_work_order_carries_the_schedule_and_starts_at_8_at_the_site_ac
     let rows = value(
         &app,
         &format!(
-            "SELECT string_agg(concat_ws('|', planned_on, work_type, priority, status, title, \
+            "SELECT string_agg(concat_ws('|', planned_on, type, priority, status, title, \
                assigned_contractor_id, elevator_id, \
                to_char(scheduled_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI'), \
                to_char(scheduled_end AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI'), \
@@ -279,7 +279,7 @@ async fn a_schedule_without_an_assignee_raises_unassigned_work_orders() {
                  AS value FROM org_acme.work_orders w WHERE maintenance_schedule_id = '{id}'"
             )
         ),
-        "true|0"
+        "t|0"
     );
 }
 
@@ -317,4 +317,155 @@ async fn the_generate_button_raises_the_due_visits_and_says_how_many() {
     let page = f.manager.get("/o/acme/maintenance").await;
     assert!(page.body.contains("Nothing was due"), "{}", page.body);
     assert_eq!(super::raised(&app, "acme", &id), 3);
+}
+
+#[actix_web::test]
+async fn a_floating_schedule_counts_the_next_visit_from_the_day_the_last_was_done() {
+    let app = TestApp::new().await;
+    let f = fixture(&app, "acme").await;
+    let t = today();
+    let id = schedule(
+        &f.manager,
+        "acme",
+        &f.lift,
+        shift(t, -40),
+        &[
+            ("anchor", "floating"),
+            ("lead_days", "0"),
+            ("checklist", ""),
+            ("assigned_contractor_id", f.contractor.as_str()),
+        ],
+    )
+    .await;
+    // Forty days ago, late; a floating cycle plans nothing more until it is done.
+    let pass = generate(&app, "acme", Utc::now());
+    assert_eq!((pass.raised, pass.late), (1, 1));
+    assert_eq!(generate(&app, "acme", Utc::now()).raised, 0);
+    let wo = super::work_order_of(&app, "acme", &id, shift(t, -40));
+    for (to, extra) in [
+        ("scheduled", None),
+        ("in_progress", None),
+        ("completed", Some(("resolution_notes", "Serviced."))),
+    ] {
+        let v = super::version(&app, "acme", &wo);
+        let mut fields = vec![("to", to), ("version", v.as_str())];
+        if let Some(extra) = extra {
+            fields.push(extra);
+            fields.push(("resolution_type", "adjusted"));
+        }
+        let page = f
+            .manager
+            .post(&format!("/o/acme/work-orders/{wo}/move"), &fields)
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{to}: {}", page.body);
+    }
+    // Done today: the next visit is a month from today, not from the planned date.
+    let next = t.checked_add_months(chrono::Months::new(1)).unwrap();
+    assert_eq!(
+        value(
+            &app,
+            &format!("SELECT next_due_on::text AS value FROM org_acme.maintenance_schedules WHERE id = '{id}'")
+        ),
+        next.to_string()
+    );
+    assert_eq!(generate(&app, "acme", Utc::now()).raised, 0);
+    let page = f.manager.get(&format!("/o/acme/maintenance/{id}")).await;
+    assert!(
+        page.body.contains(&format!("<time datetime=\"{next}\">")),
+        "{}",
+        page.body
+    );
+    let pass = generate(&app, "acme", days_later(Utc::now(), 32));
+    assert_eq!(pass.raised, 1);
+    assert_eq!(super::raised(&app, "acme", &id), 2);
+}
+
+#[actix_web::test]
+async fn a_paused_schedule_raises_nothing_and_resumes_from_today() {
+    let app = TestApp::new().await;
+    let f = fixture(&app, "acme").await;
+    let t = today();
+    let id = schedule(
+        &f.manager,
+        "acme",
+        &f.lift,
+        shift(t, -5),
+        &[("frequency", "daily"), ("lead_days", "0")],
+    )
+    .await;
+    let page = f
+        .manager
+        .post(&format!("/o/acme/maintenance/{id}/pause"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = f.manager.get(&format!("/o/acme/maintenance/{id}")).await;
+    assert!(page.body.contains("is paused: nothing more is raised"));
+    assert!(page.body.contains("Paused: nothing is planned."));
+    assert_eq!(generate(&app, "acme", Utc::now()).raised, 0);
+    let page = f
+        .manager
+        .post(&format!("/o/acme/maintenance/{id}/resume"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    // What fell due while paused is not raised: only today's visit.
+    let pass = generate(&app, "acme", Utc::now());
+    assert_eq!((pass.raised, pass.late), (1, 0));
+    assert_eq!(occurrences(&app, &id), vec![format!("{t}:raised:false")]);
+}
+
+#[actix_web::test]
+async fn a_schedule_of_a_removed_lift_does_not_stop_the_others_being_raised() {
+    let app = TestApp::new().await;
+    let f = fixture(&app, "acme").await;
+    let removed = crate::fixtures::lift(&f.manager, "acme", &f.site, "Lift 2").await;
+    let daily = [("frequency", "daily"), ("lead_days", "0")];
+    let kept = schedule(&f.manager, "acme", &f.lift, today(), &daily).await;
+    let orphan = schedule(&f.manager, "acme", &removed, today(), &daily).await;
+    let page = f
+        .manager
+        .post(&format!("/o/acme/elevators/{removed}/archive"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let pass = generate_on(&mut app.conn(), "acme", Utc::now());
+    assert!(
+        pass.is_ok(),
+        "one removed lift must not stop the organization's pass: {pass:?}"
+    );
+    assert_eq!(super::raised(&app, "acme", &kept), 1);
+    assert_eq!(super::raised(&app, "acme", &orphan), 0);
+    // The button says so too, rather than failing.
+    let page = f.manager.post("/o/acme/maintenance/generate", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+}
+
+#[actix_web::test]
+async fn a_visit_whose_default_assignee_has_left_is_raised_unassigned() {
+    let app = TestApp::new().await;
+    let f = fixture(&app, "acme").await;
+    let id = schedule(
+        &f.manager,
+        "acme",
+        &f.lift,
+        today(),
+        &[
+            ("lead_days", "0"),
+            ("assigned_contractor_id", f.contractor.as_str()),
+        ],
+    )
+    .await;
+    app.execute(&format!(
+        "UPDATE org_acme.contractors SET is_active = false WHERE id = '{}'",
+        f.contractor
+    ));
+    assert_eq!(generate(&app, "acme", Utc::now()).raised, 1);
+    assert_eq!(
+        value(
+            &app,
+            &format!(
+                "SELECT (assigned_contractor_id IS NULL)::text AS value FROM org_acme.work_orders \
+                 WHERE maintenance_schedule_id = '{id}'"
+            )
+        ),
+        "true"
+    );
 }

@@ -60,7 +60,7 @@ async fn a_monthly_schedule_made_by_a_manager_shows_its_checklist_and_coming_vis
             )
         ),
         format!(
-            "Monthly service|monthly|1|7|{start}|1.50|true|fixed|{start}|{}|{}|preventive|medium",
+            "Monthly service|monthly|1|7|{start}|1.50|t|fixed|{start}|{}|{}|preventive|medium",
             f.lift, f.contractor
         )
     );

@@ -174,7 +174,7 @@ async fn a_trip_schedule_forecasts_its_visit_and_is_raised_once_the_meter_passes
         value(
             &app,
             &format!(
-                "SELECT concat_ws('|', w.planned_on, o.due_on, o.status, w.work_type, w.elevator_id) \
+                "SELECT concat_ws('|', w.planned_on, o.due_on, o.status, w.type, w.elevator_id) \
                  AS value FROM org_acme.maintenance_occurrences o \
                  JOIN org_acme.work_orders w ON w.id = o.work_order_id WHERE o.schedule_id = '{id}'"
             )
@@ -198,4 +198,115 @@ async fn a_trip_schedule_forecasts_its_visit_and_is_raised_once_the_meter_passes
     assert!(page
         .body
         .contains(&sitesync::maintenance::model::thousands(from + 50_000)));
+}
+
+#[actix_web::test]
+async fn a_reading_dated_in_the_future_is_refused() {
+    let app = TestApp::new().await;
+    let f = fixture(&app, "acme").await;
+    let path = format!("/o/acme/elevators/{}/readings", f.lift);
+    f.manager.get(&path).await;
+    let later = shift(today(), 2).to_string();
+    let page = f
+        .manager
+        .post(
+            &path,
+            &[("meter", "trips"), ("value", "5000"), ("read_on", &later)],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("cannot be from the future"),
+        "{}",
+        page.body
+    );
+    assert_eq!(app.count("SELECT 1 FROM org_acme.meter_readings"), 0);
+    // A day in the past is read as midday there.
+    let earlier = shift(today(), -3);
+    let page = f
+        .manager
+        .post(
+            &path,
+            &[
+                ("meter", "trips"),
+                ("value", "5000"),
+                ("read_on", &earlier.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        value(
+            &app,
+            "SELECT to_char(read_at AT TIME ZONE 'Australia/Sydney', 'YYYY-MM-DD HH24:MI') AS value \
+             FROM org_acme.meter_readings"
+        ),
+        format!("{earlier} 12:00")
+    );
+}
+
+#[actix_web::test]
+async fn the_forecast_runs_the_meter_at_its_rate_since_the_last_counter_reset() {
+    let app = TestApp::new().await;
+    let f = fixture(&app, "acme").await;
+    let lift = &f.lift;
+    // Fast before the counter was replaced five days ago; a thousand trips a day since.
+    app.execute(&format!(
+        "INSERT INTO org_acme.meter_readings \
+           (elevator_id, meter, value, read_at, counter_reset, recorded_by_name) \
+         VALUES ('{lift}', 'trips', 100000, now() - interval '20 days', false, 'Test'), \
+                ('{lift}', 'trips', 110000, now() - interval '10 days', false, 'Test'), \
+                ('{lift}', 'trips', 500, now() - interval '5 days', true, 'Test'), \
+                ('{lift}', 'trips', 5500, now(), false, 'Test')"
+    ));
+    let id = schedule(
+        &f.manager,
+        "acme",
+        lift,
+        today(),
+        &[
+            ("name", "Trip service"),
+            ("frequency", "trips"),
+            ("every", "50000"),
+        ],
+    )
+    .await;
+    let due = shift(today(), 50);
+    let page = f.manager.get(&format!("/o/acme/maintenance/{id}")).await;
+    let sentence = format!(
+        "Next visit forecast for {} at 55,500 (the meter reads 5,500, running about 1,000 trips a day).",
+        due.format("%-d %b %Y")
+    );
+    assert!(page.body.contains(&sentence), "{sentence}\n{}", page.body);
+    // The forecast page puts the visit in the same month as the schedule's page.
+    let page = f.manager.get("/o/acme/maintenance/forecast?months=3").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = scraper::Html::parse_document(&page.body);
+    let cells: Vec<String> = html
+        .select(
+            &scraper::Selector::parse("section[aria-labelledby=per-lift-heading] tbody tr td")
+                .unwrap(),
+        )
+        .map(|c| c.text().collect::<String>().trim().to_string())
+        .collect();
+    let month = |d: chrono::NaiveDate| {
+        use chrono::Datelike;
+        d.year() * 12 + d.month() as i32
+    };
+    let column = (month(due) - month(today())) as usize;
+    // A column for every month the next three months touch (four unless today is the 1st).
+    let until = today()
+        .checked_add_months(chrono::Months::new(3))
+        .and_then(|d| d.pred_opt())
+        .unwrap();
+    let columns = (month(until) - month(today()) + 1) as usize;
+    let mut expected = vec!["·".to_string(); columns];
+    expected[column] = "1".to_string();
+    expected.push("1.5".to_string());
+    assert_eq!(cells, expected, "the visit forecast for {due}");
 }

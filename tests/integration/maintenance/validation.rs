@@ -156,7 +156,7 @@ async fn a_trip_schedule_on_a_lift_without_readings_is_saved_with_a_warning() {
             "SELECT concat_ws('|', frequency, every, meter_from IS NULL, next_due_on IS NULL) \
              AS value FROM org_acme.maintenance_schedules"
         ),
-        "trips|50000|true|true"
+        "trips|50000|t|t"
     );
 }
 
@@ -205,7 +205,7 @@ async fn another_organizations_schedule_is_not_found_through_our_address() {
                  FROM org_globex.maintenance_schedules WHERE id = '{theirs}'"
             )
         ),
-        "Globex servicing|true|true"
+        "Globex servicing|t|t"
     );
     assert_eq!(
         app.count("SELECT 1 FROM org_globex.maintenance_occurrences"),
@@ -297,7 +297,11 @@ async fn one_organization_sees_nothing_of_anothers_maintenance() {
         "acme",
         &f.lift,
         shift(today(), -1),
-        &[("name", "Acme servicing"), ("lead_days", "0")],
+        &[
+            ("name", "Acme servicing"),
+            ("frequency", "daily"),
+            ("lead_days", "0"),
+        ],
     )
     .await;
     let page = f
@@ -387,7 +391,7 @@ async fn one_organization_sees_nothing_of_anothers_maintenance() {
                  FROM org_acme.maintenance_schedules WHERE id = '{ours}'"
             )
         ),
-        "Acme servicing|true|true"
+        "Acme servicing|t|t"
     );
     assert_eq!(
         app.count("SELECT 1 FROM org_acme.meter_readings"),
