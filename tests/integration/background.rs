@@ -253,7 +253,8 @@ async fn released_jobs_are_queued_again() {
     let ran = drain(&app.db, &app.worker(), Utc::now());
     assert_eq!(
         ran.len(),
-        4,
-        "the released job, today's snapshot, this hour's timer check and digest check: {ran:?}"
+        5,
+        "the released job, today's snapshot, this hour's timer check, maintenance pass and \
+         digest check: {ran:?}"
     );
 }
