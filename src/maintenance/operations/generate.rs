@@ -137,13 +137,16 @@ struct MeterDue {
     timezone: String,
     #[diesel(sql_type = BigInt)]
     last_value: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Double>)]
+    rate: Option<f64>,
 }
 
 /// Step one for meter schedules: a visit is planned when the meter has passed its interval,
 /// or will within the lead time at the rate it runs; the count then starts again.
 fn plan_meter_visits(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<(), MaintenanceError> {
-    let due: Vec<MeterDue> = diesel::sql_query(
-        "SELECT s.*, si.timezone, r.value AS last_value \
+    // Each lift's rate comes with its schedule: no query per schedule.
+    let due: Vec<MeterDue> = diesel::sql_query(format!(
+        "SELECT s.*, si.timezone, r.value AS last_value, {} AS rate \
          FROM maintenance_schedules s JOIN sites si ON si.id = s.site_id \
          JOIN elevators e ON e.id = s.elevator_id AND e.deleted_at IS NULL \
          JOIN LATERAL (SELECT value FROM meter_readings m \
@@ -151,17 +154,16 @@ fn plan_meter_visits(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<(), 
            ORDER BY read_at DESC, created_at DESC LIMIT 1) r ON true \
          WHERE s.is_active AND s.deleted_at IS NULL AND s.frequency IN ('trips', 'hours') \
          ORDER BY s.id FOR UPDATE OF s SKIP LOCKED",
-    )
+        queries::rate_sql("s.elevator_id", "s.frequency")
+    ))
     .load(conn)?;
     for MeterDue {
         schedule,
         timezone,
         last_value,
+        rate,
     } in due
     {
-        let Some(meter) = schedule.frequency.meter() else {
-            continue;
-        };
         let Some(from) = schedule.meter_from else {
             // The first reading since the schedule was made: the count starts here.
             queries::set_meter_from(conn, schedule.id, Some(last_value))?;
@@ -172,8 +174,7 @@ fn plan_meter_visits(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<(), 
         let due_on = if last_value >= target {
             Some(today)
         } else {
-            let rate = queries::daily_rate(conn, schedule.elevator_id, meter)?;
-            forecast_day(today, last_value, target, rate).filter(|day| {
+            forecast_day(today, last_value, target, rate.filter(|r| *r > 0.0)).filter(|day| {
                 *day <= today
                     .checked_add_days(Days::new(u64::try_from(schedule.lead_days).unwrap_or(0)))
                     .unwrap_or(today)
