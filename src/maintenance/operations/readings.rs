@@ -23,6 +23,28 @@ pub struct NewReading {
     pub work_order_id: Option<Uuid>,
 }
 
+/// When a reading typed for `day` (none: now) was taken: midday at the lift's site, so it stays
+/// that day in any zone, and never later than now. A day after today at the site is refused.
+pub fn reading_time(
+    conn: &mut PgConnection,
+    elevator_id: Uuid,
+    day: Option<chrono::NaiveDate>,
+) -> Result<DateTime<Utc>, MaintenanceError> {
+    let Some(day) = day else {
+        return Ok(Utc::now());
+    };
+    let lift = crate::elevators::queries::find(conn, elevator_id)?;
+    let zone =
+        crate::web::local_time::zone(&crate::sites::queries::find(conn, lift.site_id)?.timezone);
+    if day > crate::web::local_time::today(&zone) {
+        return Err(invalid("read_on", "A reading cannot be from the future."));
+    }
+    let midday = day.and_hms_opt(12, 0, 0).unwrap_or_default();
+    Ok(crate::web::local_time::to_utc(midday, &zone)
+        .unwrap_or_else(Utc::now)
+        .min(Utc::now()))
+}
+
 /// Records a reading. A reading lower than the lift's last is refused unless it is marked as a
 /// counter reset; a reset carries each meter schedule's progress over to the new counter.
 pub fn record_reading(

@@ -14,6 +14,7 @@ use crate::elevators::forms::date;
 use crate::maintenance::forms::ReadingForm;
 use crate::maintenance::model::{thousands, Meter, Schedule};
 use crate::maintenance::operations::generate::forecast_day;
+use crate::maintenance::operations::readings::reading_time;
 use crate::maintenance::operations::{record_reading, NewReading};
 use crate::maintenance::views::{workload_chart, ForecastPage, ReadingsPage};
 use crate::maintenance::{forecast, queries};
@@ -69,8 +70,7 @@ async fn readings_page(
     form: ReadingForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let today = today(scope);
-    let (unit_number, readings, meters) = scope
+    let (unit_number, timezone, readings, meters) = scope
         .run(Permission::View, move |conn, _| {
             let lift = crate::elevators::queries::find(conn, elevator_id)?;
             let mut meters = Vec::new();
@@ -80,9 +80,10 @@ async fn readings_page(
                 let sentence = rate.map(|r| format!("About {} a day", thousands(r.round() as i64)));
                 meters.push((meter, last, sentence));
             }
-            let _ = today;
+            let timezone = crate::sites::queries::find(conn, lift.site_id)?.timezone;
             Ok((
                 lift.unit_number,
+                timezone,
                 queries::readings_of(conn, elevator_id, 100)?,
                 meters,
             ))
@@ -99,7 +100,7 @@ async fn readings_page(
             meters,
             form,
             errors,
-            zone: scope.viewer.zone(Some(scope.slug())),
+            zone: local_time::zone(&timezone),
             can_record: scope.can(Permission::WorkOnAssigned),
         },
     )
@@ -131,7 +132,6 @@ pub async fn record(
 ) -> Result<HttpResponse, AppError> {
     let elevator_id = path.into_inner().1;
     let form = form.into_inner();
-    let zone = scope.viewer.zone(Some(scope.slug()));
     let mut errors = FieldErrors::default();
     let meter = Meter::parse(&form.meter);
     if meter.is_none() {
@@ -144,18 +144,8 @@ pub async fn record(
             None
         }
     };
-    let typed = date(&mut errors, "read_on", &form.read_on);
-    if typed.is_some_and(|day| day > local_time::today(&zone)) {
-        errors.add("read_on", "A reading cannot be from the future.");
-    }
-    let read_at = match typed {
-        // A day typed is read as midday at the site, so it stays that day in any zone.
-        Some(day) => local_time::to_utc(day.and_hms_opt(12, 0, 0).unwrap_or_default(), &zone),
-        None => Some(chrono::Utc::now()),
-    };
-    let (Some(meter), Some(value), Some(read_at), true) =
-        (meter, value, read_at, errors.is_empty())
-    else {
+    let read_on = date(&mut errors, "read_on", &form.read_on);
+    let (Some(meter), Some(value), true) = (meter, value, errors.is_empty()) else {
         return readings_page(
             &scope,
             elevator_id,
@@ -165,16 +155,17 @@ pub async fn record(
         )
         .await;
     };
-    let reading = NewReading {
-        elevator_id,
-        meter,
-        value,
-        read_at: read_at.min(chrono::Utc::now()),
-        counter_reset: form.counter_reset == "1",
-        work_order_id: None,
-    };
+    let counter_reset = form.counter_reset == "1";
     let saved = scope
         .run(Permission::WorkOnAssigned, move |conn, ctx| {
+            let reading = NewReading {
+                elevator_id,
+                meter,
+                value,
+                read_at: reading_time(conn, elevator_id, read_on)?,
+                counter_reset,
+                work_order_id: None,
+            };
             Ok(record_reading(conn, &ctx.actor, &reading)?)
         })
         .await;
