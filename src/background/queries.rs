@@ -73,6 +73,18 @@ pub fn enqueue_per_organization(
     .execute(conn)
 }
 
+/// Enqueues one job of `kind` per organization for the hour `now` falls in: for hourly kinds
+/// that work inside each organization (their payload is empty).
+pub fn enqueue_hourly_per_organization(
+    conn: &mut PgConnection,
+    kind: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    max_attempts: i32,
+) -> QueryResult<usize> {
+    let hour = now.format("%Y-%m-%dT%H").to_string();
+    enqueue_per_organization(conn, kind, &hour, &serde_json::json!({}), max_attempts)
+}
+
 /// Leases the next due job to `worker`: a queued or failed job whose time has come, or a
 /// running one claimed more than `lease_secs` ago (its worker died or hung). `None` when
 /// there is none (or every due one is being claimed by another worker right now).

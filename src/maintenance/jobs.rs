@@ -33,14 +33,7 @@ impl Kind for GenerateMaintenance {
     }
 
     fn schedule(&self, conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<usize> {
-        let hour = now.format("%Y-%m-%dT%H").to_string();
-        queries::enqueue_per_organization(
-            conn,
-            Self::NAME,
-            &hour,
-            &serde_json::json!({}),
-            self.max_attempts(),
-        )
+        queries::enqueue_hourly_per_organization(conn, Self::NAME, now, self.max_attempts())
     }
 
     fn perform(
