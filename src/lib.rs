@@ -17,6 +17,7 @@ pub mod demo;
 pub mod elevators;
 pub mod forum;
 pub mod imports;
+pub mod inventory;
 pub mod jobs;
 pub mod live;
 pub mod mail;

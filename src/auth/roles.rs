@@ -18,6 +18,7 @@
 //! | TradeParts            |   ✓   |   ✓   |    ✓    |            |          |
 //! | Hire                  |   ✓   |   ✓   |    ✓    |            |          |
 //! | ManageMaintenance     |   ✓   |   ✓   |    ✓    |            |          |
+//! | ManageInventory       |   ✓   |   ✓   |    ✓    |            |          |
 //!
 //! The `tenant` role (building occupants) has none of these: it reaches only the tenant portal
 //! (`TenantPortal`), which shows a tenant their own requests. The platform features (forum,
@@ -133,6 +134,10 @@ pub enum Permission {
     /// Add, change, pause and move preventive-maintenance schedules and their visits, keep
     /// the holiday list, and generate due visits now. Everyone who can view sees them.
     ManageMaintenance,
+    /// Keep the parts catalogue, stock locations, receipts, transfers, counts and purchase
+    /// orders. Everyone who can view sees stock; technicians take parts from stock for the
+    /// work orders assigned to them.
+    ManageInventory,
 }
 
 impl Permission {
@@ -146,7 +151,7 @@ impl Permission {
             .collect()
     }
 
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::View,
         Permission::ManageSites,
         Permission::ViewAccessCodes,
@@ -164,6 +169,7 @@ impl Permission {
         Permission::TradeParts,
         Permission::Hire,
         Permission::ManageMaintenance,
+        Permission::ManageInventory,
     ];
 
     pub fn minimum_role(self) -> Role {
@@ -178,7 +184,8 @@ impl Permission {
             | Permission::ManageServiceRequests
             | Permission::TradeParts
             | Permission::Hire
-            | Permission::ManageMaintenance => Role::Manager,
+            | Permission::ManageMaintenance
+            | Permission::ManageInventory => Role::Manager,
             Permission::ManageMembers | Permission::ViewAudit | Permission::ManageSettings => {
                 Role::Admin
             }

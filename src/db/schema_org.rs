@@ -24,6 +24,7 @@ diesel::table! {
         uploaded_by_name -> Varchar,
         created_at -> Timestamptz,
         task_id -> Nullable<Uuid>,
+        inventory_item_id -> Nullable<Uuid>,
     }
 }
 
@@ -485,6 +486,8 @@ diesel::table! {
         source -> Varchar,
         notes -> Nullable<Text>,
         created_at -> Timestamptz,
+        inventory_item_id -> Nullable<Uuid>,
+        stock_location_id -> Nullable<Uuid>,
     }
 }
 
@@ -691,6 +694,148 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inventory_items (id) {
+        id -> Uuid,
+        #[max_length = 100]
+        part_number -> Varchar,
+        #[max_length = 100]
+        part_number_normalized -> Varchar,
+        #[max_length = 100]
+        manufacturer_part_number -> Nullable<Varchar>,
+        #[max_length = 100]
+        barcode -> Nullable<Varchar>,
+        #[max_length = 255]
+        name -> Varchar,
+        description -> Nullable<Text>,
+        #[max_length = 100]
+        category -> Nullable<Varchar>,
+        #[max_length = 100]
+        subcategory -> Nullable<Varchar>,
+        #[max_length = 100]
+        manufacturer -> Nullable<Varchar>,
+        compatible_manufacturers -> Array<Nullable<Text>>,
+        compatible_models -> Array<Nullable<Text>>,
+        compatible_equipment_types -> Array<Nullable<Text>>,
+        unit_cost -> Numeric,
+        average_cost -> Numeric,
+        sale_price -> Nullable<Numeric>,
+        minimum_stock -> Int4,
+        reorder_point -> Int4,
+        reorder_quantity -> Int4,
+        specifications -> Nullable<Text>,
+        on_hand -> Int4,
+        reserved -> Int4,
+        last_issued_at -> Nullable<Timestamptz>,
+        archived_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stock_locations (id) {
+        id -> Uuid,
+        #[max_length = 100]
+        name -> Varchar,
+        #[max_length = 20]
+        location_type -> Varchar,
+        contractor_id -> Nullable<Uuid>,
+        account_id -> Nullable<Uuid>,
+        site_id -> Nullable<Uuid>,
+        address -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        archived_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stock_levels (item_id, location_id) {
+        item_id -> Uuid,
+        location_id -> Uuid,
+        on_hand -> Int4,
+        reserved -> Int4,
+        minimum_stock -> Nullable<Int4>,
+        reorder_point -> Nullable<Int4>,
+        last_counted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    stock_movements (id) {
+        id -> Uuid,
+        item_id -> Uuid,
+        location_id -> Uuid,
+        #[max_length = 20]
+        kind -> Varchar,
+        quantity -> Int4,
+        reserved_change -> Int4,
+        unit_cost -> Numeric,
+        reason -> Nullable<Text>,
+        work_order_id -> Nullable<Uuid>,
+        purchase_order_id -> Nullable<Uuid>,
+        counterpart_location_id -> Nullable<Uuid>,
+        marketplace_listing_id -> Nullable<Uuid>,
+        marketplace_transaction_id -> Nullable<Uuid>,
+        on_hand_after -> Int4,
+        created_by -> Nullable<Uuid>,
+        #[max_length = 255]
+        created_by_name -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stock_reservations (id) {
+        id -> Uuid,
+        item_id -> Uuid,
+        location_id -> Uuid,
+        quantity -> Int4,
+        work_order_id -> Nullable<Uuid>,
+        marketplace_listing_id -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    purchase_order_counters (year) {
+        year -> Int4,
+        last_number -> Int4,
+    }
+}
+
+diesel::table! {
+    purchase_orders (id) {
+        id -> Uuid,
+        #[max_length = 20]
+        number -> Varchar,
+        #[max_length = 255]
+        supplier -> Varchar,
+        location_id -> Uuid,
+        #[max_length = 20]
+        status -> Varchar,
+        expected_on -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        ordered_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    purchase_order_lines (id) {
+        id -> Uuid,
+        purchase_order_id -> Uuid,
+        item_id -> Uuid,
+        quantity -> Int4,
+        received -> Int4,
+        unit_cost -> Numeric,
+    }
+}
+
 diesel::joinable!(calendar_feeds -> contractors (contractor_id));
 diesel::joinable!(attachments -> service_requests (service_request_id));
 diesel::joinable!(attachments -> work_orders (work_order_id));
@@ -719,6 +864,14 @@ diesel::joinable!(work_orders -> contractors (assigned_contractor_id));
 diesel::joinable!(work_orders -> elevators (elevator_id));
 diesel::joinable!(work_orders -> sites (site_id));
 
+diesel::joinable!(stock_levels -> inventory_items (item_id));
+diesel::joinable!(stock_levels -> stock_locations (location_id));
+diesel::joinable!(stock_movements -> inventory_items (item_id));
+diesel::joinable!(stock_reservations -> inventory_items (item_id));
+diesel::joinable!(purchase_order_lines -> inventory_items (item_id));
+diesel::joinable!(purchase_order_lines -> purchase_orders (purchase_order_id));
+diesel::joinable!(purchase_orders -> stock_locations (location_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     audit_chain_head,
@@ -730,15 +883,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     elevators,
     health_score_history,
     holidays,
+    inventory_items,
     labor_timers,
     maintenance_checklist_items,
     maintenance_occurrences,
     maintenance_schedules,
     meter_readings,
+    purchase_order_counters,
+    purchase_order_lines,
+    purchase_orders,
     service_request_counters,
     service_request_events,
     service_requests,
     sites,
+    stock_levels,
+    stock_locations,
+    stock_movements,
+    stock_reservations,
     tenants,
     work_order_comments,
     work_order_counters,

@@ -550,6 +550,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         search_document -> Nullable<Tsvector>,
+        inventory_item_id -> Nullable<Uuid>,
     }
 }
 

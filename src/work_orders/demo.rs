@@ -321,6 +321,7 @@ pub fn seed(
                     quantity: 1 + (n % 3) as i32,
                     unit_cost: BigDecimal::from_str(cost).unwrap_or_default(),
                     source: "purchased".into(),
+                    stock: None,
                 },
             )?;
             if let Some(contractor_id) = contractor {

@@ -437,6 +437,7 @@ impl PartForm {
             quantity,
             unit_cost,
             source: self.source.clone(),
+            stock: None,
         })
     }
 }

@@ -9,7 +9,7 @@
 
 use diesel::{PgConnection, QueryResult};
 
-use super::queries::WorkOrder;
+use super::queries::{RemovedPart, WorkOrder};
 use super::status::WorkOrderStatus;
 use crate::orgs::OrgHandle;
 
@@ -26,10 +26,22 @@ pub struct StatusChanged<'a> {
     pub resolution: Option<&'a str>,
 }
 
+/// A part line taken off a work order.
+pub struct PartRemoved<'a> {
+    pub org: &'a OrgHandle,
+    pub actor: &'a crate::orgs::Actor,
+    pub work_order: &'a WorkOrder,
+    pub part: &'a RemovedPart,
+}
+
 /// A feature that follows work orders. Each event runs in the transaction that made the change,
 /// so a follower's failure undoes the change too.
 pub trait Follower: Sync {
     fn status_changed(&self, _conn: &mut PgConnection, _change: &StatusChanged) -> QueryResult<()> {
+        Ok(())
+    }
+
+    fn part_removed(&self, _conn: &mut PgConnection, _removal: &PartRemoved) -> QueryResult<()> {
         Ok(())
     }
 }
@@ -39,12 +51,21 @@ pub const FOLLOWERS: &[&dyn Follower] = &[
     &crate::service_requests::operations::FaultReports,
     &super::operations::notices::StatusNotices,
     &crate::maintenance::operations::FloatingCycles,
+    &crate::inventory::operations::StockFollower,
 ];
 
 /// Tells every follower that a work order moved.
 pub fn status_changed(conn: &mut PgConnection, change: &StatusChanged) -> QueryResult<()> {
     for follower in FOLLOWERS {
         follower.status_changed(conn, change)?;
+    }
+    Ok(())
+}
+
+/// Tells every follower that a part line was taken off.
+pub fn part_removed(conn: &mut PgConnection, removal: &PartRemoved) -> QueryResult<()> {
+    for follower in FOLLOWERS {
+        follower.part_removed(conn, removal)?;
     }
     Ok(())
 }

@@ -96,6 +96,7 @@ pub fn withdraw_listing(
             "This listing is already sold or withdrawn.".into(),
         ));
     }
+    super::stock::hand_over(conn, listing_id, super::stock::StockEvent::Withdrawn)?;
     Ok(())
 }
 

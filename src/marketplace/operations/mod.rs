@@ -8,6 +8,7 @@ mod inquiries;
 mod listings;
 mod orders;
 mod photos;
+pub mod stock;
 
 pub use inquiries::{ask, inquiry_thread, write_in_inquiry, InquiryThread};
 pub use listings::{

@@ -126,6 +126,14 @@ pub fn buy(
                 amounts: &amounts,
             },
         )?;
+        super::stock::hand_over(
+            conn,
+            request.listing_id,
+            super::stock::StockEvent::Sold {
+                transaction_id: id,
+                quantity: request.quantity,
+            },
+        )?;
         let recipients = queries::org_traders(conn, taken.seller_org_id)?;
         notify(
             conn,

@@ -12,7 +12,7 @@ use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::contractors::queries::{self as contractors, Contractor};
 use crate::web::forms::FieldErrors;
-use crate::work_orders::costs;
+use crate::work_orders::{costs, hooks};
 use crate::work_orders::queries::{self, LaborLine, PartLine, WorkOrder};
 
 /// Labour as its people enter it: wall-clock times at the site.
@@ -41,16 +41,40 @@ pub fn add_part(
     seen: i32,
     part: &PartLine,
 ) -> Result<(), WorkOrderError> {
+    add_part_from(conn, acting, id, seen, |_, _| Ok((part.clone(), None)))
+}
+
+/// Records a part on work order `id` that `source` provides once the work order is locked and
+/// the change allowed: a feature that supplies parts (stock) takes them in the same
+/// transaction, and may add what it did to the audit event.
+pub fn add_part_from<F>(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    id: Uuid,
+    seen: i32,
+    source: F,
+) -> Result<(), WorkOrderError>
+where
+    F: FnOnce(
+        &mut PgConnection,
+        &WorkOrder,
+    ) -> Result<(PartLine, Option<serde_json::Value>), WorkOrderError>,
+{
     let order = begin(conn, acting, id, seen, Permission::WorkOnAssigned)?;
-    queries::add_part(conn, order.id, part)?;
+    let (part, more) = source(conn, &order)?;
+    queries::add_part(conn, order.id, &part)?;
     queries::recompute_costs(conn, order.id)?;
+    let mut data = json!({
+        "part_number": part.part_number, "part_name": part.part_name, "quantity": part.quantity,
+        "unit_cost": part.unit_cost.to_string(),
+    });
+    if let (Some(serde_json::Value::Object(more)), Some(data)) = (more, data.as_object_mut()) {
+        data.extend(more);
+    }
     audit::record(
         conn,
         acting.actor,
-        AuditEvent::new("part_used", "work_order", order.id).data(json!({
-            "part_number": part.part_number, "part_name": part.part_name, "quantity": part.quantity,
-            "unit_cost": part.unit_cost.to_string(),
-        })),
+        AuditEvent::new("part_used", "work_order", order.id).data(data),
     )?;
     finish(conn, order.id)
 }
@@ -126,21 +150,28 @@ pub fn remove_line(
     line: CostLine,
 ) -> Result<(), WorkOrderError> {
     let order = begin(conn, acting, id, seen, Permission::WorkOnAssigned)?;
-    let (removed, event, line_id) = match line {
-        CostLine::Part(part) => (
-            queries::remove_part(conn, order.id, part)?,
-            "part_removed",
-            part,
-        ),
-        CostLine::Labor(labor) => (
-            queries::remove_labor(conn, order.id, labor)?,
-            "labor_removed",
-            labor,
-        ),
+    let (event, line_id) = match line {
+        CostLine::Part(part) => {
+            let removed = queries::remove_part(conn, order.id, part)?
+                .ok_or(WorkOrderError::NotFound)?;
+            hooks::part_removed(
+                conn,
+                &hooks::PartRemoved {
+                    org: acting.org,
+                    actor: acting.actor,
+                    work_order: &order,
+                    part: &removed,
+                },
+            )?;
+            ("part_removed", part)
+        }
+        CostLine::Labor(labor) => {
+            if queries::remove_labor(conn, order.id, labor)? == 0 {
+                return Err(WorkOrderError::NotFound);
+            }
+            ("labor_removed", labor)
+        }
     };
-    if removed == 0 {
-        return Err(WorkOrderError::NotFound);
-    }
     queries::recompute_costs(conn, order.id)?;
     audit::record(
         conn,

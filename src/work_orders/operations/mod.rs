@@ -37,7 +37,7 @@ pub use assignment::{assign, Assignee};
 pub use create::{create, NewWorkOrder};
 pub use edit::{edit, Edit};
 pub use lifecycle::{move_status, Move};
-pub use lines::{add_labor, add_part, remove_line, CostLine, NewLabor};
+pub use lines::{add_labor, add_part, add_part_from, remove_line, CostLine, NewLabor};
 pub use notes::{add_comment, set_followup, Followup};
 pub use tasks::{act_on_task, add_task, TaskAction};
 
@@ -221,6 +221,25 @@ fn begin(
         return Err(WorkOrderError::Stale);
     }
     Ok(order)
+}
+
+/// A change another feature makes to work order `id` (its author saw version `seen`) under
+/// the work order's rules: locked first, allowed for whoever may work on it, refused when
+/// stale, and at its next version afterwards.
+pub fn change_with<T, F>(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    id: Uuid,
+    seen: i32,
+    work: F,
+) -> Result<T, WorkOrderError>
+where
+    F: FnOnce(&mut PgConnection, &WorkOrder) -> Result<T, WorkOrderError>,
+{
+    let order = begin(conn, acting, id, seen, Permission::WorkOnAssigned)?;
+    let out = work(conn, &order)?;
+    finish(conn, order.id)?;
+    Ok(out)
 }
 
 /// Ends a change: the work order is at its next version.

@@ -187,6 +187,18 @@ pub struct PartLine {
     pub unit_cost: BigDecimal,
     /// purchased, inventory or customer_supplied
     pub source: String,
+    /// The item and location it was taken from, when it came from stock.
+    pub stock: Option<(Uuid, Uuid)>,
+}
+
+/// A part line taken off a work order, as it was.
+#[derive(Debug, Clone, Queryable)]
+pub struct RemovedPart {
+    pub id: Uuid,
+    pub part_name: String,
+    pub quantity: i32,
+    pub inventory_item_id: Option<Uuid>,
+    pub stock_location_id: Option<Uuid>,
 }
 
 pub fn parts(conn: &mut PgConnection, work_order_id: Uuid) -> QueryResult<Vec<PartUsed>> {
@@ -212,6 +224,8 @@ pub fn add_part(
             work_order_parts::unit_cost.eq(&part.unit_cost),
             work_order_parts::total_cost.eq(costs::part_cost(&part.unit_cost, part.quantity)),
             work_order_parts::source.eq(&part.source),
+            work_order_parts::inventory_item_id.eq(part.stock.map(|(item, _)| item)),
+            work_order_parts::stock_location_id.eq(part.stock.map(|(_, location)| location)),
         ))
         .returning(work_order_parts::id)
         .get_result(conn)
@@ -221,13 +235,21 @@ pub fn remove_part(
     conn: &mut PgConnection,
     work_order_id: Uuid,
     part_id: Uuid,
-) -> QueryResult<usize> {
+) -> QueryResult<Option<RemovedPart>> {
     diesel::delete(
         work_order_parts::table
             .filter(work_order_parts::work_order_id.eq(work_order_id))
             .filter(work_order_parts::id.eq(part_id)),
     )
-    .execute(conn)
+    .returning((
+        work_order_parts::id,
+        work_order_parts::part_name,
+        work_order_parts::quantity,
+        work_order_parts::inventory_item_id,
+        work_order_parts::stock_location_id,
+    ))
+    .get_result(conn)
+    .optional()
 }
 
 #[derive(Debug, Clone, Queryable)]

@@ -16,7 +16,7 @@ pub mod listing;
 pub use lines::{
     add_comment, add_labor, add_part, add_task, comments, labor, move_task, parts, remove_labor,
     remove_part, set_task_reading, set_task_status, task, tasks, Comment, LaborEntry, LaborLine,
-    PartLine, PartUsed, Task,
+    PartLine, PartUsed, RemovedPart, Task,
 };
 pub use listing::{
     all_matching, card, columns, count, for_asset, for_contractor, page, Card, BOARD_COLUMNS,

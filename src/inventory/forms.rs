@@ -1,0 +1,602 @@
+//! What the inventory forms send, checked field by field into typed values. A refused form
+//! comes back with what was typed and a message per field.
+
+use bigdecimal::BigDecimal;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::model::{LocationType, MAX_PART_NUMBER, MAX_PRICE, MAX_QUANTITY};
+use crate::web::forms::{blank, check_line, check_text, decimal, whole, FieldErrors};
+use crate::web::listing::Sortable;
+
+/// A quantity: a whole number of units from `min` to [`MAX_QUANTITY`].
+pub fn quantity(errors: &mut FieldErrors, field: &str, value: &str, min: i32) -> Option<i32> {
+    if value.trim().is_empty() {
+        errors.add(field, "Enter how many.");
+        return None;
+    }
+    whole(errors, field, value, min..=MAX_QUANTITY)
+}
+
+/// An id chosen from a list; `None` (with `message`) when blank or not an id.
+pub fn chosen(errors: &mut FieldErrors, field: &str, value: &str, message: &str) -> Option<Uuid> {
+    match Uuid::parse_str(value.trim()) {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.add(field, message);
+            None
+        }
+    }
+}
+
+fn money(errors: &mut FieldErrors, field: &str, value: &str) -> Option<BigDecimal> {
+    decimal(errors, field, value, 0, MAX_PRICE, 2)
+}
+
+/// A comma-separated list ("Otis, Schindler"), each entry trimmed, at most 30 of 100 characters.
+fn list(errors: &mut FieldErrors, field: &str, value: &str) -> Vec<String> {
+    let entries: Vec<String> = value
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect();
+    if entries.len() > 30 || entries.iter().any(|e| e.chars().count() > 100) {
+        errors.add(field, "List at most 30 entries of 100 characters, separated by commas.");
+    }
+    if entries.iter().any(|e| e.chars().any(char::is_control)) {
+        errors.add(field, "This contains characters that are not allowed.");
+    }
+    entries
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ItemForm {
+    pub part_number: String,
+    pub manufacturer_part_number: String,
+    pub barcode: String,
+    pub name: String,
+    pub description: String,
+    pub category: String,
+    pub subcategory: String,
+    pub manufacturer: String,
+    pub compatible_manufacturers: String,
+    pub compatible_models: String,
+    pub compatible_equipment_types: String,
+    pub unit_cost: String,
+    pub sale_price: String,
+    pub minimum_stock: String,
+    pub reorder_point: String,
+    pub reorder_quantity: String,
+    pub specifications: String,
+}
+
+/// An item's checked values, as written.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemValues {
+    pub part_number: String,
+    pub manufacturer_part_number: Option<String>,
+    pub barcode: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub subcategory: Option<String>,
+    pub manufacturer: Option<String>,
+    pub compatible_manufacturers: Vec<String>,
+    pub compatible_models: Vec<String>,
+    pub compatible_equipment_types: Vec<String>,
+    pub unit_cost: BigDecimal,
+    pub sale_price: Option<BigDecimal>,
+    pub minimum_stock: i32,
+    pub reorder_point: i32,
+    pub reorder_quantity: i32,
+    pub specifications: Option<String>,
+}
+
+impl ItemForm {
+    pub fn validate(&self) -> Result<ItemValues, FieldErrors> {
+        let mut e = FieldErrors::default();
+        if check_line(&mut e, "part_number", &self.part_number, MAX_PART_NUMBER, true)
+            && !self.part_number.chars().any(|c| c.is_ascii_alphanumeric())
+        {
+            e.add("part_number", "A part number needs at least one letter or digit.");
+        }
+        check_line(&mut e, "manufacturer_part_number", &self.manufacturer_part_number, 100, false);
+        check_line(&mut e, "barcode", &self.barcode, 100, false);
+        check_line(&mut e, "name", &self.name, 255, true);
+        check_text(&mut e, "description", &self.description, 5000, false);
+        check_line(&mut e, "category", &self.category, 100, false);
+        check_line(&mut e, "subcategory", &self.subcategory, 100, false);
+        check_line(&mut e, "manufacturer", &self.manufacturer, 100, false);
+        check_text(&mut e, "specifications", &self.specifications, 5000, false);
+        let compatible_manufacturers =
+            list(&mut e, "compatible_manufacturers", &self.compatible_manufacturers);
+        let compatible_models = list(&mut e, "compatible_models", &self.compatible_models);
+        let compatible_equipment_types =
+            list(&mut e, "compatible_equipment_types", &self.compatible_equipment_types);
+        let unit_cost = money(&mut e, "unit_cost", &self.unit_cost);
+        let sale_price = money(&mut e, "sale_price", &self.sale_price);
+        let counts = ["minimum_stock", "reorder_point", "reorder_quantity"].map(|field| {
+            let value = match field {
+                "minimum_stock" => &self.minimum_stock,
+                "reorder_point" => &self.reorder_point,
+                _ => &self.reorder_quantity,
+            };
+            whole(&mut e, field, value, 0..=MAX_QUANTITY).unwrap_or(0)
+        });
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(ItemValues {
+            part_number: self.part_number.trim().to_string(),
+            manufacturer_part_number: blank(&self.manufacturer_part_number),
+            barcode: blank(&self.barcode),
+            name: self.name.trim().to_string(),
+            description: blank(&self.description),
+            category: blank(&self.category),
+            subcategory: blank(&self.subcategory),
+            manufacturer: blank(&self.manufacturer),
+            compatible_manufacturers,
+            compatible_models,
+            compatible_equipment_types,
+            unit_cost: unit_cost.unwrap_or_default(),
+            sale_price,
+            minimum_stock: counts[0],
+            reorder_point: counts[1],
+            reorder_quantity: counts[2],
+            specifications: blank(&self.specifications),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LocationForm {
+    pub name: String,
+    pub location_type: String,
+    pub contractor_id: String,
+    pub account_id: String,
+    pub site_id: String,
+    pub address: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LocationValues {
+    pub name: String,
+    pub location_type: LocationType,
+    pub contractor_id: Option<Uuid>,
+    pub account_id: Option<Uuid>,
+    pub site_id: Option<Uuid>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl LocationForm {
+    /// Checks the fields; whether the contractor, member and site are the organization's own
+    /// is the operation's business.
+    pub fn validate(&self) -> Result<LocationValues, FieldErrors> {
+        let mut e = FieldErrors::default();
+        check_line(&mut e, "name", &self.name, 100, true);
+        check_text(&mut e, "address", &self.address, 1000, false);
+        check_text(&mut e, "notes", &self.notes, 2000, false);
+        let location_type = LocationType::parse(&self.location_type);
+        if location_type.is_none() {
+            e.add("location_type", "Choose the kind of location.");
+        }
+        let mut optional = |field: &str, value: &str| match value.trim() {
+            "" => None,
+            raw => chosen(&mut e, field, raw, "Choose one from the list."),
+        };
+        let contractor_id = optional("contractor_id", &self.contractor_id);
+        let account_id = optional("account_id", &self.account_id);
+        let site_id = optional("site_id", &self.site_id);
+        if location_type == Some(LocationType::Site) && site_id.is_none() {
+            e.add("site_id", "Choose the site this store is at.");
+        }
+        let (Some(location_type), true) = (location_type, e.is_empty()) else {
+            return Err(e);
+        };
+        let van = location_type == LocationType::Van;
+        Ok(LocationValues {
+            name: self.name.trim().to_string(),
+            location_type,
+            contractor_id: contractor_id.filter(|_| van),
+            account_id: account_id.filter(|_| van),
+            site_id: site_id.filter(|_| {
+                matches!(location_type, LocationType::Site | LocationType::Consignment)
+            }),
+            address: blank(&self.address),
+            notes: blank(&self.notes),
+        })
+    }
+}
+
+/// The catalogue's filters, sort and page.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ItemListQuery {
+    pub q: String,
+    pub category: String,
+    pub manufacturer: String,
+    /// A lift model the item must fit.
+    pub model: String,
+    pub location: String,
+    /// "1": only items at or below their reorder point.
+    pub low: String,
+    /// "1": archived items too.
+    pub archived: String,
+    pub sort: String,
+    pub dir: String,
+    pub page: Option<i64>,
+}
+
+impl Sortable for ItemListQuery {
+    const DEFAULT_SORT: &'static str = "part_number";
+
+    fn sort_param(&self) -> &str {
+        &self.sort
+    }
+
+    fn descending(&self) -> bool {
+        self.dir == "desc"
+    }
+}
+
+/// One line of a movement form: an item and how many.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct StockForm {
+    pub item_id: String,
+    pub location_id: String,
+    pub quantity: String,
+    pub unit_cost: String,
+    pub reason: String,
+}
+
+/// A receipt or adjustment of one item at one location, checked.
+#[derive(Debug, Clone)]
+pub struct StockChange {
+    pub item_id: Uuid,
+    pub location_id: Uuid,
+    /// Units: positive for a receipt; signed for an adjustment.
+    pub quantity: i32,
+    pub unit_cost: Option<BigDecimal>,
+    pub reason: Option<String>,
+}
+
+impl StockForm {
+    /// A receipt (at least one unit, an optional unit cost) or, when `signed`, an adjustment
+    /// (a non-zero change, with a reason).
+    pub fn validate(&self, signed: bool) -> Result<StockChange, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let item_id = chosen(&mut e, "item_id", &self.item_id, "Choose an item.");
+        let location_id = chosen(&mut e, "location_id", &self.location_id, "Choose a location.");
+        let quantity = if signed {
+            let q = if self.quantity.trim().is_empty() {
+                e.add("quantity", "Enter the change, e.g. -2 or 5.");
+                None
+            } else {
+                whole(&mut e, "quantity", &self.quantity, -MAX_QUANTITY..=MAX_QUANTITY)
+            };
+            if q == Some(0) {
+                e.add("quantity", "A change of 0 changes nothing.");
+            }
+            q
+        } else {
+            quantity(&mut e, "quantity", &self.quantity, 1)
+        };
+        let unit_cost = money(&mut e, "unit_cost", &self.unit_cost);
+        check_text(&mut e, "reason", &self.reason, 1000, signed);
+        let (Some(item_id), Some(location_id), Some(quantity), true) =
+            (item_id, location_id, quantity, e.is_empty())
+        else {
+            return Err(e);
+        };
+        Ok(StockChange {
+            item_id,
+            location_id,
+            quantity,
+            unit_cost,
+            reason: blank(&self.reason),
+        })
+    }
+}
+
+/// How many rows a transfer or count form offers.
+pub const FORM_LINES: usize = 8;
+
+/// Several items moved from one location to another ("restock the van").
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct TransferForm {
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+    /// `item_id` and `quantity` of each line, in order (blank lines are skipped).
+    pub item_id: Vec<String>,
+    pub quantity: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    pub from: Uuid,
+    pub to: Uuid,
+    pub reason: Option<String>,
+    pub lines: Vec<(Uuid, i32)>,
+}
+
+/// The lines of a multi-line form: each non-blank one checked, named `field-N` when refused.
+fn lines(e: &mut FieldErrors, ids: &[String], counts: &[String], min: i32) -> Vec<(Uuid, i32)> {
+    let mut out = Vec::new();
+    for (n, id) in ids.iter().enumerate() {
+        let count = counts.get(n).map(String::as_str).unwrap_or("");
+        if id.trim().is_empty() && count.trim().is_empty() {
+            continue;
+        }
+        let item = chosen(e, &format!("item_id-{n}"), id, "Choose an item.");
+        let q = quantity(e, &format!("quantity-{n}"), count, min);
+        if let (Some(item), Some(q)) = (item, q) {
+            if out.iter().any(|(seen, _)| *seen == item) {
+                e.add(&format!("item_id-{n}"), "This item is already on an earlier line.");
+            }
+            out.push((item, q));
+        }
+    }
+    out
+}
+
+impl TransferForm {
+    pub fn validate(&self) -> Result<Transfer, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let from = chosen(&mut e, "from", &self.from, "Choose where the stock comes from.");
+        let to = chosen(&mut e, "to", &self.to, "Choose where the stock goes.");
+        if from.is_some() && from == to {
+            e.add("to", "Choose a different location from the one the stock comes from.");
+        }
+        check_text(&mut e, "reason", &self.reason, 1000, false);
+        let lines = lines(&mut e, &self.item_id, &self.quantity, 1);
+        if lines.is_empty() && e.is_empty() {
+            e.add("item_id-0", "Add at least one item to move.");
+        }
+        let (Some(from), Some(to), true) = (from, to, e.is_empty()) else {
+            return Err(e);
+        };
+        Ok(Transfer {
+            from,
+            to,
+            reason: blank(&self.reason),
+            lines,
+        })
+    }
+
+    /// Rows to show: what was typed, padded with blank rows.
+    pub fn rows(&self) -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = self
+            .item_id
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (id.clone(), self.quantity.get(n).cloned().unwrap_or_default()))
+            .filter(|(id, q)| !id.is_empty() || !q.is_empty())
+            .collect();
+        while rows.len() < FORM_LINES {
+            rows.push(Default::default());
+        }
+        rows
+    }
+}
+
+/// A stock count at one location: what was counted of each item listed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CountForm {
+    pub reason: String,
+    pub item_id: Vec<String>,
+    pub counted: Vec<String>,
+}
+
+impl CountForm {
+    /// The counted lines (zero allowed: nothing left) and the reason for any difference.
+    pub fn validate(&self) -> Result<(Vec<(Uuid, i32)>, Option<String>), FieldErrors> {
+        let mut e = FieldErrors::default();
+        check_text(&mut e, "reason", &self.reason, 1000, false);
+        let lines = lines(&mut e, &self.item_id, &self.counted, 0);
+        if lines.is_empty() && e.is_empty() {
+            e.add("reason", "Enter at least one counted quantity.");
+        }
+        if e.is_empty() {
+            Ok((lines, blank(&self.reason)))
+        } else {
+            Err(e)
+        }
+    }
+}
+
+/// A new purchase order's header and lines.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PurchaseForm {
+    pub supplier: String,
+    pub location_id: String,
+    pub expected_on: String,
+    pub notes: String,
+    pub item_id: Vec<String>,
+    pub quantity: Vec<String>,
+    pub unit_cost: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PurchaseValues {
+    pub supplier: String,
+    pub location_id: Uuid,
+    pub expected_on: Option<NaiveDate>,
+    pub notes: Option<String>,
+    /// Item, quantity and unit cost (none: the item's list cost).
+    pub lines: Vec<(Uuid, i32, Option<BigDecimal>)>,
+}
+
+impl PurchaseForm {
+    pub fn validate(&self) -> Result<PurchaseValues, FieldErrors> {
+        let mut e = FieldErrors::default();
+        check_line(&mut e, "supplier", &self.supplier, 255, true);
+        let location_id =
+            chosen(&mut e, "location_id", &self.location_id, "Choose where it will be received.");
+        check_text(&mut e, "notes", &self.notes, 2000, false);
+        let expected_on = match self.expected_on.trim() {
+            "" => None,
+            raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+                Ok(d) if crate::web::forms::plausible_date(&d) => Some(d),
+                _ => {
+                    e.add("expected_on", "Enter a date like 2026-12-31.");
+                    None
+                }
+            },
+        };
+        let counted = lines(&mut e, &self.item_id, &self.quantity, 1);
+        let mut with_costs = Vec::new();
+        let mut seen = 0;
+        for (n, id) in self.item_id.iter().enumerate() {
+            let q = self.quantity.get(n).map(String::as_str).unwrap_or("");
+            if id.trim().is_empty() && q.trim().is_empty() {
+                continue;
+            }
+            let cost = self.unit_cost.get(n).map(String::as_str).unwrap_or("");
+            let cost = money(&mut e, &format!("unit_cost-{n}"), cost);
+            if let Some((item, q)) = counted.get(seen) {
+                with_costs.push((*item, *q, cost));
+            }
+            seen += 1;
+        }
+        if counted.is_empty() && e.is_empty() {
+            e.add("item_id-0", "Add at least one line.");
+        }
+        let (Some(location_id), true) = (location_id, e.is_empty()) else {
+            return Err(e);
+        };
+        Ok(PurchaseValues {
+            supplier: self.supplier.trim().to_string(),
+            location_id,
+            expected_on,
+            notes: blank(&self.notes),
+            lines: with_costs,
+        })
+    }
+
+    pub fn rows(&self) -> Vec<(String, String, String)> {
+        let mut rows: Vec<(String, String, String)> = self
+            .item_id
+            .iter()
+            .enumerate()
+            .map(|(n, id)| {
+                (
+                    id.clone(),
+                    self.quantity.get(n).cloned().unwrap_or_default(),
+                    self.unit_cost.get(n).cloned().unwrap_or_default(),
+                )
+            })
+            .filter(|(id, q, c)| !id.is_empty() || !q.is_empty() || !c.is_empty())
+            .collect();
+        while rows.len() < FORM_LINES {
+            rows.push(Default::default());
+        }
+        rows
+    }
+}
+
+/// Receiving against a purchase order: how many of each line arrived.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ReceiveForm {
+    pub line_id: Vec<String>,
+    pub quantity: Vec<String>,
+}
+
+impl ReceiveForm {
+    pub fn validate(&self) -> Result<Vec<(Uuid, i32)>, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let mut out = Vec::new();
+        for (n, id) in self.line_id.iter().enumerate() {
+            let raw = self.quantity.get(n).map(String::as_str).unwrap_or("");
+            if raw.trim().is_empty() {
+                continue;
+            }
+            let line = chosen(&mut e, &format!("quantity-{n}"), id, "Unknown line.");
+            let q = whole(&mut e, &format!("quantity-{n}"), raw, 0..=MAX_QUANTITY);
+            if let (Some(line), Some(q)) = (line, q) {
+                if q > 0 {
+                    out.push((line, q));
+                }
+            }
+        }
+        if out.is_empty() && e.is_empty() {
+            e.add("quantity-0", "Enter how many arrived of at least one line.");
+        }
+        if e.is_empty() {
+            Ok(out)
+        } else {
+            Err(e)
+        }
+    }
+}
+
+/// Taking a part for a work order from stock, or reserving it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct FromStockForm {
+    /// "item_id|location_id", as the picker offers them.
+    pub stock: String,
+    pub quantity: String,
+    /// "reserve": set aside for when the work starts, instead of issuing now.
+    pub mode: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FromStock {
+    pub item_id: Uuid,
+    pub location_id: Uuid,
+    pub quantity: i32,
+    pub reserve: bool,
+}
+
+impl FromStockForm {
+    pub fn validate(&self) -> Result<FromStock, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let picked = self
+            .stock
+            .split_once('|')
+            .and_then(|(i, l)| Some((Uuid::parse_str(i).ok()?, Uuid::parse_str(l).ok()?)));
+        if picked.is_none() {
+            e.add("stock", "Choose an item and where to take it from.");
+        }
+        let q = quantity(&mut e, "quantity", &self.quantity, 1);
+        let (Some((item_id, location_id)), Some(quantity), true) = (picked, q, e.is_empty()) else {
+            return Err(e);
+        };
+        Ok(FromStock {
+            item_id,
+            location_id,
+            quantity,
+            reserve: self.mode == "reserve",
+        })
+    }
+}
+
+/// Listing surplus stock in the marketplace.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct SurplusForm {
+    pub location_id: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub condition: String,
+}
+
+/// Receiving a marketplace purchase into stock.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PurchaseReceiptForm {
+    pub location_id: String,
+}
