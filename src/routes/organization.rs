@@ -3,7 +3,8 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::{
-    attachments, audit, contractors, conversations, dashboard, elevators, imports, maintenance,
+    attachments, audit, contractors, conversations, dashboard, elevators, imports, inventory,
+    maintenance,
     members, orgs, schedule, service_requests, sites, work_orders,
 };
 
@@ -92,6 +93,7 @@ pub fn organization(cfg: &mut ServiceConfig) {
                 "/elevators/{id}/readings",
                 web::post().to(maintenance::routes::readings::record),
             )
+            .configure(inventory::routes::configure)
             .route("/maintenance", web::get().to(maintenance::routes::list))
             .route("/maintenance", web::post().to(maintenance::routes::create))
             .route(

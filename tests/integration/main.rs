@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod live;
 mod local_time;
 mod mail;
+mod inventory;
 mod maintenance;
 mod marketplace;
 mod members;

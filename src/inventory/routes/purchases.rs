@@ -1,0 +1,5 @@
+//! Placeholder being written.
+
+use actix_web::web::ServiceConfig;
+
+pub fn configure(_cfg: &mut ServiceConfig) {}

@@ -1,0 +1,1 @@
+//! Purchase orders and the reorder list.
