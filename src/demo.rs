@@ -314,6 +314,8 @@ fn organizations(conn: &mut PooledConn) -> Result<Vec<DemoLogin>, DemoError> {
                 .map_err(|e| DemoError::Other(e.to_string()))?;
             crate::maintenance::demo::seed(conn, &org.handle(), &actor)
                 .map_err(|e| DemoError::Other(e.to_string()))?;
+            crate::inventory::demo::seed(conn, &org.handle(), &actor)
+                .map_err(|e| DemoError::Other(e.to_string()))?;
             crate::dashboard::demo::seed(conn).map_err(|e| DemoError::Other(e.to_string()))?;
         }
         Ok(PEOPLE

@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Check an organization's parts inventory.
+    Inventory {
+        #[command(subcommand)]
+        command: InventoryCommand,
+    },
     /// Platform administration.
     Admin {
         #[command(subcommand)]
@@ -103,6 +108,12 @@ struct SeedArgs {
     /// Maintenance schedules in each small organization.
     #[arg(long)]
     maintenance_schedules: Option<usize>,
+    /// Parts inventory items in each large organization.
+    #[arg(long)]
+    inventory_items: Option<usize>,
+    /// Stock locations (warehouses and vans) in each large organization.
+    #[arg(long)]
+    inventory_locations: Option<usize>,
     /// Organizations created and filled at once, each on its own connection.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     parallel: u16,
@@ -137,6 +148,8 @@ impl SeedArgs {
             maintenance_schedules: self
                 .maintenance_schedules
                 .unwrap_or(base.maintenance_schedules),
+            inventory_items: self.inventory_items.unwrap_or(base.inventory_items),
+            inventory_locations: self.inventory_locations.unwrap_or(base.inventory_locations),
             parallel: usize::from(self.parallel),
             password: self.password.clone(),
         }
@@ -146,6 +159,16 @@ impl SeedArgs {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Recompute every hash of the organization's audit chain; names the first broken event.
+    Verify {
+        #[arg(long)]
+        org: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum InventoryCommand {
+    /// Recompute every stock level and item total from the ledger; names each one that
+    /// differs.
     Verify {
         #[arg(long)]
         org: String,
@@ -200,6 +223,9 @@ fn main() -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify { org },
         } => verify_audit(config, &org),
+        Command::Inventory {
+            command: InventoryCommand::Verify { org },
+        } => verify_inventory(config, &org),
         Command::Seed(args) => seed(config, &args),
         Command::Admin { command } => match command {
             AdminCommand::Grant { email } => set_admin(config, &email, true),
@@ -244,6 +270,36 @@ fn verify_audit(config: Config, slug: &str) -> ExitCode {
         }
         Ok(ChainStatus::Broken { seq, reason }) => {
             eprintln!("audit chain of {slug} is broken at event #{seq}: {reason}");
+            ExitCode::FAILURE
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn verify_inventory(config: Config, slug: &str) -> ExitCode {
+    use sitesync::inventory::verify::{self, Report};
+    let outcome = with_connection(&config, "sitesync inventory", |conn| {
+        let org = sitesync::orgs::queries::find_by_slug(conn, slug)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no organization with the slug {slug:?}"))?;
+        sitesync::orgs::enter(
+            conn,
+            &org.handle(),
+            |conn| -> Result<Report, sitesync::web::AppError> { Ok(verify::verify(conn)?) },
+        )
+        .map_err(|e| e.to_string())
+    });
+    match outcome {
+        Ok(report) if report.is_consistent() => {
+            for line in report.lines(slug) {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            for line in report.lines(slug) {
+                eprintln!("{line}");
+            }
             ExitCode::FAILURE
         }
         Err(e) => fail(&e),

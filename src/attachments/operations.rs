@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::files::Accepted;
 use super::queries::{self, Attachment, NewAttachment};
 use crate::audit::{self, AuditEvent};
+use crate::db::schema_org::inventory_items;
 use crate::auth::roles::Permission;
 use crate::service_requests::queries as requests;
 use crate::storage::{FileStore, StorageError};
@@ -21,6 +22,8 @@ use crate::work_orders::queries as orders;
 pub enum Owner {
     WorkOrder(Uuid),
     ServiceRequest(Uuid),
+    /// A catalogue item's photos.
+    InventoryItem(Uuid),
 }
 
 impl Owner {
@@ -28,6 +31,7 @@ impl Owner {
         match self {
             Owner::WorkOrder(id) => ("work_order", id),
             Owner::ServiceRequest(id) => ("service_request", id),
+            Owner::InventoryItem(id) => ("inventory_item", id),
         }
     }
 }
@@ -93,6 +97,20 @@ fn authorize(
                 ))
             }
         }
+        Owner::InventoryItem(id) => {
+            // Read from the table itself: the catalogue's module shows these galleries.
+            inventory_items::table
+                .find(id)
+                .select(inventory_items::id)
+                .first::<Uuid>(conn)?;
+            if acting.may(Permission::ManageInventory) {
+                Ok(())
+            } else {
+                Err(AttachmentError::Forbidden(
+                    "Only managers can add photos to catalogue items.",
+                ))
+            }
+        }
     }
 }
 
@@ -139,9 +157,10 @@ fn store_all(
     task_id: Option<Uuid>,
     stored: &mut Vec<String>,
 ) -> Result<usize, AttachmentError> {
-    let (work_order_id, service_request_id) = match owner {
-        Owner::WorkOrder(id) => (Some(id), None),
-        Owner::ServiceRequest(id) => (None, Some(id)),
+    let (work_order_id, service_request_id, inventory_item_id) = match owner {
+        Owner::WorkOrder(id) => (Some(id), None, None),
+        Owner::ServiceRequest(id) => (None, Some(id), None),
+        Owner::InventoryItem(id) => (None, None, Some(id)),
     };
     for file in files {
         let id = Uuid::new_v4();
@@ -153,6 +172,7 @@ fn store_all(
                 id,
                 work_order_id,
                 service_request_id,
+                inventory_item_id,
                 file_name: &file.file_name,
                 content_type: file.kind.content_type(),
                 byte_size: i32::try_from(file.bytes.len()).unwrap_or(i32::MAX),
@@ -214,10 +234,15 @@ pub fn remove(
     id: Uuid,
 ) -> Result<Owner, AttachmentError> {
     let attachment = queries::find(conn, id)?;
-    let owner = match (attachment.work_order_id, attachment.service_request_id) {
-        (Some(order), _) => Owner::WorkOrder(order),
-        (None, Some(request)) => Owner::ServiceRequest(request),
-        (None, None) => return Err(AttachmentError::NotFound),
+    let owner = match (
+        attachment.work_order_id,
+        attachment.service_request_id,
+        attachment.inventory_item_id,
+    ) {
+        (Some(order), _, _) => Owner::WorkOrder(order),
+        (None, Some(request), _) => Owner::ServiceRequest(request),
+        (None, None, Some(item)) => Owner::InventoryItem(item),
+        (None, None, None) => return Err(AttachmentError::NotFound),
     };
     authorize(conn, acting, owner)?;
     queries::delete(conn, id)?.ok_or(AttachmentError::NotFound)?;

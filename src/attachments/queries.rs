@@ -13,6 +13,7 @@ pub struct Attachment {
     pub id: Uuid,
     pub work_order_id: Option<Uuid>,
     pub service_request_id: Option<Uuid>,
+    pub inventory_item_id: Option<Uuid>,
     pub file_name: String,
     pub content_type: String,
     pub byte_size: i32,
@@ -40,6 +41,7 @@ pub struct NewAttachment<'a> {
     pub id: Uuid,
     pub work_order_id: Option<Uuid>,
     pub service_request_id: Option<Uuid>,
+    pub inventory_item_id: Option<Uuid>,
     pub file_name: &'a str,
     pub content_type: &'static str,
     pub byte_size: i32,
@@ -59,6 +61,7 @@ pub fn insert(conn: &mut PgConnection, row: &NewAttachment) -> QueryResult<usize
             attachments::id.eq(row.id),
             attachments::work_order_id.eq(row.work_order_id),
             attachments::service_request_id.eq(row.service_request_id),
+            attachments::inventory_item_id.eq(row.inventory_item_id),
             attachments::file_name.eq(row.file_name),
             attachments::content_type.eq(row.content_type),
             attachments::byte_size.eq(row.byte_size),
@@ -102,6 +105,15 @@ pub fn of_service_request(
 ) -> QueryResult<Vec<Attachment>> {
     attachments::table
         .filter(attachments::service_request_id.eq(service_request_id))
+        .order((attachments::created_at, attachments::id))
+        .select(Attachment::as_select())
+        .load(conn)
+}
+
+/// The photos and documents of a catalogue item, oldest first.
+pub fn of_item(conn: &mut PgConnection, item_id: Uuid) -> QueryResult<Vec<Attachment>> {
+    attachments::table
+        .filter(attachments::inventory_item_id.eq(item_id))
         .order((attachments::created_at, attachments::id))
         .select(Attachment::as_select())
         .load(conn)

@@ -86,6 +86,7 @@ fn section(owner: Owner) -> &'static str {
     match owner {
         Owner::WorkOrder(_) => "work_orders",
         Owner::ServiceRequest(_) => "service_requests",
+        Owner::InventoryItem(_) => "inventory",
     }
 }
 
@@ -108,6 +109,17 @@ pub async fn upload_to_service_request(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let owner = Owner::ServiceRequest(path.into_inner().1);
+    upload(scope, state, req, payload, owner).await
+}
+
+pub async fn upload_to_item(
+    scope: OrgScope,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, Uuid)>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let owner = Owner::InventoryItem(path.into_inner().1);
     upload(scope, state, req, payload, owner).await
 }
 

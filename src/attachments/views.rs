@@ -15,6 +15,7 @@ pub fn upload_path(slug: &str, owner: Owner) -> String {
     match owner {
         Owner::WorkOrder(id) => format!("/o/{slug}/work-orders/{id}/attachments"),
         Owner::ServiceRequest(id) => format!("/o/{slug}/service-requests/{id}/attachments"),
+        Owner::InventoryItem(id) => format!("/o/{slug}/inventory/items/{id}/photos"),
     }
 }
 
@@ -23,6 +24,7 @@ pub fn owner_path(slug: &str, owner: Owner) -> String {
     match owner {
         Owner::WorkOrder(id) => format!("/o/{slug}/work-orders/{id}#attachments"),
         Owner::ServiceRequest(id) => format!("/o/{slug}/service-requests/{id}#attachments"),
+        Owner::InventoryItem(id) => format!("/o/{slug}/inventory/items/{id}#attachments"),
     }
 }
 
@@ -47,6 +49,20 @@ impl Gallery {
             slug: slug.to_string(),
             items: queries::of_work_order(conn, id)?,
             upload_to: may_add.then(|| upload_path(slug, Owner::WorkOrder(id))),
+        })
+    }
+
+    /// A catalogue item's photos (and data sheets).
+    pub fn of_item(
+        conn: &mut PgConnection,
+        slug: &str,
+        id: Uuid,
+        may_add: bool,
+    ) -> QueryResult<Gallery> {
+        Ok(Gallery {
+            slug: slug.to_string(),
+            items: queries::of_item(conn, id)?,
+            upload_to: may_add.then(|| upload_path(slug, Owner::InventoryItem(id))),
         })
     }
 

@@ -14,6 +14,7 @@ use super::{Column, Planned, Table, MAX_BYTES, MAX_ROWS};
 use crate::auth::roles::Permission;
 use crate::db::schema_org::csv_imports;
 use crate::elevators::csv as elevator_csv;
+use crate::inventory::csv as item_csv;
 use crate::orgs::context::OrgCtx;
 use crate::orgs::OrgScope;
 use crate::sites::csv as site_csv;
@@ -24,6 +25,7 @@ use crate::web::{csv_response, render, render_status, AppError, Layout};
 pub enum Kind {
     Sites,
     Elevators,
+    Items,
 }
 
 impl Kind {
@@ -31,6 +33,7 @@ impl Kind {
         match raw {
             "sites" => Ok(Kind::Sites),
             "elevators" => Ok(Kind::Elevators),
+            "items" => Ok(Kind::Items),
             _ => Err(AppError::NotFound),
         }
     }
@@ -39,6 +42,7 @@ impl Kind {
         match self {
             Kind::Sites => "sites",
             Kind::Elevators => "elevators",
+            Kind::Items => "items",
         }
     }
 
@@ -46,6 +50,7 @@ impl Kind {
         match self {
             Kind::Sites => "sites",
             Kind::Elevators => "lifts",
+            Kind::Items => "catalogue items",
         }
     }
 
@@ -53,6 +58,7 @@ impl Kind {
         match self {
             Kind::Sites => site_csv::COLUMNS,
             Kind::Elevators => elevator_csv::COLUMNS,
+            Kind::Items => item_csv::COLUMNS,
         }
     }
 
@@ -60,6 +66,24 @@ impl Kind {
         match self {
             Kind::Sites => "sites",
             Kind::Elevators => "elevators",
+            Kind::Items => "inventory",
+        }
+    }
+
+    /// Who may import it: whoever keeps what it fills.
+    fn permission(self) -> Permission {
+        match self {
+            Kind::Sites | Kind::Elevators => Permission::ManageSites,
+            Kind::Items => Permission::ManageInventory,
+        }
+    }
+
+    /// Where the imported rows are listed.
+    fn list_path(self) -> &'static str {
+        match self {
+            Kind::Sites => "sites",
+            Kind::Elevators => "elevators",
+            Kind::Items => "inventory",
         }
     }
 }
@@ -93,7 +117,7 @@ pub async fn upload_form(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let kind = Kind::parse(&path.1)?;
-    scope.require(Permission::ManageSites)?;
+    scope.require(kind.permission())?;
     render(&upload_page(&scope, kind, None))
 }
 
@@ -103,7 +127,7 @@ pub async fn template(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let kind = Kind::parse(&path.1)?;
-    scope.require(Permission::ManageSites)?;
+    scope.require(kind.permission())?;
     let headers: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
     let body = super::write(&headers, Vec::<Vec<String>>::new()).map_err(AppError::internal)?;
     Ok(csv_response(
@@ -118,7 +142,7 @@ pub async fn upload(
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let kind = Kind::parse(&path.1)?;
-    scope.require(Permission::ManageSites)?;
+    scope.require(kind.permission())?;
     let refuse = |message: String| {
         render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -151,7 +175,8 @@ pub async fn upload(
     let content = String::from_utf8_lossy(&upload.bytes).into_owned();
     let filename = upload.filename;
     let id = scope
-        .run(Permission::ManageSites, move |conn, ctx| {
+        
+.run(kind.permission(), move |conn, ctx| {
             Ok(diesel::insert_into(csv_imports::table)
                 .values((
                     csv_imports::kind.eq(kind.as_str()),
@@ -210,6 +235,7 @@ fn table_of(content: &str) -> Result<Table, AppError> {
 enum Plans {
     Sites(Vec<site_csv::SiteRowPlan>),
     Elevators(Vec<elevator_csv::ElevatorRowPlan>),
+    Items(Vec<item_csv::ItemRowPlan>),
 }
 
 impl Plans {
@@ -217,6 +243,7 @@ impl Plans {
         Ok(match kind {
             Kind::Sites => Plans::Sites(site_csv::plan(conn, table)?),
             Kind::Elevators => Plans::Elevators(elevator_csv::plan(conn, table)?),
+            Kind::Items => Plans::Items(item_csv::plan(conn, table)?),
         })
     }
 
@@ -224,6 +251,7 @@ impl Plans {
         match self {
             Plans::Sites(plans) => plans.iter().map(|p| p.planned.clone()).collect(),
             Plans::Elevators(plans) => plans.iter().map(|p| p.planned.clone()).collect(),
+            Plans::Items(plans) => plans.iter().map(|p| p.planned.clone()).collect(),
         }
     }
 
@@ -231,6 +259,7 @@ impl Plans {
         match self {
             Plans::Sites(plans) => site_csv::apply(conn, &ctx.actor, plans),
             Plans::Elevators(plans) => elevator_csv::apply(conn, &ctx.actor, plans),
+            Plans::Items(plans) => item_csv::apply(conn, &ctx.actor, plans),
         }
     }
 }
@@ -267,7 +296,8 @@ pub async fn preview(
     let (_, kind, id) = path.into_inner();
     let kind = Kind::parse(&kind)?;
     let (filename, rows, applied) = scope
-        .run(Permission::ManageSites, move |conn, _| {
+        
+.run(kind.permission(), move |conn, _| {
             let (filename, content, applied) = load(conn, kind, id)?;
             let rows = Plans::of(conn, kind, &table_of(&content)?)?.rows();
             Ok((filename, rows, applied))
@@ -286,7 +316,8 @@ pub async fn confirm(
     let kind = Kind::parse(&kind)?;
     // Planned again inside the transaction: the data may have changed since the preview.
     let outcome = scope
-        .run(Permission::ManageSites, move |conn, ctx| {
+        
+.run(kind.permission(), move |conn, ctx| {
             let (filename, content, applied) = load(conn, kind, id)?;
             if applied {
                 return Err(AppError::Conflict(
@@ -312,7 +343,7 @@ pub async fn confirm(
                 format!("Imported {created} new and updated {updated} {}.", kind.title()),
             );
             Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", format!("/o/{}/{}", scope.slug(), kind.as_str())))
+                .insert_header(("Location", format!("/o/{}/{}", scope.slug(), kind.list_path())))
                 .finish())
         }
         Err((filename, rows)) => render_status(

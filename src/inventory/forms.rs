@@ -95,7 +95,38 @@ pub struct ItemValues {
     pub specifications: Option<String>,
 }
 
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+fn listed(values: &[Option<String>]) -> String {
+    values.iter().flatten().cloned().collect::<Vec<_>>().join(", ")
+}
+
 impl ItemForm {
+    /// The form filled with an item as it is.
+    pub fn of(item: &crate::inventory::queries::Item) -> ItemForm {
+        ItemForm {
+            part_number: item.part_number.clone(),
+            manufacturer_part_number: text(&item.manufacturer_part_number),
+            barcode: text(&item.barcode),
+            name: item.name.clone(),
+            description: text(&item.description),
+            category: text(&item.category),
+            subcategory: text(&item.subcategory),
+            manufacturer: text(&item.manufacturer),
+            compatible_manufacturers: listed(&item.compatible_manufacturers),
+            compatible_models: listed(&item.compatible_models),
+            compatible_equipment_types: listed(&item.compatible_equipment_types),
+            unit_cost: item.unit_cost.to_string(),
+            sale_price: item.sale_price.as_ref().map(ToString::to_string).unwrap_or_default(),
+            minimum_stock: item.minimum_stock.to_string(),
+            reorder_point: item.reorder_point.to_string(),
+            reorder_quantity: item.reorder_quantity.to_string(),
+            specifications: text(&item.specifications),
+        }
+    }
+
     pub fn validate(&self) -> Result<ItemValues, FieldErrors> {
         let mut e = FieldErrors::default();
         if check_line(&mut e, "part_number", &self.part_number, MAX_PART_NUMBER, true)
@@ -175,6 +206,19 @@ pub struct LocationValues {
 }
 
 impl LocationForm {
+    pub fn of(location: &crate::inventory::queries::Location) -> LocationForm {
+        let id = |v: Option<Uuid>| v.map(|v| v.to_string()).unwrap_or_default();
+        LocationForm {
+            name: location.name.clone(),
+            location_type: location.location_type.as_str().into(),
+            contractor_id: id(location.contractor_id),
+            account_id: id(location.account_id),
+            site_id: id(location.site_id),
+            address: text(&location.address),
+            notes: text(&location.notes),
+        }
+    }
+
     /// Checks the fields; whether the contractor, member and site are the organization's own
     /// is the operation's business.
     pub fn validate(&self) -> Result<LocationValues, FieldErrors> {
@@ -214,6 +258,9 @@ impl LocationForm {
     }
 }
 
+/// An item with stock that nothing was issued of for this long is a slow mover.
+pub const SLOW_DAYS: i32 = 180;
+
 /// The catalogue's filters, sort and page.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -228,6 +275,8 @@ pub struct ItemListQuery {
     pub low: String,
     /// "1": archived items too.
     pub archived: String,
+    /// "1": only slow movers (stock on hand, nothing issued in [`SLOW_DAYS`] days).
+    pub slow: String,
     pub sort: String,
     pub dir: String,
     pub page: Option<i64>,
@@ -398,11 +447,25 @@ pub struct CountForm {
 }
 
 impl CountForm {
-    /// The counted lines (zero allowed: nothing left) and the reason for any difference.
+    /// The counted lines (zero allowed: nothing left; blank: not counted) and the reason for
+    /// any difference. A refused count is named `counted-{item id}`.
     pub fn validate(&self) -> Result<(Vec<(Uuid, i32)>, Option<String>), FieldErrors> {
         let mut e = FieldErrors::default();
         check_text(&mut e, "reason", &self.reason, 1000, false);
-        let lines = lines(&mut e, &self.item_id, &self.counted, 0);
+        let mut lines = Vec::new();
+        for (n, id) in self.item_id.iter().enumerate() {
+            let raw = self.counted.get(n).map(String::as_str).unwrap_or("");
+            if raw.trim().is_empty() {
+                continue;
+            }
+            let Ok(item) = Uuid::parse_str(id.trim()) else {
+                e.add("reason", "The count sheet is out of date: open it again.");
+                continue;
+            };
+            if let Some(q) = whole(&mut e, &count_field(item), raw, 0..=MAX_QUANTITY) {
+                lines.push((item, q));
+            }
+        }
         if lines.is_empty() && e.is_empty() {
             e.add("reason", "Enter at least one counted quantity.");
         }
@@ -412,6 +475,21 @@ impl CountForm {
             Err(e)
         }
     }
+
+    /// What was typed for `item`, when the form comes back.
+    pub fn typed(&self, item: &Uuid) -> String {
+        let id = item.to_string();
+        self.item_id
+            .iter()
+            .position(|i| *i == id)
+            .and_then(|n| self.counted.get(n).cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// The field a count of `item` is refused on.
+pub fn count_field(item: Uuid) -> String {
+    format!("counted-{item}")
 }
 
 /// A new purchase order's header and lines.

@@ -14,4 +14,5 @@ pub mod model;
 pub mod operations;
 pub mod queries;
 pub mod routes;
+pub mod verify;
 pub mod views;

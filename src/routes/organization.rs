@@ -320,6 +320,10 @@ pub fn organization(cfg: &mut ServiceConfig) {
                 web::post().to(attachments::routes::upload_to_service_request),
             )
             .route(
+                "/inventory/items/{id}/photos",
+                web::post().to(attachments::routes::upload_to_item),
+            )
+            .route(
                 "/attachments/{id}",
                 web::get().to(attachments::routes::file),
             )

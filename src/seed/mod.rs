@@ -6,6 +6,7 @@
 //! generate_series(…)` in large batches, so no row crosses the wire one at a time.
 //! Running it again adds what is missing (more small organizations, say) and keeps the rest.
 
+mod inventory;
 mod maintenance;
 mod organizations;
 mod platform;
@@ -48,6 +49,10 @@ pub struct SeedOptions {
     pub jobs: usize,
     /// Maintenance schedules in each small organization (the generator's benchmark).
     pub maintenance_schedules: usize,
+    /// Parts inventory of each large organization: catalogue items, and stock locations (a
+    /// tenth of them warehouses, the rest vans) holding them, with the ledger they add up from.
+    pub inventory_items: usize,
+    pub inventory_locations: usize,
     /// Connections working at once (organization creation and filling).
     pub parallel: usize,
     pub password: String,
@@ -70,6 +75,8 @@ impl SeedOptions {
             listings: 5_000,
             jobs: 1_000,
             maintenance_schedules: 5,
+            inventory_items: 2_000,
+            inventory_locations: 20,
             parallel: 4,
             password: String::new(),
         }
@@ -91,6 +98,8 @@ impl SeedOptions {
             listings: 50_000,
             jobs: 10_000,
             maintenance_schedules: 50,
+            inventory_items: 20_000,
+            inventory_locations: 100,
             ..SeedOptions::quick()
         }
     }
@@ -222,6 +231,7 @@ pub fn run(db: &Db, options: &SeedOptions, progress: &Progress) -> Result<(), Se
     without_timeout(&mut conn)?;
     organizations::ensure_memberships(&mut conn)?;
     maintenance::ensure(&mut conn, options, progress)?;
+    inventory::ensure(&mut conn, options, progress)?;
     platform::ensure_forum(&mut conn, options, progress)?;
     platform::ensure_listings(&mut conn, options, progress)?;
     platform::ensure_jobs(&mut conn, options, progress)?;

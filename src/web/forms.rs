@@ -214,10 +214,54 @@ pub fn decimal(
     }
 }
 
+/// A form with lines (an item and a quantity on each): `web::Form` keeps only one value of a
+/// repeated name, so such forms are read as pairs and the fields named in `lists` collect every
+/// value, in order, into a list. Other fields keep their last value; unknown ones are ignored
+/// by the target's own `serde(default)`.
+pub fn with_lines<T: serde::de::DeserializeOwned + Default>(
+    pairs: Vec<(String, String)>,
+    lists: &[&str],
+) -> T {
+    let mut fields = serde_json::Map::new();
+    for list in lists {
+        fields.insert((*list).to_string(), serde_json::Value::Array(Vec::new()));
+    }
+    for (name, value) in pairs {
+        match fields.get_mut(&name) {
+            Some(serde_json::Value::Array(values)) if lists.contains(&name.as_str()) => {
+                values.push(serde_json::Value::String(value));
+            }
+            _ => {
+                fields.insert(name, serde_json::Value::String(value));
+            }
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(default)]
+    struct Lines {
+        from: String,
+        item_id: Vec<String>,
+        quantity: Vec<String>,
+    }
+
+    #[test]
+    fn repeated_fields_collect_into_lines() {
+        let pairs = [("from", "a"), ("item_id", "1"), ("quantity", "2"), ("item_id", "3"), ("quantity", ""), ("csrf_token", "x")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .to_vec();
+        let lines: Lines = with_lines(pairs, &["item_id", "quantity"]);
+        assert_eq!(lines.from, "a");
+        assert_eq!(lines.item_id, vec!["1", "3"]);
+        assert_eq!(lines.quantity, vec!["2", ""]);
+    }
 
     #[test]
     fn text_rules() {

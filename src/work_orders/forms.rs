@@ -404,9 +404,11 @@ pub struct PartForm {
     pub version: String,
 }
 
+/// Where a part typed on the parts card came from. Parts from stock are taken through the
+/// stock panel instead (`/o/{slug}/inventory/work-orders/{id}`), which issues them from a
+/// location; their lines carry the source `inventory`.
 pub const PART_SOURCES: &[(&str, &str)] = &[
     ("purchased", "Purchased"),
-    ("inventory", "From stock"),
     ("customer_supplied", "Supplied by the customer"),
 ];
 

@@ -38,6 +38,8 @@ fn tiny() -> SeedOptions {
         listings: 30,
         jobs: 20,
         maintenance_schedules: 4,
+        inventory_items: 0,
+        inventory_locations: 0,
         parallel: 2,
         password: "bench-harbour-lifts-2026".into(),
     }
@@ -83,7 +85,11 @@ async fn bench_routes_show_a_dozen_sites_both_ways() {
 #[actix_web::test]
 async fn seed_fills_organizations_and_platform_and_tops_up_on_a_second_run() {
     let app = TestApp::new().await;
-    let options = tiny();
+    let options = SeedOptions {
+        inventory_items: 120,
+        inventory_locations: 12,
+        ..tiny()
+    };
     seed::run(&app.db, &options, &Progress::new()).expect("seed");
     assert_eq!(
         number(
@@ -186,6 +192,39 @@ async fn seed_fills_organizations_and_platform_and_tops_up_on_a_second_run() {
         ),
         0
     );
+    // The large organization's stock: a warehouse and vans, levels and totals that are
+    // exactly what its ledger adds up to, and a few items to reorder.
+    let report = crate::harness::in_org(
+        &mut app.conn(),
+        "bench_large_1",
+        |conn, _| -> Result<_, sitesync::orgs::TenancyError> {
+            Ok(sitesync::inventory::verify::verify(conn)?)
+        },
+    )
+    .expect("verify the seeded stock");
+    assert_eq!(
+        report.differences,
+        vec![],
+        "{:?}",
+        report.lines("bench_large_1")
+    );
+    assert_eq!((report.items, report.locations), (120, 12));
+    assert!(report.ledger_lines >= 120 * 3, "{report:?}");
+    assert_eq!(
+        number(
+            &app,
+            "SELECT count(*) FROM org_bench_large_1.stock_locations WHERE location_type = 'van' \
+             AND contractor_id IS NOT NULL"
+        ),
+        11
+    );
+    assert_eq!(
+        number(
+            &app,
+            "SELECT count(*) FROM org_bench_large_1.inventory_items WHERE on_hand <= reorder_point"
+        ),
+        6
+    );
     // A second run with more small organizations adds only those.
     let more = SeedOptions {
         small_organizations: 5,
@@ -231,6 +270,9 @@ const LARGE_TABLES: &[&str] = &[
     "forum_posts",
     "marketplace_listings",
     "job_listings",
+    "inventory_items",
+    "stock_levels",
+    "stock_movements",
 ];
 
 /// The hot queries of the pages `bench/run` measures, as the application sends them
@@ -342,6 +384,16 @@ const HOT_QUERIES: &[(&str, bool, &str)] = &[
          w.reported_at DESC LIMIT 15",
     ),
     (
+        "inventory list, search: page",
+        true,
+        INVENTORY_SEARCH,
+    ),
+    (
+        "inventory list, below reorder point: page",
+        true,
+        INVENTORY_LOW,
+    ),
+    (
         "forum thread: posts",
         false,
         "SELECT p.*, a.display_name FROM forum_posts p JOIN accounts a ON a.id = p.author_id \
@@ -392,6 +444,68 @@ const HOT_QUERIES: &[(&str, bool, &str)] = &[
     ),
 ];
 
+/// `inventory::queries::listing::page` for `/o/{slug}/inventory?q=KM60` (binds: the text, its
+/// normalized part number, no category, make, model or location, not low, not archived, not
+/// slow, 25 from 0).
+const INVENTORY_SEARCH: &str = "SELECT i.id, i.part_number::text AS part_number, \
+     i.name::text AS name, i.category::text AS category, i.manufacturer::text AS manufacturer, \
+     i.on_hand, i.reserved, i.reorder_point, i.average_cost, \
+     round(i.on_hand * i.average_cost, 2) AS value, at.on_hand AS at_location, \
+     i.archived_at IS NOT NULL AS archived, count(*) OVER () AS total, \
+     CASE WHEN 'KM60'::text = '' THEN 0 WHEN i.part_number_normalized = 'KM60'::text THEN 3 \
+       WHEN i.part_number_normalized LIKE 'KM60'::text || '%' THEN 2 \
+       WHEN i.part_number_normalized % 'KM60'::text OR i.name % 'KM60'::text THEN 1 ELSE 0 END AS tier, \
+     CASE WHEN 'KM60'::text = '' THEN 0 ELSE greatest(similarity(i.part_number_normalized, 'KM60'::text), \
+       similarity(i.name, 'KM60'::text)) END AS closeness \
+   FROM inventory_items i \
+   LEFT JOIN stock_levels at ON at.item_id = i.id AND at.location_id = NULL::uuid \
+   WHERE ('KM60'::text = '' OR i.part_number_normalized = 'KM60'::text \
+       OR ('KM60'::text <> '' AND i.part_number_normalized LIKE 'KM60'::text || '%') \
+       OR ('KM60'::text <> '' AND i.part_number_normalized % 'KM60'::text) OR i.name % 'KM60'::text \
+       OR i.barcode = 'KM60'::text \
+       OR to_tsvector('simple', i.name || ' ' || coalesce(i.description, '') || ' ' \
+         || coalesce(i.manufacturer, '') || ' ' || coalesce(i.category, '')) \
+         @@ plainto_tsquery('simple', 'KM60'::text)) \
+     AND (''::text = '' OR lower(i.category) = lower(''::text)) \
+     AND (''::text = '' OR lower(i.manufacturer) = lower(''::text)) \
+     AND (''::text = '' OR i.compatible_models @> ARRAY[''::text]) \
+     AND (NULL::uuid IS NULL OR at.on_hand > 0) \
+     AND (NOT false OR (i.on_hand <= i.reorder_point AND i.archived_at IS NULL)) \
+     AND (false OR i.archived_at IS NULL) \
+     AND (NOT false OR (i.on_hand > 0 \
+       AND coalesce(i.last_issued_at, i.created_at) < now() - make_interval(days => 180))) \
+   ORDER BY tier DESC, closeness DESC, i.part_number_normalized, i.id LIMIT 25 OFFSET 0";
+
+/// The same for `/o/{slug}/inventory?low=1`: no text, below the reorder point, by part number.
+const INVENTORY_LOW: &str = "SELECT i.id, i.part_number::text AS part_number, \
+     i.name::text AS name, i.category::text AS category, i.manufacturer::text AS manufacturer, \
+     i.on_hand, i.reserved, i.reorder_point, i.average_cost, \
+     round(i.on_hand * i.average_cost, 2) AS value, at.on_hand AS at_location, \
+     i.archived_at IS NOT NULL AS archived, count(*) OVER () AS total, \
+     CASE WHEN ''::text = '' THEN 0 WHEN i.part_number_normalized = ''::text THEN 3 \
+       WHEN i.part_number_normalized LIKE ''::text || '%' THEN 2 \
+       WHEN i.part_number_normalized % ''::text OR i.name % ''::text THEN 1 ELSE 0 END AS tier, \
+     CASE WHEN ''::text = '' THEN 0 ELSE greatest(similarity(i.part_number_normalized, ''::text), \
+       similarity(i.name, ''::text)) END AS closeness \
+   FROM inventory_items i \
+   LEFT JOIN stock_levels at ON at.item_id = i.id AND at.location_id = NULL::uuid \
+   WHERE (''::text = '' OR i.part_number_normalized = ''::text \
+       OR (''::text <> '' AND i.part_number_normalized LIKE ''::text || '%') \
+       OR (''::text <> '' AND i.part_number_normalized % ''::text) OR i.name % ''::text \
+       OR i.barcode = ''::text \
+       OR to_tsvector('simple', i.name || ' ' || coalesce(i.description, '') || ' ' \
+         || coalesce(i.manufacturer, '') || ' ' || coalesce(i.category, '')) \
+         @@ plainto_tsquery('simple', ''::text)) \
+     AND (''::text = '' OR lower(i.category) = lower(''::text)) \
+     AND (''::text = '' OR lower(i.manufacturer) = lower(''::text)) \
+     AND (''::text = '' OR i.compatible_models @> ARRAY[''::text]) \
+     AND (NULL::uuid IS NULL OR at.on_hand > 0) \
+     AND (NOT true OR (i.on_hand <= i.reorder_point AND i.archived_at IS NULL)) \
+     AND (false OR i.archived_at IS NULL) \
+     AND (NOT false OR (i.on_hand > 0 \
+       AND coalesce(i.last_issued_at, i.created_at) < now() - make_interval(days => 180))) \
+   ORDER BY i.part_number_normalized ASC, i.id LIMIT 25 OFFSET 0";
+
 #[derive(QueryableByName)]
 struct Plan {
     #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
@@ -431,6 +545,8 @@ async fn hot_queries_use_indexes_on_large_tables() {
         forum_posts: 20_000,
         listings: 12_000,
         jobs: 6_000,
+        inventory_items: 20_000,
+        inventory_locations: 100,
         ..tiny()
     };
     seed::run(&app.db, &options, &Progress::new()).expect("seed");

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{active_item, active_location, invalid, InventoryError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
-use crate::inventory::forms::{StockChange, Transfer};
+use crate::inventory::forms::{count_field, StockChange, Transfer};
 use crate::inventory::model::MovementKind;
 use crate::inventory::queries::{self, ledger, ledger::Entry, ledger::Posted};
 use crate::notifications::queries::{notify, NewNotification};
@@ -169,15 +169,15 @@ pub fn count(
     let mut differences = Vec::new();
     let mut errors = crate::web::forms::FieldErrors::default();
     let mut entries = Vec::new();
-    for (n, (item, counted)) in counted.iter().enumerate() {
+    for (item, counted) in counted {
         let level = levels.iter().find(|l| l.item_id == *item);
         let (on_hand, reserved) = level.map_or((0, 0), |l| (l.on_hand, l.reserved));
         if level.is_none() {
-            active_item(conn, *item, &format!("item_id-{n}"))?;
+            active_item(conn, *item, &count_field(*item))?;
         }
         if *counted < reserved {
             errors.add(
-                &format!("quantity-{n}"),
+                &count_field(*item),
                 format!("{reserved} are reserved here: release them before counting fewer."),
             );
         }

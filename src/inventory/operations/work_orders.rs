@@ -75,7 +75,7 @@ pub fn issue_to_work_order(
 /// Sets stock aside for a work order that has not started.
 fn reserve(conn: &mut PgConnection, acting: &Acting, id: Uuid, seen: i32, pick: &FromStock) -> Result<(), WorkOrderError> {
     orders::change_with(conn, acting, id, seen, |conn, order| {
-        if !matches!(order.status, WorkOrderStatus::Draft | WorkOrderStatus::Pending | WorkOrderStatus::Scheduled) {
+        if !may_reserve(order) {
             return Err(WorkOrderError::Refused(
                 "Parts are reserved for work orders that have not started; take them from stock instead.".into(),
             ));
@@ -208,4 +208,12 @@ pub fn reserved_for(conn: &mut PgConnection, work_order: Uuid) -> QueryResult<Ve
 /// The stock offered for a work order: the assignee's van first, then warehouses.
 pub fn pickable_for(conn: &mut PgConnection, order: &WorkOrder, viewer: Uuid) -> QueryResult<Vec<queries::Pickable>> {
     queries::pickable(conn, order.assigned_contractor_id, Some(viewer))
+}
+
+/// Whether parts can still be reserved for `order`: it has not started.
+pub fn may_reserve(order: &WorkOrder) -> bool {
+    matches!(
+        order.status,
+        WorkOrderStatus::Draft | WorkOrderStatus::Pending | WorkOrderStatus::Scheduled
+    )
 }

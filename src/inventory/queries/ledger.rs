@@ -259,6 +259,15 @@ pub fn movements(
     .load(conn)
 }
 
+/// How many ledger lines one item or location has.
+pub fn count(conn: &mut PgConnection, of: Of) -> QueryResult<i64> {
+    use crate::db::schema_org::stock_movements as m;
+    match of {
+        Of::Item(id) => m::table.filter(m::item_id.eq(id)).count().get_result(conn),
+        Of::Location(id) => m::table.filter(m::location_id.eq(id)).count().get_result(conn),
+    }
+}
+
 /// A figure that differs from what the ledger adds up to.
 #[derive(Debug, Clone, QueryableByName, PartialEq, Eq)]
 pub struct Difference {

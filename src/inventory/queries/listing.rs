@@ -7,7 +7,7 @@ use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Numeric, Text, Uuid as 
 use uuid::Uuid;
 
 use super::normalize_part_number;
-use crate::inventory::forms::ItemListQuery;
+use crate::inventory::forms::{ItemListQuery, SLOW_DAYS};
 use crate::web::listing::Sortable;
 
 #[derive(Debug, Clone, QueryableByName)]
@@ -48,6 +48,10 @@ impl ItemRow {
 
     pub fn is_low(&self) -> bool {
         !self.archived && self.on_hand <= self.reorder_point
+    }
+
+    pub fn value_text(&self) -> String {
+        crate::marketplace::money::display(&self.value)
     }
 }
 
@@ -105,7 +109,9 @@ pub fn page(
            AND ($6::uuid IS NULL OR at.on_hand > 0) \
            AND (NOT $7 OR (i.on_hand <= i.reorder_point AND i.archived_at IS NULL)) \
            AND ($8 OR i.archived_at IS NULL) \
-         ORDER BY {order} LIMIT $9 OFFSET $10"
+           AND (NOT $11 OR (i.on_hand > 0 AND {slow})) \
+         ORDER BY {order} LIMIT $9 OFFSET $10",
+        slow = slow()
     );
     diesel::sql_query(sql)
         .bind::<Text, _>(text)
@@ -118,7 +124,56 @@ pub fn page(
         .bind::<Bool, _>(query.archived == "1")
         .bind::<BigInt, _>(limit)
         .bind::<BigInt, _>(offset)
+        .bind::<Bool, _>(query.slow == "1")
         .load(conn)
+}
+
+/// Nothing issued for [`SLOW_DAYS`] days (or, never issued, in the catalogue that long).
+fn slow() -> String {
+    format!("coalesce(i.last_issued_at, i.created_at) < now() - make_interval(days => {SLOW_DAYS})")
+}
+
+/// The inventory page's figures: stock value, items to reorder, slow movers and open orders.
+#[derive(Debug, Clone, Default, QueryableByName)]
+pub struct Summary {
+    #[diesel(sql_type = Numeric)]
+    pub value: BigDecimal,
+    #[diesel(sql_type = BigInt)]
+    pub items: i64,
+    #[diesel(sql_type = BigInt)]
+    pub low: i64,
+    #[diesel(sql_type = BigInt)]
+    pub slow: i64,
+    #[diesel(sql_type = Numeric)]
+    pub slow_value: BigDecimal,
+    #[diesel(sql_type = BigInt)]
+    pub open_orders: i64,
+}
+
+impl Summary {
+    pub fn value_text(&self) -> String {
+        crate::marketplace::money::display(&self.value)
+    }
+
+    pub fn slow_value_text(&self) -> String {
+        crate::marketplace::money::display(&self.slow_value)
+    }
+}
+
+pub fn summary(conn: &mut PgConnection) -> QueryResult<Summary> {
+    diesel::sql_query(format!(
+        "SELECT coalesce(round(sum(i.on_hand * i.average_cost), 2), 0) AS value, \
+           count(*) FILTER (WHERE i.archived_at IS NULL) AS items, \
+           count(*) FILTER (WHERE i.on_hand <= i.reorder_point AND i.archived_at IS NULL) AS low, \
+           count(*) FILTER (WHERE i.on_hand > 0 AND {SLOW}) AS slow, \
+           coalesce(round(sum(i.on_hand * i.average_cost) FILTER (WHERE i.on_hand > 0 AND {SLOW}), 2), 0) \
+             AS slow_value, \
+           (SELECT count(*) FROM purchase_orders \
+             WHERE status IN ('draft', 'ordered', 'partly_received')) AS open_orders \
+         FROM inventory_items i",
+        SLOW = slow()
+    ))
+    .get_result(conn)
 }
 
 /// The categories, makes and lift models the filters offer: what the items name.

@@ -13,6 +13,7 @@ use crate::db::schema_org::{inventory_items as items, stock_levels as levels, st
 pub mod ledger;
 pub mod listing;
 pub mod purchases;
+pub mod reorder;
 pub mod reservations;
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -70,8 +71,12 @@ impl Item {
     }
 
     /// The value of what is on hand at average cost.
-    pub fn value(&self) -> BigDecimal {
-        (&self.average_cost * BigDecimal::from(self.on_hand)).with_scale(2)
+    pub fn value_text(&self) -> String {
+        crate::marketplace::money::display(&(&self.average_cost * BigDecimal::from(self.on_hand)))
+    }
+
+    pub fn average_cost_text(&self) -> String {
+        crate::marketplace::money::display(&self.average_cost)
     }
 }
 
@@ -306,6 +311,12 @@ pub struct LocationRow {
     pub low: i64,
 }
 
+impl LocationRow {
+    pub fn value_text(&self) -> String {
+        crate::marketplace::money::display(&self.value)
+    }
+}
+
 /// Every location with its item count, units, value at average cost and items below their
 /// reorder point there; archived ones last.
 pub fn location_rows(conn: &mut PgConnection) -> QueryResult<Vec<LocationRow>> {
@@ -365,6 +376,10 @@ impl LevelRow {
 
     pub fn is_low(&self) -> bool {
         self.reorder_point.is_some_and(|p| self.on_hand <= p)
+    }
+
+    pub fn value_text(&self) -> String {
+        crate::marketplace::money::display(&self.value)
     }
 }
 
@@ -474,4 +489,41 @@ pub fn account_name(conn: &mut PgConnection, id: Uuid) -> QueryResult<Option<Str
         .select(accounts::display_name)
         .first::<String>(conn)
         .optional()
+}
+
+/// Items by id, in the order of `ids` (the CSV export keeps the list's order).
+pub fn items_by_ids(conn: &mut PgConnection, ids: &[Uuid]) -> QueryResult<Vec<Item>> {
+    let mut found: Vec<Item> = items::table
+        .filter(items::id.eq_any(ids))
+        .select(Item::as_select())
+        .load(conn)?;
+    let position: std::collections::HashMap<Uuid, usize> =
+        ids.iter().enumerate().map(|(n, id)| (*id, n)).collect();
+    found.sort_by_key(|item| position.get(&item.id).copied());
+    Ok(found)
+}
+
+/// The organization's staff (not tenants), for a van's holder.
+pub fn member_options(conn: &mut PgConnection, org_id: Uuid) -> QueryResult<Vec<(Uuid, String)>> {
+    use crate::db::schema_public::{accounts, memberships};
+    memberships::table
+        .inner_join(accounts::table.on(accounts::id.eq(memberships::account_id)))
+        .filter(memberships::organization_id.eq(org_id))
+        .filter(memberships::role.ne("tenant"))
+        .order(accounts::display_name)
+        .select((accounts::id, accounts::display_name))
+        .load(conn)
+}
+
+/// Who holds a van: its technician's or member's name.
+pub fn holder_of(conn: &mut PgConnection, location: &Location) -> QueryResult<Option<String>> {
+    if let Some(contractor) = location.contractor_id {
+        return crate::contractors::queries::find(conn, contractor)
+            .optional()
+            .map(|c| c.map(|c| c.contact_name));
+    }
+    match location.account_id {
+        Some(account) => account_name(conn, account),
+        None => Ok(None),
+    }
 }

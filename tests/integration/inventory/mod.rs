@@ -9,7 +9,11 @@ use sitesync::auth::roles::Role;
 
 use crate::harness::{id_from, text, Browser, TestApp};
 
+mod catalogue;
 mod purchases;
+mod stock;
+mod work_orders;
+mod verify;
 
 pub struct Fixture<'a> {
     pub manager: Browser<'a>,
@@ -37,6 +41,8 @@ pub async fn fixture<'a>(app: &'a TestApp, slug: &str) -> Fixture<'a> {
 
 /// A new catalogue item; its id.
 pub async fn item(manager: &Browser<'_>, slug: &str, part: &str, name: &str, cost: &str) -> String {
+    let form = manager.get(&format!("/o/{slug}/inventory/items/new")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let page = manager
         .post(
             &format!("/o/{slug}/inventory/items"),
@@ -57,6 +63,8 @@ pub async fn item(manager: &Browser<'_>, slug: &str, part: &str, name: &str, cos
 
 /// A new stock location of `kind` (warehouse, van, site, consignment); its id.
 pub async fn location(manager: &Browser<'_>, slug: &str, name: &str, kind: &str) -> String {
+    let form = manager.get(&format!("/o/{slug}/inventory/locations/new")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let page = manager
         .post(
             &format!("/o/{slug}/inventory/locations"),
