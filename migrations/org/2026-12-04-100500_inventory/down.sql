@@ -1,3 +1,6 @@
+DELETE FROM csv_imports WHERE kind = 'items';
+ALTER TABLE csv_imports DROP CONSTRAINT csv_imports_kind_check,
+    ADD CONSTRAINT csv_imports_kind_check CHECK (kind IN ('sites', 'elevators'));
 DROP INDEX idx_attachments_item;
 DELETE FROM attachments WHERE inventory_item_id IS NOT NULL;
 ALTER TABLE attachments DROP CONSTRAINT attachments_owner, DROP COLUMN inventory_item_id,

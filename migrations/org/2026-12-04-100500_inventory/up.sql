@@ -186,3 +186,7 @@ ALTER TABLE attachments ADD COLUMN inventory_item_id UUID REFERENCES inventory_i
         CHECK (num_nonnulls(work_order_id, service_request_id, inventory_item_id) = 1);
 CREATE INDEX idx_attachments_item ON attachments (inventory_item_id)
     WHERE inventory_item_id IS NOT NULL;
+
+-- The catalogue is imported from CSV files like sites and lifts.
+ALTER TABLE csv_imports DROP CONSTRAINT csv_imports_kind_check,
+    ADD CONSTRAINT csv_imports_kind_check CHECK (kind IN ('sites', 'elevators', 'items'));

@@ -16,6 +16,8 @@ async fn items_are_found_by_part_number_ignoring_punctuation_and_by_words() {
     let app = TestApp::new().await;
     let f = fixture(&app, "acme").await;
     item(&f.manager, "acme", "SCH 591 883", "Landing door roller", "12.00").await;
+    // The next page shows the "saved" message naming the part; this one takes it.
+    f.manager.get("/o/acme/inventory/locations").await;
     let page = f.manager.get("/o/acme/inventory?q=km602450").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("KM-602450"), "{}", page.body);
