@@ -10,6 +10,7 @@ use sitesync::auth::roles::Role;
 use crate::harness::{id_from, text, Browser, TestApp};
 
 mod catalogue;
+mod marketplace;
 mod purchases;
 mod stock;
 mod work_orders;
