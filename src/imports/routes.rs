@@ -175,8 +175,7 @@ pub async fn upload(
     let content = String::from_utf8_lossy(&upload.bytes).into_owned();
     let filename = upload.filename;
     let id = scope
-        
-.run(kind.permission(), move |conn, ctx| {
+        .run(kind.permission(), move |conn, ctx| {
             Ok(diesel::insert_into(csv_imports::table)
                 .values((
                     csv_imports::kind.eq(kind.as_str()),
@@ -296,8 +295,7 @@ pub async fn preview(
     let (_, kind, id) = path.into_inner();
     let kind = Kind::parse(&kind)?;
     let (filename, rows, applied) = scope
-        
-.run(kind.permission(), move |conn, _| {
+        .run(kind.permission(), move |conn, _| {
             let (filename, content, applied) = load(conn, kind, id)?;
             let rows = Plans::of(conn, kind, &table_of(&content)?)?.rows();
             Ok((filename, rows, applied))
@@ -316,8 +314,7 @@ pub async fn confirm(
     let kind = Kind::parse(&kind)?;
     // Planned again inside the transaction: the data may have changed since the preview.
     let outcome = scope
-        
-.run(kind.permission(), move |conn, ctx| {
+        .run(kind.permission(), move |conn, ctx| {
             let (filename, content, applied) = load(conn, kind, id)?;
             if applied {
                 return Err(AppError::Conflict(

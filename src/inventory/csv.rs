@@ -40,7 +40,10 @@ pub type ItemRowPlan = RowPlan<ItemValues>;
 fn form_of(row: &crate::imports::Row) -> ItemForm {
     let mut cells = serde_json::Map::new();
     for column in COLUMNS {
-        cells.insert(column.name.into(), serde_json::Value::String(row.get(column.name)));
+        cells.insert(
+            column.name.into(),
+            serde_json::Value::String(row.get(column.name)),
+        );
     }
     serde_json::from_value(serde_json::Value::Object(cells)).unwrap_or_default()
 }
@@ -52,7 +55,8 @@ pub fn plan(conn: &mut PgConnection, table: &Table) -> QueryResult<Vec<ItemRowPl
         .map(|r| normalize_part_number(&r.get("part_number")))
         .filter(|p| !p.is_empty())
         .collect();
-    let existing: HashMap<String, Uuid> = queries::ids_by_parts(conn, &parts)?.into_iter().collect();
+    let existing: HashMap<String, Uuid> =
+        queries::ids_by_parts(conn, &parts)?.into_iter().collect();
     let mut seen = HashSet::new();
     Ok(table
         .rows
@@ -86,15 +90,25 @@ pub fn plan(conn: &mut PgConnection, table: &Table) -> QueryResult<Vec<ItemRowPl
 }
 
 /// Writes every planned row (the caller has checked there are no errors), auditing each.
-pub fn apply(conn: &mut PgConnection, actor: &Actor, plans: Vec<ItemRowPlan>) -> Result<(usize, usize), AppError> {
-    crate::imports::apply(conn, actor, "inventory_item", plans, |conn, target, values| {
-        let item = match target {
-            Some(id) => queries::update_item(conn, id, values),
-            None => queries::insert_item(conn, values),
-        }
-        .map_err(|e| AppError::from(InventoryError::from(e)))?;
-        Ok((item.id, item.part_number))
-    })
+pub fn apply(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    plans: Vec<ItemRowPlan>,
+) -> Result<(usize, usize), AppError> {
+    crate::imports::apply(
+        conn,
+        actor,
+        "inventory_item",
+        plans,
+        |conn, target, values| {
+            let item = match target {
+                Some(id) => queries::update_item(conn, id, values),
+                None => queries::insert_item(conn, values),
+            }
+            .map_err(|e| AppError::from(InventoryError::from(e)))?;
+            Ok((item.id, item.part_number))
+        },
+    )
 }
 
 pub fn export(items: &[Item]) -> Result<Vec<u8>, csv::Error> {
@@ -129,4 +143,3 @@ pub fn export(items: &[Item]) -> Result<Vec<u8>, csv::Error> {
         }),
     )
 }
-

@@ -404,14 +404,11 @@ pub fn seed(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor) -> Result<(
             found.1 += 1;
         }
         let by_id: Vec<(Uuid, i32)> = counted.iter().map(|(i, q)| (s.items[*i], *q)).collect();
-        stock::count(
-            s.conn,
-            org,
-            actor,
-            s.places[1],
-            &by_id,
-            Some("Quarterly van stocktake"),
-        )?;
+        let count = crate::inventory::forms::Count {
+            lines: by_id,
+            reason: Some("Quarterly van stocktake".into()),
+        };
+        stock::count(s.conn, org, actor, s.places[1], &count)?;
         for (item, q) in &counted {
             let before = s.at(*item, 1);
             s.change(*item, 1, q - before);

@@ -43,7 +43,10 @@ fn list(errors: &mut FieldErrors, field: &str, value: &str) -> Vec<String> {
         .map(str::to_string)
         .collect();
     if entries.len() > 30 || entries.iter().any(|e| e.chars().count() > 100) {
-        errors.add(field, "List at most 30 entries of 100 characters, separated by commas.");
+        errors.add(
+            field,
+            "List at most 30 entries of 100 characters, separated by commas.",
+        );
     }
     if entries.iter().any(|e| e.chars().any(char::is_control)) {
         errors.add(field, "This contains characters that are not allowed.");
@@ -100,7 +103,12 @@ fn text(value: &Option<String>) -> String {
 }
 
 fn listed(values: &[Option<String>]) -> String {
-    values.iter().flatten().cloned().collect::<Vec<_>>().join(", ")
+    values
+        .iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl ItemForm {
@@ -119,7 +127,11 @@ impl ItemForm {
             compatible_models: listed(&item.compatible_models),
             compatible_equipment_types: listed(&item.compatible_equipment_types),
             unit_cost: item.unit_cost.to_string(),
-            sale_price: item.sale_price.as_ref().map(ToString::to_string).unwrap_or_default(),
+            sale_price: item
+                .sale_price
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             minimum_stock: item.minimum_stock.to_string(),
             reorder_point: item.reorder_point.to_string(),
             reorder_quantity: item.reorder_quantity.to_string(),
@@ -129,12 +141,26 @@ impl ItemForm {
 
     pub fn validate(&self) -> Result<ItemValues, FieldErrors> {
         let mut e = FieldErrors::default();
-        if check_line(&mut e, "part_number", &self.part_number, MAX_PART_NUMBER, true)
-            && !self.part_number.chars().any(|c| c.is_ascii_alphanumeric())
+        if check_line(
+            &mut e,
+            "part_number",
+            &self.part_number,
+            MAX_PART_NUMBER,
+            true,
+        ) && !self.part_number.chars().any(|c| c.is_ascii_alphanumeric())
         {
-            e.add("part_number", "A part number needs at least one letter or digit.");
+            e.add(
+                "part_number",
+                "A part number needs at least one letter or digit.",
+            );
         }
-        check_line(&mut e, "manufacturer_part_number", &self.manufacturer_part_number, 100, false);
+        check_line(
+            &mut e,
+            "manufacturer_part_number",
+            &self.manufacturer_part_number,
+            100,
+            false,
+        );
         check_line(&mut e, "barcode", &self.barcode, 100, false);
         check_line(&mut e, "name", &self.name, 255, true);
         check_text(&mut e, "description", &self.description, 5000, false);
@@ -142,11 +168,17 @@ impl ItemForm {
         check_line(&mut e, "subcategory", &self.subcategory, 100, false);
         check_line(&mut e, "manufacturer", &self.manufacturer, 100, false);
         check_text(&mut e, "specifications", &self.specifications, 5000, false);
-        let compatible_manufacturers =
-            list(&mut e, "compatible_manufacturers", &self.compatible_manufacturers);
+        let compatible_manufacturers = list(
+            &mut e,
+            "compatible_manufacturers",
+            &self.compatible_manufacturers,
+        );
         let compatible_models = list(&mut e, "compatible_models", &self.compatible_models);
-        let compatible_equipment_types =
-            list(&mut e, "compatible_equipment_types", &self.compatible_equipment_types);
+        let compatible_equipment_types = list(
+            &mut e,
+            "compatible_equipment_types",
+            &self.compatible_equipment_types,
+        );
         let unit_cost = money(&mut e, "unit_cost", &self.unit_cost);
         let sale_price = money(&mut e, "sale_price", &self.sale_price);
         let counts = ["minimum_stock", "reorder_point", "reorder_quantity"].map(|field| {
@@ -250,7 +282,10 @@ impl LocationForm {
             contractor_id: contractor_id.filter(|_| van),
             account_id: account_id.filter(|_| van),
             site_id: site_id.filter(|_| {
-                matches!(location_type, LocationType::Site | LocationType::Consignment)
+                matches!(
+                    location_type,
+                    LocationType::Site | LocationType::Consignment
+                )
             }),
             address: blank(&self.address),
             notes: blank(&self.notes),
@@ -322,13 +357,23 @@ impl StockForm {
     pub fn validate(&self, signed: bool) -> Result<StockChange, FieldErrors> {
         let mut e = FieldErrors::default();
         let item_id = chosen(&mut e, "item_id", &self.item_id, "Choose an item.");
-        let location_id = chosen(&mut e, "location_id", &self.location_id, "Choose a location.");
+        let location_id = chosen(
+            &mut e,
+            "location_id",
+            &self.location_id,
+            "Choose a location.",
+        );
         let quantity = if signed {
             let q = if self.quantity.trim().is_empty() {
                 e.add("quantity", "Enter the change, e.g. -2 or 5.");
                 None
             } else {
-                whole(&mut e, "quantity", &self.quantity, -MAX_QUANTITY..=MAX_QUANTITY)
+                whole(
+                    &mut e,
+                    "quantity",
+                    &self.quantity,
+                    -MAX_QUANTITY..=MAX_QUANTITY,
+                )
             };
             if q == Some(0) {
                 e.add("quantity", "A change of 0 changes nothing.");
@@ -389,7 +434,10 @@ fn lines(e: &mut FieldErrors, ids: &[String], counts: &[String], min: i32) -> Ve
         let q = quantity(e, &format!("quantity-{n}"), count, min);
         if let (Some(item), Some(q)) = (item, q) {
             if out.iter().any(|(seen, _)| *seen == item) {
-                e.add(&format!("item_id-{n}"), "This item is already on an earlier line.");
+                e.add(
+                    &format!("item_id-{n}"),
+                    "This item is already on an earlier line.",
+                );
             }
             out.push((item, q));
         }
@@ -400,10 +448,18 @@ fn lines(e: &mut FieldErrors, ids: &[String], counts: &[String], min: i32) -> Ve
 impl TransferForm {
     pub fn validate(&self) -> Result<Transfer, FieldErrors> {
         let mut e = FieldErrors::default();
-        let from = chosen(&mut e, "from", &self.from, "Choose where the stock comes from.");
+        let from = chosen(
+            &mut e,
+            "from",
+            &self.from,
+            "Choose where the stock comes from.",
+        );
         let to = chosen(&mut e, "to", &self.to, "Choose where the stock goes.");
         if from.is_some() && from == to {
-            e.add("to", "Choose a different location from the one the stock comes from.");
+            e.add(
+                "to",
+                "Choose a different location from the one the stock comes from.",
+            );
         }
         check_text(&mut e, "reason", &self.reason, 1000, false);
         let lines = lines(&mut e, &self.item_id, &self.quantity, 1);
@@ -427,7 +483,12 @@ impl TransferForm {
             .item_id
             .iter()
             .enumerate()
-            .map(|(n, id)| (id.clone(), self.quantity.get(n).cloned().unwrap_or_default()))
+            .map(|(n, id)| {
+                (
+                    id.clone(),
+                    self.quantity.get(n).cloned().unwrap_or_default(),
+                )
+            })
             .filter(|(id, q)| !id.is_empty() || !q.is_empty())
             .collect();
         while rows.len() < FORM_LINES {
@@ -446,10 +507,17 @@ pub struct CountForm {
     pub counted: Vec<String>,
 }
 
+/// A checked count: each counted item and how many, and why any differ.
+#[derive(Debug, Clone)]
+pub struct Count {
+    pub lines: Vec<(Uuid, i32)>,
+    pub reason: Option<String>,
+}
+
 impl CountForm {
     /// The counted lines (zero allowed: nothing left; blank: not counted) and the reason for
     /// any difference. A refused count is named `counted-{item id}`.
-    pub fn validate(&self) -> Result<(Vec<(Uuid, i32)>, Option<String>), FieldErrors> {
+    pub fn validate(&self) -> Result<Count, FieldErrors> {
         let mut e = FieldErrors::default();
         check_text(&mut e, "reason", &self.reason, 1000, false);
         let mut lines = Vec::new();
@@ -470,7 +538,10 @@ impl CountForm {
             e.add("reason", "Enter at least one counted quantity.");
         }
         if e.is_empty() {
-            Ok((lines, blank(&self.reason)))
+            Ok(Count {
+                lines,
+                reason: blank(&self.reason),
+            })
         } else {
             Err(e)
         }
@@ -519,8 +590,12 @@ impl PurchaseForm {
     pub fn validate(&self) -> Result<PurchaseValues, FieldErrors> {
         let mut e = FieldErrors::default();
         check_line(&mut e, "supplier", &self.supplier, 255, true);
-        let location_id =
-            chosen(&mut e, "location_id", &self.location_id, "Choose where it will be received.");
+        let location_id = chosen(
+            &mut e,
+            "location_id",
+            &self.location_id,
+            "Choose where it will be received.",
+        );
         check_text(&mut e, "notes", &self.notes, 2000, false);
         let expected_on = match self.expected_on.trim() {
             "" => None,

@@ -19,14 +19,24 @@ impl Kind for SettleListingStock {
         STOCK_JOB
     }
 
-    fn perform(&self, conn: &mut PgConnection, job: &Job, _ctx: &JobContext) -> Result<(), JobError> {
+    fn perform(
+        &self,
+        conn: &mut PgConnection,
+        job: &Job,
+        _ctx: &JobContext,
+    ) -> Result<(), JobError> {
         let organization = job
             .organization_id
             .ok_or_else(|| JobError::Failed("a stock listing job without organization".into()))?;
         let event: ListingEvent = serde_json::from_value(job.payload.clone())
             .map_err(|e| JobError::Failed(format!("unreadable payload: {e}")))?;
         let org = crate::orgs::queries::handle_by_id(conn, organization)?;
-        let actor = Actor::new(Uuid::nil(), "", "SiteSync marketplace", RequestMeta::default());
+        let actor = Actor::new(
+            Uuid::nil(),
+            "",
+            "SiteSync marketplace",
+            RequestMeta::default(),
+        );
         settle_listing(conn, &org, &actor, &event).map_err(|e| JobError::Failed(e.to_string()))
     }
 }

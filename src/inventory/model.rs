@@ -86,6 +86,9 @@ impl PurchaseStatus {
 
     /// Whether goods can still be received against it.
     pub fn receivable(self) -> bool {
-        matches!(self, PurchaseStatus::Ordered | PurchaseStatus::PartlyReceived)
+        matches!(
+            self,
+            PurchaseStatus::Ordered | PurchaseStatus::PartlyReceived
+        )
     }
 }

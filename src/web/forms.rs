@@ -254,9 +254,16 @@ mod tests {
 
     #[test]
     fn repeated_fields_collect_into_lines() {
-        let pairs = [("from", "a"), ("item_id", "1"), ("quantity", "2"), ("item_id", "3"), ("quantity", ""), ("csrf_token", "x")]
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .to_vec();
+        let pairs = [
+            ("from", "a"),
+            ("item_id", "1"),
+            ("quantity", "2"),
+            ("item_id", "3"),
+            ("quantity", ""),
+            ("csrf_token", "x"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .to_vec();
         let lines: Lines = with_lines(pairs, &["item_id", "quantity"]);
         assert_eq!(lines.from, "a");
         assert_eq!(lines.item_id, vec!["1", "3"]);

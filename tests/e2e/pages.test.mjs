@@ -74,6 +74,10 @@ test("a manager's pages", async () => {
     const job = await firstLink(page, '/jobs', /^\/jobs\/[a-z0-9-]+$/);
     const conversation = await firstLink(page, '/messages', /^\/messages\/[0-9a-f-]{36}$/);
     const schedule = await firstLink(page, '/o/demo/maintenance', /^\/o\/demo\/maintenance\/[0-9a-f-]{36}$/);
+    const item = await firstLink(page, '/o/demo/inventory', /^\/o\/demo\/inventory\/items\/[0-9a-f-]{36}$/);
+    const store = await firstLink(page, '/o/demo/inventory/locations', /^\/o\/demo\/inventory\/locations\/[0-9a-f-]{36}$/);
+    const order = await firstLink(page, '/o/demo/inventory/purchase-orders', /^\/o\/demo\/inventory\/purchase-orders\/[0-9a-f-]{36}$/);
+    const workOrder = await firstLink(page, '/o/demo/work-orders', /^\/o\/demo\/work-orders\/[0-9a-f-]{36}$/);
     const nav = await page.goto('/o/demo').then(() =>
       page.getByRole('navigation', { name: 'Main' }).locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
     );
@@ -98,6 +102,26 @@ test("a manager's pages", async () => {
       ['manager-maintenance-forecast', '/o/demo/maintenance/forecast?months=12'],
       ['manager-maintenance-holidays', '/o/demo/maintenance/holidays'],
       ['manager-lift-readings', `${lift}/readings`],
+      ['manager-inventory', '/o/demo/inventory'],
+      ['manager-inventory-low', '/o/demo/inventory?low=1'],
+      ['manager-inventory-search', '/o/demo/inventory?q=belt'],
+      ['manager-inventory-item', item],
+      ['manager-inventory-item-edit', `${item}/edit`],
+      ['manager-inventory-item-new', '/o/demo/inventory/items/new'],
+      ['manager-inventory-sell', `${item}/sell`],
+      ['manager-inventory-locations', '/o/demo/inventory/locations'],
+      ['manager-inventory-location', store],
+      ['manager-inventory-location-new', '/o/demo/inventory/locations/new'],
+      ['manager-inventory-count', `${store}/count`],
+      ['manager-inventory-receive', '/o/demo/inventory/receive'],
+      ['manager-inventory-adjust', '/o/demo/inventory/adjust'],
+      ['manager-inventory-transfer', '/o/demo/inventory/transfer'],
+      ['manager-inventory-reorder', '/o/demo/inventory/reorder'],
+      ['manager-purchase-orders', '/o/demo/inventory/purchase-orders'],
+      ['manager-purchase-order', order],
+      ['manager-purchase-order-new', '/o/demo/inventory/purchase-orders/new'],
+      ['manager-import-items', '/o/demo/imports/items'],
+      ['manager-work-order-stock', workOrder.replace('/work-orders/', '/inventory/work-orders/')],
       ['manager-help-health-score', '/o/demo/help/health-score'],
       ['manager-members', '/o/demo/members'],
       ['manager-notifications', '/notifications'],

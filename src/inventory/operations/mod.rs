@@ -82,7 +82,11 @@ fn is_unique_violation(e: &diesel::result::Error) -> bool {
 }
 
 /// A part number already used: the same letters and digits, whatever the spacing.
-fn duplicate_part(conn: &mut PgConnection, values: &ItemValues, except: Option<Uuid>) -> Result<(), InventoryError> {
+fn duplicate_part(
+    conn: &mut PgConnection,
+    values: &ItemValues,
+    except: Option<Uuid>,
+) -> Result<(), InventoryError> {
     match queries::find_by_part(conn, &values.part_number)? {
         Some(other) if Some(other.id) != except => Err(invalid(
             "part_number",
@@ -96,11 +100,18 @@ fn duplicate_part(conn: &mut PgConnection, values: &ItemValues, except: Option<U
 }
 
 /// Adds an item to the catalogue.
-pub fn create_item(conn: &mut PgConnection, actor: &Actor, values: &ItemValues) -> Result<Item, InventoryError> {
+pub fn create_item(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    values: &ItemValues,
+) -> Result<Item, InventoryError> {
     duplicate_part(conn, values, None)?;
     let item = queries::insert_item(conn, values).map_err(|e| {
         if is_unique_violation(&e) {
-            invalid("part_number", "This part number is already in the catalogue.")
+            invalid(
+                "part_number",
+                "This part number is already in the catalogue.",
+            )
         } else {
             e.into()
         }
@@ -125,7 +136,10 @@ pub fn update_item(
     duplicate_part(conn, values, Some(id))?;
     let item = queries::update_item(conn, id, values).map_err(|e| {
         if is_unique_violation(&e) {
-            invalid("part_number", "This part number is already in the catalogue.")
+            invalid(
+                "part_number",
+                "This part number is already in the catalogue.",
+            )
         } else {
             e.into()
         }
@@ -135,14 +149,22 @@ pub fn update_item(
         actor,
         AuditEvent::new("inventory_item_updated", "inventory_item", item.id)
             .data(json!({ "part_number": item.part_number }))
-            .change(serde_json::to_value(&before).ok(), serde_json::to_value(values).ok()),
+            .change(
+                serde_json::to_value(&before).ok(),
+                serde_json::to_value(values).ok(),
+            ),
     )?;
     Ok(item)
 }
 
 /// Archives an item (it leaves the lists and pickers; its ledger stays) or brings it back.
 /// An item with stock on hand cannot be archived: issue, transfer or count it out first.
-pub fn archive_item(conn: &mut PgConnection, actor: &Actor, id: Uuid, archive: bool) -> Result<(), InventoryError> {
+pub fn archive_item(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: Uuid,
+    archive: bool,
+) -> Result<(), InventoryError> {
     let item = queries::lock_item(conn, id)?;
     if archive && item.on_hand > 0 {
         return Err(InventoryError::Refused(format!(
@@ -151,31 +173,46 @@ pub fn archive_item(conn: &mut PgConnection, actor: &Actor, id: Uuid, archive: b
         )));
     }
     queries::set_item_archived(conn, id, archive)?;
-    let event = if archive { "inventory_item_archived" } else { "inventory_item_restored" };
+    let event = if archive {
+        "inventory_item_archived"
+    } else {
+        "inventory_item_restored"
+    };
     audit::record(
         conn,
         actor,
-        AuditEvent::new(event, "inventory_item", id).data(json!({ "part_number": item.part_number })),
+        AuditEvent::new(event, "inventory_item", id)
+            .data(json!({ "part_number": item.part_number })),
     )?;
     Ok(())
 }
 
 /// Checks that a location's van holder and site are the organization's own.
-fn check_location(conn: &mut PgConnection, org_id: Uuid, values: &LocationValues) -> Result<(), InventoryError> {
+fn check_location(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    values: &LocationValues,
+) -> Result<(), InventoryError> {
     let mut errors = FieldErrors::default();
     if let Some(contractor) = values.contractor_id {
-        if crate::contractors::queries::find(conn, contractor).optional()?.is_none() {
+        if crate::contractors::queries::find(conn, contractor)
+            .optional()?
+            .is_none()
+        {
             errors.add("contractor_id", "Choose one of your contractors.");
         }
     }
     if let Some(account) = values.account_id {
         let role = crate::members::queries::role_of(conn, org_id, account)?;
-        if !role.is_some_and(|r| r != crate::auth::roles::Role::Tenant) {
+        if role.is_none_or(|r| r == crate::auth::roles::Role::Tenant) {
             errors.add("account_id", "Choose one of your members.");
         }
     }
     if let Some(site) = values.site_id {
-        if crate::sites::queries::find(conn, site).optional()?.is_none() {
+        if crate::sites::queries::find(conn, site)
+            .optional()?
+            .is_none()
+        {
             errors.add("site_id", "Choose one of your sites.");
         }
     }
@@ -226,13 +263,21 @@ pub fn update_location(
         actor,
         AuditEvent::new("stock_location_updated", "stock_location", id)
             .data(json!({ "name": location.name }))
-            .change(serde_json::to_value(&before).ok(), serde_json::to_value(values).ok()),
+            .change(
+                serde_json::to_value(&before).ok(),
+                serde_json::to_value(values).ok(),
+            ),
     )?;
     Ok(location)
 }
 
 /// Archives a location (no more movements to it) or brings it back. It must be empty first.
-pub fn archive_location(conn: &mut PgConnection, actor: &Actor, id: Uuid, archive: bool) -> Result<(), InventoryError> {
+pub fn archive_location(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: Uuid,
+    archive: bool,
+) -> Result<(), InventoryError> {
     let location = queries::find_location(conn, id)?;
     let held: i64 = queries::levels_of(conn, queries::ledger::Of::Location(id))?
         .iter()
@@ -245,7 +290,11 @@ pub fn archive_location(conn: &mut PgConnection, actor: &Actor, id: Uuid, archiv
         )));
     }
     queries::set_location_archived(conn, id, archive)?;
-    let event = if archive { "stock_location_archived" } else { "stock_location_restored" };
+    let event = if archive {
+        "stock_location_archived"
+    } else {
+        "stock_location_restored"
+    };
     audit::record(
         conn,
         actor,
@@ -255,12 +304,19 @@ pub fn archive_location(conn: &mut PgConnection, actor: &Actor, id: Uuid, archiv
 }
 
 /// The location `id`, refused when archived: no stock moves to or from an archived location.
-pub fn active_location(conn: &mut PgConnection, id: Uuid, field: &str) -> Result<Location, InventoryError> {
+pub fn active_location(
+    conn: &mut PgConnection,
+    id: Uuid,
+    field: &str,
+) -> Result<Location, InventoryError> {
     match queries::find_location(conn, id).optional()? {
         None => Err(invalid(field, "Choose one of your locations.")),
         Some(l) if l.archived_at.is_some() => Err(invalid(
             field,
-            format!("{} is archived: restore it before moving stock there.", l.name),
+            format!(
+                "{} is archived: restore it before moving stock there.",
+                l.name
+            ),
         )),
         Some(l) => Ok(l),
     }

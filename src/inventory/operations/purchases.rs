@@ -16,7 +16,11 @@ use crate::inventory::queries::{ledger::Entry, purchases};
 use crate::orgs::{Actor, OrgHandle};
 
 /// Drafts an order; each line costs what it says or the item's list cost.
-pub fn create(conn: &mut PgConnection, actor: &Actor, values: &PurchaseValues) -> Result<(Uuid, String), InventoryError> {
+pub fn create(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    values: &PurchaseValues,
+) -> Result<(Uuid, String), InventoryError> {
     active_location(conn, values.location_id, "location_id")?;
     let mut costs: Vec<BigDecimal> = Vec::new();
     for (n, (item, _, cost)) in values.lines.iter().enumerate() {
@@ -24,37 +28,57 @@ pub fn create(conn: &mut PgConnection, actor: &Actor, values: &PurchaseValues) -
         costs.push(cost.clone().unwrap_or(item.unit_cost));
     }
     let number = purchases::next_number(conn, Utc::now().year())?;
-    let id = purchases::insert(conn, &number, values, &costs, Some(actor.account_id).filter(|i| !i.is_nil()))?;
+    let id = purchases::insert(
+        conn,
+        &number,
+        values,
+        &costs,
+        Some(actor.account_id).filter(|i| !i.is_nil()),
+    )?;
     audit::record(
         conn,
         actor,
-        AuditEvent::new("purchase_order_created", "purchase_order", id)
-            .data(json!({ "number": number, "supplier": values.supplier, "lines": values.lines.len() })),
+        AuditEvent::new("purchase_order_created", "purchase_order", id).data(
+            json!({ "number": number, "supplier": values.supplier, "lines": values.lines.len() }),
+        ),
     )?;
     Ok((id, number))
 }
 
 /// Moves an order: draft → ordered, or any open one → cancelled (not once goods arrived).
-pub fn set_status(conn: &mut PgConnection, actor: &Actor, id: Uuid, to: PurchaseStatus) -> Result<(), InventoryError> {
+pub fn set_status(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: Uuid,
+    to: PurchaseStatus,
+) -> Result<(), InventoryError> {
     let order = purchases::lock(conn, id)?;
     let allowed = match to {
         PurchaseStatus::Ordered => order.status == PurchaseStatus::Draft,
-        PurchaseStatus::Cancelled => matches!(order.status, PurchaseStatus::Draft | PurchaseStatus::Ordered),
+        PurchaseStatus::Cancelled => matches!(
+            order.status,
+            PurchaseStatus::Draft | PurchaseStatus::Ordered
+        ),
         _ => false,
     };
     if !allowed {
         return Err(InventoryError::Refused(format!(
             "A purchase order that is {} cannot be {}.",
             order.status.label().to_lowercase(),
-            if to == PurchaseStatus::Ordered { "ordered" } else { "cancelled" }
+            if to == PurchaseStatus::Ordered {
+                "ordered"
+            } else {
+                "cancelled"
+            }
         )));
     }
     purchases::set_status(conn, id, to)?;
     audit::record(
         conn,
         actor,
-        AuditEvent::new("purchase_order_status_changed", "purchase_order", id)
-            .data(json!({ "number": order.number, "from": order.status.as_str(), "to": to.as_str() })),
+        AuditEvent::new("purchase_order_status_changed", "purchase_order", id).data(
+            json!({ "number": order.number, "from": order.status.as_str(), "to": to.as_str() }),
+        ),
     )?;
     Ok(())
 }
@@ -81,15 +105,28 @@ pub fn receive(
     arrived.sort_by_key(|(line, _)| lines.iter().find(|l| l.id == *line).map(|l| l.item_id));
     for (n, (line_id, quantity)) in arrived.iter().enumerate() {
         let Some(line) = lines.iter().find(|l| l.id == *line_id) else {
-            return Err(invalid(&format!("quantity-{n}"), "This line is not on the order."));
+            return Err(invalid(
+                &format!("quantity-{n}"),
+                "This line is not on the order.",
+            ));
         };
         if !purchases::receive_line(conn, id, line.id, *quantity)? {
             return Err(invalid(
                 &format!("quantity-{n}"),
-                format!("Only {} of {} are still to come.", line.outstanding(), line.part_number),
+                format!(
+                    "Only {} of {} are still to come.",
+                    line.outstanding(),
+                    line.part_number
+                ),
             ));
         }
-        let mut entry = Entry::new(MovementKind::Receive, line.item_id, order.location_id, *quantity, actor);
+        let mut entry = Entry::new(
+            MovementKind::Receive,
+            line.item_id,
+            order.location_id,
+            *quantity,
+            actor,
+        );
         entry.unit_cost = Some(&line.unit_cost);
         entry.purchase_order_id = Some(id);
         record(conn, org, actor, &entry)?;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{active_item, active_location, invalid, InventoryError};
 use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
-use crate::inventory::forms::{count_field, StockChange, Transfer};
+use crate::inventory::forms::{count_field, Count, StockChange, Transfer};
 use crate::inventory::model::MovementKind;
 use crate::inventory::queries::{self, ledger, ledger::Entry, ledger::Posted};
 use crate::notifications::queries::{notify, NewNotification};
@@ -16,7 +16,11 @@ use crate::orgs::{Actor, OrgHandle};
 
 /// Posts `entry`, refusing with a message naming what is left when the location has too
 /// little; tells the managers when the item's total falls to its reorder point.
-pub fn post(conn: &mut PgConnection, org: &OrgHandle, entry: &Entry) -> Result<Posted, InventoryError> {
+pub fn post(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    entry: &Entry,
+) -> Result<Posted, InventoryError> {
     match ledger::post(conn, entry)? {
         Some(posted) => {
             if posted.crossed_reorder_point() {
@@ -39,18 +43,31 @@ fn too_little(conn: &mut PgConnection, entry: &Entry) -> InventoryError {
     };
     let available = level.map_or(0, |l| l.available());
     let message = if entry.kind == MovementKind::Unreserve {
-        format!("Only {} of {part} are reserved at {place}.", level.map_or(0, |l| l.reserved))
+        format!(
+            "Only {} of {part} are reserved at {place}.",
+            level.map_or(0, |l| l.reserved)
+        )
     } else if available == 0 {
-        format!("There is no {part} available at {place}: someone may have just taken the last ones.")
+        format!(
+            "There is no {part} available at {place}: someone may have just taken the last ones."
+        )
     } else {
         format!("Only {available} of {part} are available at {place}.")
     };
     InventoryError::Refused(message)
 }
 
-fn reorder_notice(conn: &mut PgConnection, org: &OrgHandle, posted: &Posted) -> Result<(), InventoryError> {
-    let managers = crate::members::queries::with_permission(conn, org.id, Permission::ManageInventory)?;
-    let title = format!("{} is down to {} — time to reorder", posted.part_number, posted.total_after);
+fn reorder_notice(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    posted: &Posted,
+) -> Result<(), InventoryError> {
+    let managers =
+        crate::members::queries::with_permission(conn, org.id, Permission::ManageInventory)?;
+    let title = format!(
+        "{} is down to {} — time to reorder",
+        posted.part_number, posted.total_after
+    );
     let body = format!(
         "{} ({}) has {} left in total, at or below its reorder point of {}.",
         posted.name, posted.part_number, posted.total_after, posted.reorder_point
@@ -106,26 +123,55 @@ pub fn record(
 
 /// Goods arrived at a location (not against a purchase order): on hand grows and the average
 /// cost moves towards what they cost.
-pub fn receive(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor, change: &StockChange) -> Result<Posted, InventoryError> {
+pub fn receive(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    actor: &Actor,
+    change: &StockChange,
+) -> Result<Posted, InventoryError> {
     active_item(conn, change.item_id, "item_id")?;
     active_location(conn, change.location_id, "location_id")?;
-    let mut entry = Entry::new(MovementKind::Receive, change.item_id, change.location_id, change.quantity, actor);
+    let mut entry = Entry::new(
+        MovementKind::Receive,
+        change.item_id,
+        change.location_id,
+        change.quantity,
+        actor,
+    );
     entry.unit_cost = change.unit_cost.as_ref();
     entry.reason = change.reason.as_deref();
     record(conn, org, actor, &entry)
 }
 
 /// A correction with a reason (found, damaged, lost): up or down, never below what is reserved.
-pub fn adjust(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor, change: &StockChange) -> Result<Posted, InventoryError> {
-    queries::find_item(conn, change.item_id).optional()?.ok_or_else(|| invalid("item_id", "Choose an item from your catalogue."))?;
+pub fn adjust(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    actor: &Actor,
+    change: &StockChange,
+) -> Result<Posted, InventoryError> {
+    queries::find_item(conn, change.item_id)
+        .optional()?
+        .ok_or_else(|| invalid("item_id", "Choose an item from your catalogue."))?;
     active_location(conn, change.location_id, "location_id")?;
-    let mut entry = Entry::new(MovementKind::Adjust, change.item_id, change.location_id, change.quantity, actor);
+    let mut entry = Entry::new(
+        MovementKind::Adjust,
+        change.item_id,
+        change.location_id,
+        change.quantity,
+        actor,
+    );
     entry.reason = change.reason.as_deref();
     record(conn, org, actor, &entry)
 }
 
 /// Moves several items from one location to another; all lines or none.
-pub fn transfer(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor, transfer: &Transfer) -> Result<usize, InventoryError> {
+pub fn transfer(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    actor: &Actor,
+    transfer: &Transfer,
+) -> Result<usize, InventoryError> {
     let from = active_location(conn, transfer.from, "from")?;
     let to = active_location(conn, transfer.to, "to")?;
     // Always in one order, so two transfers touching the same levels queue, never deadlock.
@@ -134,7 +180,17 @@ pub fn transfer(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor, transfe
     for (n, (item, quantity)) in lines.iter().enumerate() {
         let field = format!("item_id-{n}");
         active_item(conn, *item, &field)?;
-        let (first, second) = if from.id < to.id { ((from.id, -quantity, MovementKind::TransferOut, to.id), (to.id, *quantity, MovementKind::TransferIn, from.id)) } else { ((to.id, *quantity, MovementKind::TransferIn, from.id), (from.id, -quantity, MovementKind::TransferOut, to.id)) };
+        let (first, second) = if from.id < to.id {
+            (
+                (from.id, -quantity, MovementKind::TransferOut, to.id),
+                (to.id, *quantity, MovementKind::TransferIn, from.id),
+            )
+        } else {
+            (
+                (to.id, *quantity, MovementKind::TransferIn, from.id),
+                (from.id, -quantity, MovementKind::TransferOut, to.id),
+            )
+        };
         for (location, change, kind, other) in [first, second] {
             let mut entry = Entry::new(kind, *item, location, change, actor);
             entry.counterpart_location_id = Some(other);
@@ -155,9 +211,9 @@ pub fn count(
     org: &OrgHandle,
     actor: &Actor,
     location_id: Uuid,
-    counted: &[(Uuid, i32)],
-    reason: Option<&str>,
+    count: &Count,
 ) -> Result<Vec<(String, i32)>, InventoryError> {
+    let (counted, reason) = (&count.lines, count.reason.as_deref());
     let location = queries::find_location(conn, location_id)?;
     if location.archived_at.is_some() {
         return Err(InventoryError::Refused(format!(
@@ -187,7 +243,10 @@ pub fn count(
         return Err(InventoryError::Invalid(errors));
     }
     if entries.iter().any(|(_, d)| *d != 0) && reason.is_none() {
-        return Err(invalid("reason", "Say why the count differs (e.g. yearly stocktake)."));
+        return Err(invalid(
+            "reason",
+            "Say why the count differs (e.g. yearly stocktake).",
+        ));
     }
     entries.sort();
     for (item, difference) in &entries {
@@ -216,4 +275,3 @@ pub fn set_thresholds(
     queries::set_level_thresholds(conn, item_id, location_id, minimum, reorder_point)?;
     Ok(())
 }
-

@@ -48,10 +48,15 @@ pub fn list_surplus(
 ) -> Result<Uuid, InventoryError> {
     let item = queries::find_item(conn, item_id)?;
     let mut errors = FieldErrors::default();
-    let location = chosen(&mut errors, "location_id", &form.location_id, "Choose where the parts are.");
+    let location = chosen(
+        &mut errors,
+        "location_id",
+        &form.location_id,
+        "Choose where the parts are.",
+    );
     let count = quantity(&mut errors, "quantity", &form.quantity, 1);
     let price = match crate::marketplace::money::parse(&form.unit_price) {
-        Ok(p) if p > BigDecimal::from(0) => Some(p),
+        Ok(p) if p > 0 => Some(p),
         Ok(_) => {
             errors.add("unit_price", "Enter a price above zero.");
             None
@@ -76,7 +81,10 @@ pub fn list_surplus(
         part_name: item.name.clone(),
         manufacturer: item.manufacturer.clone(),
         model_compatibility: item.compatible_models.iter().flatten().cloned().collect(),
-        description: item.description.clone().unwrap_or_else(|| item.name.clone()),
+        description: item
+            .description
+            .clone()
+            .unwrap_or_else(|| item.name.clone()),
         condition,
         condition_notes: None,
         quantity_available: count,
@@ -89,7 +97,8 @@ pub fn list_surplus(
         shipping_cost: None,
         local_pickup: true,
     };
-    let listing = market::create_listing(conn, trader, org.id, &input, fee_percent).map_err(InventoryError::from)?;
+    let listing = market::create_listing(conn, trader, org.id, &input, fee_percent)
+        .map_err(InventoryError::from)?;
     market_stock::link_item(conn, listing, item.id)?;
     let mut entry = Entry::new(MovementKind::Reserve, item.id, location.id, 0, actor);
     entry.reserved_change = count;
@@ -99,7 +108,14 @@ pub fn list_surplus(
         InventoryError::Refused(why) => invalid("quantity", why),
         other => other,
     })?;
-    reservations::insert(conn, reservations::For::Listing(listing), item.id, location.id, count, Some(actor.account_id))?;
+    reservations::insert(
+        conn,
+        reservations::For::Listing(listing),
+        item.id,
+        location.id,
+        count,
+        Some(actor.account_id),
+    )?;
     audit_posted(conn, actor, &entry, &posted)?;
     Ok(listing)
 }
@@ -118,7 +134,12 @@ pub struct ListingEvent {
 
 /// Issues what sold from the stock set aside for the listing, or releases what is left of it
 /// when it was withdrawn. Nothing when nothing is held (the reservation was released).
-pub fn settle_listing(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor, event: &ListingEvent) -> Result<(), InventoryError> {
+pub fn settle_listing(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    actor: &Actor,
+    event: &ListingEvent,
+) -> Result<(), InventoryError> {
     let held = reservations::held(conn, reservations::For::Listing(event.listing_id))?;
     let Some(held) = held.first() else {
         return Ok(());
@@ -131,12 +152,20 @@ pub fn settle_listing(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor, e
     if units <= 0 {
         return Ok(());
     }
-    let on_hand = if kind == MovementKind::Issue { -units } else { 0 };
+    let on_hand = if kind == MovementKind::Issue {
+        -units
+    } else {
+        0
+    };
     let mut entry = Entry::new(kind, held.item_id, held.location_id, on_hand, actor);
     entry.reserved_change = -units;
     entry.marketplace_listing_id = Some(event.listing_id);
     entry.marketplace_transaction_id = event.transaction_id;
-    entry.reason = Some(if event.withdrawn { "Marketplace listing withdrawn" } else { "Sold in the marketplace" });
+    entry.reason = Some(if event.withdrawn {
+        "Marketplace listing withdrawn"
+    } else {
+        "Sold in the marketplace"
+    });
     let posted = post(conn, org, &entry)?;
     reservations::reduce(conn, held.id, units)?;
     audit_posted(conn, actor, &entry, &posted)
@@ -195,7 +224,12 @@ pub fn receive_purchase(
         .find(|p| p.transaction_id == transaction_id)
         .ok_or(InventoryError::NotFound)?;
     let mut errors = FieldErrors::default();
-    let Some(location) = chosen(&mut errors, "location_id", location_id, "Choose where to put the parts.") else {
+    let Some(location) = chosen(
+        &mut errors,
+        "location_id",
+        location_id,
+        "Choose where to put the parts.",
+    ) else {
         return Err(InventoryError::Invalid(errors));
     };
     let location = active_location(conn, location, "location_id")?;
@@ -214,7 +248,13 @@ pub fn receive_purchase(
             super::create_item(conn, actor, &values)?.id
         }
     };
-    let mut entry = Entry::new(MovementKind::Receive, item_id, location.id, purchase.quantity, actor);
+    let mut entry = Entry::new(
+        MovementKind::Receive,
+        item_id,
+        location.id,
+        purchase.quantity,
+        actor,
+    );
     entry.unit_cost = Some(&purchase.unit_price);
     entry.marketplace_transaction_id = Some(transaction_id);
     entry.reason = Some("Bought in the marketplace");
@@ -225,5 +265,8 @@ pub fn receive_purchase(
         AuditEvent::new("marketplace_purchase_received", "inventory_item", item_id)
             .data(json!({ "transaction_id": transaction_id, "location": location.name })),
     )?;
-    Ok(format!("{} × {} received into {}.", purchase.quantity, purchase.part_number, location.name))
+    Ok(format!(
+        "{} × {} received into {}.",
+        purchase.quantity, purchase.part_number, location.name
+    ))
 }

@@ -52,7 +52,13 @@ pub fn issue_to_work_order(
                 "Parts are taken from stock only for open work orders.".into(),
             ));
         }
-        let mut entry = Entry::new(MovementKind::Issue, pick.item_id, pick.location_id, -pick.quantity, acting.actor);
+        let mut entry = Entry::new(
+            MovementKind::Issue,
+            pick.item_id,
+            pick.location_id,
+            -pick.quantity,
+            acting.actor,
+        );
         entry.work_order_id = Some(order.id);
         let posted = post(conn, acting.org, &entry).map_err(refused)?;
         let line = PartLine {
@@ -73,33 +79,70 @@ pub fn issue_to_work_order(
 }
 
 /// Sets stock aside for a work order that has not started.
-fn reserve(conn: &mut PgConnection, acting: &Acting, id: Uuid, seen: i32, pick: &FromStock) -> Result<(), WorkOrderError> {
+fn reserve(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    id: Uuid,
+    seen: i32,
+    pick: &FromStock,
+) -> Result<(), WorkOrderError> {
     orders::change_with(conn, acting, id, seen, |conn, order| {
         if !may_reserve(order) {
             return Err(WorkOrderError::Refused(
                 "Parts are reserved for work orders that have not started; take them from stock instead.".into(),
             ));
         }
-        let mut entry = Entry::new(MovementKind::Reserve, pick.item_id, pick.location_id, 0, acting.actor);
+        let mut entry = Entry::new(
+            MovementKind::Reserve,
+            pick.item_id,
+            pick.location_id,
+            0,
+            acting.actor,
+        );
         entry.reserved_change = pick.quantity;
         entry.work_order_id = Some(order.id);
         let posted = post(conn, acting.org, &entry).map_err(refused)?;
-        reservations::insert(conn, reservations::For::WorkOrder(order.id), pick.item_id, pick.location_id, pick.quantity, acting.account_id())?;
+        reservations::insert(
+            conn,
+            reservations::For::WorkOrder(order.id),
+            pick.item_id,
+            pick.location_id,
+            pick.quantity,
+            acting.account_id(),
+        )?;
         audit_posted(conn, acting.actor, &entry, &posted).map_err(refused)?;
         Ok(())
     })
 }
 
 /// Releases one reservation of work order `id`.
-pub fn release(conn: &mut PgConnection, acting: &Acting, id: Uuid, seen: i32, reservation: Uuid) -> Result<(), WorkOrderError> {
+pub fn release(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    id: Uuid,
+    seen: i32,
+    reservation: Uuid,
+) -> Result<(), WorkOrderError> {
     orders::change_with(conn, acting, id, seen, |conn, order| {
         let held = reservations::find(conn, reservations::For::WorkOrder(order.id), reservation)?;
         unreserve(conn, acting.org, acting.actor, order, &held).map_err(refused)
     })
 }
 
-fn unreserve(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor, order: &WorkOrder, held: &reservations::Reservation) -> Result<(), InventoryError> {
-    let mut entry = Entry::new(MovementKind::Unreserve, held.item_id, held.location_id, 0, actor);
+fn unreserve(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    actor: &Actor,
+    order: &WorkOrder,
+    held: &reservations::Reservation,
+) -> Result<(), InventoryError> {
+    let mut entry = Entry::new(
+        MovementKind::Unreserve,
+        held.item_id,
+        held.location_id,
+        0,
+        actor,
+    );
     entry.reserved_change = -held.quantity;
     entry.work_order_id = Some(order.id);
     let posted = post(conn, org, &entry)?;
@@ -108,10 +151,21 @@ fn unreserve(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor, order: &Wo
 }
 
 /// Issues everything reserved for `order` as part lines (it has started).
-fn issue_reserved(conn: &mut PgConnection, org: &OrgHandle, actor: &Actor, order: &WorkOrder) -> Result<(), InventoryError> {
+fn issue_reserved(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    actor: &Actor,
+    order: &WorkOrder,
+) -> Result<(), InventoryError> {
     let held = reservations::held(conn, reservations::For::WorkOrder(order.id))?;
     for r in &held {
-        let mut entry = Entry::new(MovementKind::Issue, r.item_id, r.location_id, -r.quantity, actor);
+        let mut entry = Entry::new(
+            MovementKind::Issue,
+            r.item_id,
+            r.location_id,
+            -r.quantity,
+            actor,
+        );
         entry.reserved_change = -r.quantity;
         entry.work_order_id = Some(order.id);
         let posted = post(conn, org, &entry)?;
@@ -164,7 +218,8 @@ pub struct StockFollower;
 
 impl Follower for StockFollower {
     fn status_changed(&self, conn: &mut PgConnection, change: &StatusChanged) -> QueryResult<()> {
-        let starts = change.to == WorkOrderStatus::InProgress && change.from != WorkOrderStatus::OnHold;
+        let starts =
+            change.to == WorkOrderStatus::InProgress && change.from != WorkOrderStatus::OnHold;
         let ends = change.to == WorkOrderStatus::Cancelled;
         if !starts && !ends {
             return Ok(());
@@ -181,10 +236,19 @@ impl Follower for StockFollower {
 
     /// A part line taken from stock goes back where it came from.
     fn part_removed(&self, conn: &mut PgConnection, removal: &PartRemoved) -> QueryResult<()> {
-        let (Some(item), Some(location)) = (removal.part.inventory_item_id, removal.part.stock_location_id) else {
+        let (Some(item), Some(location)) = (
+            removal.part.inventory_item_id,
+            removal.part.stock_location_id,
+        ) else {
             return Ok(());
         };
-        let mut entry = Entry::new(MovementKind::Return, item, location, removal.part.quantity, removal.actor);
+        let mut entry = Entry::new(
+            MovementKind::Return,
+            item,
+            location,
+            removal.part.quantity,
+            removal.actor,
+        );
         entry.work_order_id = Some(removal.work_order.id);
         entry.reason = Some("Part line removed from the work order");
         let posted = post(conn, removal.org, &entry).map_err(as_query)?;
@@ -201,12 +265,19 @@ impl Follower for StockFollower {
 }
 
 /// Reservations of a work order, for its parts card.
-pub fn reserved_for(conn: &mut PgConnection, work_order: Uuid) -> QueryResult<Vec<reservations::Reservation>> {
+pub fn reserved_for(
+    conn: &mut PgConnection,
+    work_order: Uuid,
+) -> QueryResult<Vec<reservations::Reservation>> {
     reservations::held(conn, reservations::For::WorkOrder(work_order))
 }
 
 /// The stock offered for a work order: the assignee's van first, then warehouses.
-pub fn pickable_for(conn: &mut PgConnection, order: &WorkOrder, viewer: Uuid) -> QueryResult<Vec<queries::Pickable>> {
+pub fn pickable_for(
+    conn: &mut PgConnection,
+    order: &WorkOrder,
+    viewer: Uuid,
+) -> QueryResult<Vec<queries::Pickable>> {
     queries::pickable(conn, order.assigned_contractor_id, Some(viewer))
 }
 

@@ -264,7 +264,10 @@ pub fn count(conn: &mut PgConnection, of: Of) -> QueryResult<i64> {
     use crate::db::schema_org::stock_movements as m;
     match of {
         Of::Item(id) => m::table.filter(m::item_id.eq(id)).count().get_result(conn),
-        Of::Location(id) => m::table.filter(m::location_id.eq(id)).count().get_result(conn),
+        Of::Location(id) => m::table
+            .filter(m::location_id.eq(id))
+            .count()
+            .get_result(conn),
     }
 }
 

@@ -79,7 +79,9 @@ pub fn page(
         "category" => format!("lower(i.category) {dir} NULLS LAST, i.part_number_normalized, i.id"),
         "on_hand" => format!("i.on_hand {dir}, i.part_number_normalized, i.id"),
         "value" => format!("i.on_hand * i.average_cost {dir}, i.part_number_normalized, i.id"),
-        "" if !text.is_empty() => "tier DESC, closeness DESC, i.part_number_normalized, i.id".into(),
+        "" if !text.is_empty() => {
+            "tier DESC, closeness DESC, i.part_number_normalized, i.id".into()
+        }
         _ => format!("i.part_number_normalized {dir}, i.id"),
     };
     let location = Uuid::parse_str(query.location.trim()).ok();

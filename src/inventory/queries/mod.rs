@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::forms::{ItemValues, LocationValues};
 use super::model::LocationType;
-use crate::db::schema_org::{inventory_items as items, stock_levels as levels, stock_locations as locations};
+use crate::db::schema_org::{
+    inventory_items as items, stock_levels as levels, stock_locations as locations,
+};
 
 pub mod ledger;
 pub mod listing;
@@ -46,7 +48,11 @@ pub struct Item {
 }
 
 fn joined(list: &[Option<String>]) -> String {
-    list.iter().flatten().cloned().collect::<Vec<_>>().join(", ")
+    list.iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Item {
@@ -242,7 +248,10 @@ impl LocationValues {
 }
 
 pub fn find_location(conn: &mut PgConnection, id: Uuid) -> QueryResult<Location> {
-    locations::table.find(id).select(Location::as_select()).first(conn)
+    locations::table
+        .find(id)
+        .select(Location::as_select())
+        .first(conn)
 }
 
 pub fn insert_location(conn: &mut PgConnection, values: &LocationValues) -> QueryResult<Location> {
@@ -428,7 +437,11 @@ pub fn set_level_thresholds(
 }
 
 /// Notes that `location_id` was counted now, for the items listed.
-pub fn mark_counted(conn: &mut PgConnection, location_id: Uuid, item_ids: &[Uuid]) -> QueryResult<usize> {
+pub fn mark_counted(
+    conn: &mut PgConnection,
+    location_id: Uuid,
+    item_ids: &[Uuid],
+) -> QueryResult<usize> {
     diesel::update(
         levels::table
             .filter(levels::location_id.eq(location_id))

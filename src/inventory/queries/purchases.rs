@@ -71,7 +71,9 @@ pub fn insert(
             )
         })
         .collect();
-    diesel::insert_into(lines::table).values(rows).execute(conn)?;
+    diesel::insert_into(lines::table)
+        .values(rows)
+        .execute(conn)?;
     Ok(id)
 }
 
@@ -96,7 +98,11 @@ pub fn set_status(conn: &mut PgConnection, id: Uuid, status: PurchaseStatus) -> 
     let now = Utc::now();
     if status == PurchaseStatus::Ordered {
         order
-            .set((orders::status.eq(status), orders::updated_at.eq(now), orders::ordered_at.eq(now)))
+            .set((
+                orders::status.eq(status),
+                orders::updated_at.eq(now),
+                orders::ordered_at.eq(now),
+            ))
             .execute(conn)
     } else {
         order
@@ -213,5 +219,8 @@ pub fn page(
 
 /// The location's name, for the order's page.
 pub fn location_name(conn: &mut PgConnection, id: Uuid) -> QueryResult<String> {
-    locations::table.find(id).select(locations::name).first(conn)
+    locations::table
+        .find(id)
+        .select(locations::name)
+        .first(conn)
 }

@@ -3,7 +3,9 @@
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::db::schema_org::{inventory_items as items, stock_locations as locations, stock_reservations as reservations};
+use crate::db::schema_org::{
+    inventory_items as items, stock_locations as locations, stock_reservations as reservations,
+};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Reservation {

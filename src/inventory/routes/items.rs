@@ -33,7 +33,8 @@ pub async fn list(
                 let page = query.page.unwrap_or(1).max(1);
                 let rows = listing::page(conn, &query, (page - 1) * PER_PAGE, PER_PAGE)?;
                 let total = rows.first().map_or(0, |r| r.total);
-                let pagination = Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
+                let pagination =
+                    Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
                 if fragment {
                     return Ok((rows, pagination, None));
                 }
@@ -50,7 +51,12 @@ pub async fn list(
     };
     let slug = scope.slug().to_string();
     let Some((summary, by_location, purchases, facets, locations)) = page else {
-        return render(&CatalogueResults { slug, query, rows, pagination });
+        return render(&CatalogueResults {
+            slug,
+            query,
+            rows,
+            pagination,
+        });
     };
     let export_href = format!(
         "/o/{slug}/inventory/export.csv?{}",
@@ -75,7 +81,10 @@ pub async fn list(
 }
 
 /// The catalogue as CSV with the list's filters (every matching item, in the import's columns).
-pub async fn export(scope: OrgScope, query: web::Query<ItemListQuery>) -> Result<HttpResponse, AppError> {
+pub async fn export(
+    scope: OrgScope,
+    query: web::Query<ItemListQuery>,
+) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let items = scope
         .run(Permission::View, move |conn, _| {
@@ -88,8 +97,18 @@ pub async fn export(scope: OrgScope, query: web::Query<ItemListQuery>) -> Result
     Ok(csv_response("inventory.csv", body))
 }
 
-fn form_page(scope: &OrgScope, status: StatusCode, item_id: Option<Uuid>, form: ItemForm, errors: FieldErrors) -> Result<HttpResponse, AppError> {
-    let title = if item_id.is_some() { "Edit item" } else { "New catalogue item" };
+fn form_page(
+    scope: &OrgScope,
+    status: StatusCode,
+    item_id: Option<Uuid>,
+    form: ItemForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let title = if item_id.is_some() {
+        "Edit item"
+    } else {
+        "New catalogue item"
+    };
     render_status(
         status,
         &ItemFormPage {
@@ -118,7 +137,11 @@ pub async fn create(scope: OrgScope, form: web::Form<ItemForm>) -> Result<HttpRe
     save(scope, None, form.into_inner()).await
 }
 
-pub async fn update(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web::Form<ItemForm>) -> Result<HttpResponse, AppError> {
+pub async fn update(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+    form: web::Form<ItemForm>,
+) -> Result<HttpResponse, AppError> {
     save(scope, Some(path.into_inner().1), form.into_inner()).await
 }
 
@@ -136,20 +159,43 @@ async fn save(scope: OrgScope, id: Option<Uuid>, form: ItemForm) -> Result<HttpR
         .await;
     match saved {
         Ok(item) => {
-            scope.viewer.flash("success", format!("{} was saved.", item.part_number));
-            Ok(see_other(format!("/o/{}/inventory/items/{}", scope.slug(), item.id)))
+            scope
+                .viewer
+                .flash("success", format!("{} was saved.", item.part_number));
+            Ok(see_other(format!(
+                "/o/{}/inventory/items/{}",
+                scope.slug(),
+                item.id
+            )))
         }
-        Err(AppError::Rejected(errors)) => form_page(&scope, StatusCode::UNPROCESSABLE_ENTITY, id, submitted, errors),
+        Err(AppError::Rejected(errors)) => form_page(
+            &scope,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            id,
+            submitted,
+            errors,
+        ),
         Err(e) => Err(e),
     }
 }
 
-pub async fn edit_form(scope: OrgScope, path: web::Path<(String, Uuid)>) -> Result<HttpResponse, AppError> {
+pub async fn edit_form(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let item = scope
-        .run(Permission::ManageInventory, move |conn, _| Ok(queries::find_item(conn, id)?))
+        .run(Permission::ManageInventory, move |conn, _| {
+            Ok(queries::find_item(conn, id)?)
+        })
         .await?;
-    form_page(&scope, StatusCode::OK, Some(id), ItemForm::of(&item), FieldErrors::default())
+    form_page(
+        &scope,
+        StatusCode::OK,
+        Some(id),
+        ItemForm::of(&item),
+        FieldErrors::default(),
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -157,7 +203,11 @@ pub struct PageQuery {
     pub page: Option<i64>,
 }
 
-pub async fn detail(scope: OrgScope, path: web::Path<(String, Uuid)>, query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+pub async fn detail(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let slug = scope.slug().to_string();
     let can_manage = scope.can(Permission::ManageInventory);
@@ -206,7 +256,11 @@ impl ArchiveForm {
     }
 }
 
-pub async fn archive(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web::Form<ArchiveForm>) -> Result<HttpResponse, AppError> {
+pub async fn archive(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+    form: web::Form<ArchiveForm>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let archive = form.archive();
     scope
@@ -214,9 +268,16 @@ pub async fn archive(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web
             Ok(operations::archive_item(conn, &ctx.actor, id, archive)?)
         })
         .await?;
-    let done = if archive { "The item was archived." } else { "The item is back in the catalogue." };
+    let done = if archive {
+        "The item was archived."
+    } else {
+        "The item is back in the catalogue."
+    };
     scope.viewer.flash("success", done);
-    Ok(see_other(format!("/o/{}/inventory/items/{id}", scope.slug())))
+    Ok(see_other(format!(
+        "/o/{}/inventory/items/{id}",
+        scope.slug()
+    )))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -229,22 +290,43 @@ pub struct ThresholdForm {
     reorder_point: String,
 }
 
-pub async fn thresholds(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web::Form<ThresholdForm>) -> Result<HttpResponse, AppError> {
+pub async fn thresholds(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+    form: web::Form<ThresholdForm>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
     let limit = 0..=crate::inventory::model::MAX_QUANTITY;
-    let minimum = whole(&mut errors, "minimum_stock", &form.minimum_stock, limit.clone());
+    let minimum = whole(
+        &mut errors,
+        "minimum_stock",
+        &form.minimum_stock,
+        limit.clone(),
+    );
     let reorder = whole(&mut errors, "reorder_point", &form.reorder_point, limit);
-    let location = crate::inventory::forms::chosen(&mut errors, "location_id", &form.location_id, "Choose a location.");
+    let location = crate::inventory::forms::chosen(
+        &mut errors,
+        "location_id",
+        &form.location_id,
+        "Choose a location.",
+    );
     let (Some(location), true) = (location, errors.is_empty()) else {
         return Err(AppError::Rejected(errors));
     };
     scope
         .run(Permission::ManageInventory, move |conn, _| {
-            Ok(operations::stock::set_thresholds(conn, id, location, minimum, reorder)?)
+            Ok(operations::stock::set_thresholds(
+                conn, id, location, minimum, reorder,
+            )?)
         })
         .await?;
-    scope.viewer.flash("success", "The location's thresholds were saved.");
-    Ok(see_other(format!("/o/{}/inventory/items/{id}", scope.slug())))
+    scope
+        .viewer
+        .flash("success", "The location's thresholds were saved.");
+    Ok(see_other(format!(
+        "/o/{}/inventory/items/{id}",
+        scope.slug()
+    )))
 }

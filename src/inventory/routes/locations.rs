@@ -19,7 +19,9 @@ use crate::web::{render, render_status, see_other, AppError};
 
 pub async fn list(scope: OrgScope) -> Result<HttpResponse, AppError> {
     let rows = scope
-        .run(Permission::View, |conn, _| Ok(queries::location_rows(conn)?))
+        .run(Permission::View, |conn, _| {
+            Ok(queries::location_rows(conn)?)
+        })
         .await?;
     render(&LocationsPage {
         layout: scope.layout("Stock locations", "inventory"),
@@ -29,7 +31,13 @@ pub async fn list(scope: OrgScope) -> Result<HttpResponse, AppError> {
     })
 }
 
-async fn form_page(scope: &OrgScope, status: StatusCode, location_id: Option<Uuid>, form: LocationForm, errors: FieldErrors) -> Result<HttpResponse, AppError> {
+async fn form_page(
+    scope: &OrgScope,
+    status: StatusCode,
+    location_id: Option<Uuid>,
+    form: LocationForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
     let (contractors, members, sites) = scope
         .run(Permission::ManageInventory, |conn, ctx| {
             let contractors = crate::contractors::queries::options(conn)?
@@ -40,10 +48,18 @@ async fn form_page(scope: &OrgScope, status: StatusCode, location_id: Option<Uui
                 .into_iter()
                 .map(|(id, name, _)| (id, name))
                 .collect();
-            Ok((contractors, queries::member_options(conn, ctx.org.id)?, sites))
+            Ok((
+                contractors,
+                queries::member_options(conn, ctx.org.id)?,
+                sites,
+            ))
         })
         .await?;
-    let title = if location_id.is_some() { "Edit location" } else { "New stock location" };
+    let title = if location_id.is_some() {
+        "Edit location"
+    } else {
+        "New stock location"
+    };
     render_status(
         status,
         &LocationFormPage {
@@ -68,15 +84,26 @@ pub async fn new_form(scope: OrgScope) -> Result<HttpResponse, AppError> {
     form_page(&scope, StatusCode::OK, None, form, FieldErrors::default()).await
 }
 
-pub async fn create(scope: OrgScope, form: web::Form<LocationForm>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    scope: OrgScope,
+    form: web::Form<LocationForm>,
+) -> Result<HttpResponse, AppError> {
     save(scope, None, form.into_inner()).await
 }
 
-pub async fn update(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web::Form<LocationForm>) -> Result<HttpResponse, AppError> {
+pub async fn update(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+    form: web::Form<LocationForm>,
+) -> Result<HttpResponse, AppError> {
     save(scope, Some(path.into_inner().1), form.into_inner()).await
 }
 
-async fn save(scope: OrgScope, id: Option<Uuid>, form: LocationForm) -> Result<HttpResponse, AppError> {
+async fn save(
+    scope: OrgScope,
+    id: Option<Uuid>,
+    form: LocationForm,
+) -> Result<HttpResponse, AppError> {
     scope.require(Permission::ManageInventory)?;
     let submitted = form.clone();
     let saved = scope
@@ -90,23 +117,54 @@ async fn save(scope: OrgScope, id: Option<Uuid>, form: LocationForm) -> Result<H
         .await;
     match saved {
         Ok(location) => {
-            scope.viewer.flash("success", format!("{} was saved.", location.name));
-            Ok(see_other(format!("/o/{}/inventory/locations/{}", scope.slug(), location.id)))
+            scope
+                .viewer
+                .flash("success", format!("{} was saved.", location.name));
+            Ok(see_other(format!(
+                "/o/{}/inventory/locations/{}",
+                scope.slug(),
+                location.id
+            )))
         }
-        Err(AppError::Rejected(errors)) => form_page(&scope, StatusCode::UNPROCESSABLE_ENTITY, id, submitted, errors).await,
+        Err(AppError::Rejected(errors)) => {
+            form_page(
+                &scope,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                id,
+                submitted,
+                errors,
+            )
+            .await
+        }
         Err(e) => Err(e),
     }
 }
 
-pub async fn edit_form(scope: OrgScope, path: web::Path<(String, Uuid)>) -> Result<HttpResponse, AppError> {
+pub async fn edit_form(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let location = scope
-        .run(Permission::ManageInventory, move |conn, _| Ok(queries::find_location(conn, id)?))
+        .run(Permission::ManageInventory, move |conn, _| {
+            Ok(queries::find_location(conn, id)?)
+        })
         .await?;
-    form_page(&scope, StatusCode::OK, Some(id), LocationForm::of(&location), FieldErrors::default()).await
+    form_page(
+        &scope,
+        StatusCode::OK,
+        Some(id),
+        LocationForm::of(&location),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-pub async fn detail(scope: OrgScope, path: web::Path<(String, Uuid)>, query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+pub async fn detail(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let slug = scope.slug().to_string();
     let path = format!("/o/{slug}/inventory/locations/{id}");
@@ -136,7 +194,11 @@ pub async fn detail(scope: OrgScope, path: web::Path<(String, Uuid)>, query: web
     })
 }
 
-pub async fn archive(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web::Form<ArchiveForm>) -> Result<HttpResponse, AppError> {
+pub async fn archive(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+    form: web::Form<ArchiveForm>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let archive = form.archive();
     scope
@@ -144,15 +206,31 @@ pub async fn archive(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web
             Ok(operations::archive_location(conn, &ctx.actor, id, archive)?)
         })
         .await?;
-    let done = if archive { "The location was archived." } else { "The location is back in use." };
+    let done = if archive {
+        "The location was archived."
+    } else {
+        "The location is back in use."
+    };
     scope.viewer.flash("success", done);
-    Ok(see_other(format!("/o/{}/inventory/locations/{id}", scope.slug())))
+    Ok(see_other(format!(
+        "/o/{}/inventory/locations/{id}",
+        scope.slug()
+    )))
 }
 
-async fn count_page(scope: &OrgScope, status: StatusCode, id: Uuid, form: CountForm, errors: FieldErrors) -> Result<HttpResponse, AppError> {
+async fn count_page(
+    scope: &OrgScope,
+    status: StatusCode,
+    id: Uuid,
+    form: CountForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
     let (location, levels): (Location, Vec<LevelRow>) = scope
         .run(Permission::ManageInventory, move |conn, _| {
-            Ok((queries::find_location(conn, id)?, queries::levels_of(conn, Of::Location(id))?))
+            Ok((
+                queries::find_location(conn, id)?,
+                queries::levels_of(conn, Of::Location(id))?,
+            ))
         })
         .await?;
     render_status(
@@ -168,18 +246,32 @@ async fn count_page(scope: &OrgScope, status: StatusCode, id: Uuid, form: CountF
     )
 }
 
-pub async fn count_form(scope: OrgScope, path: web::Path<(String, Uuid)>) -> Result<HttpResponse, AppError> {
-    count_page(&scope, StatusCode::OK, path.into_inner().1, CountForm::default(), FieldErrors::default()).await
+pub async fn count_form(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    count_page(
+        &scope,
+        StatusCode::OK,
+        path.into_inner().1,
+        CountForm::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-pub async fn count(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web::Form<Vec<(String, String)>>) -> Result<HttpResponse, AppError> {
+pub async fn count(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let form: CountForm = with_lines(form.into_inner(), &["item_id", "counted"]);
     let submitted = form.clone();
     let posted = scope
         .run(Permission::ManageInventory, move |conn, ctx| {
-            let (lines, reason) = form.validate().map_err(AppError::Rejected)?;
-            Ok(operations::count(conn, &ctx.org, &ctx.actor, id, &lines, reason.as_deref())?)
+            let count = form.validate().map_err(AppError::Rejected)?;
+            Ok(operations::count(conn, &ctx.org, &ctx.actor, id, &count)?)
         })
         .await;
     match posted {
@@ -194,7 +286,10 @@ pub async fn count(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web::
                 format!("Counted. Differences posted: {}.", list.join(", "))
             };
             scope.viewer.flash("success", message);
-            Ok(see_other(format!("/o/{}/inventory/locations/{id}", scope.slug())))
+            Ok(see_other(format!(
+                "/o/{}/inventory/locations/{id}",
+                scope.slug()
+            )))
         }
         Err(e) => match refusal(e) {
             Ok((status, errors)) => count_page(&scope, status, id, submitted, errors).await,

@@ -25,7 +25,12 @@ pub const PER_PAGE: i64 = 25;
 pub type Options = Vec<(Uuid, String)>;
 
 /// One page of a ledger, newest first (the page count is not needed: "older" links on).
-pub fn ledger_page(conn: &mut PgConnection, of: Of, path: &str, page: Option<i64>) -> Result<(Vec<Movement>, Pagination), AppError> {
+pub fn ledger_page(
+    conn: &mut PgConnection,
+    of: Of,
+    path: &str,
+    page: Option<i64>,
+) -> Result<(Vec<Movement>, Pagination), AppError> {
     let page_no = page.unwrap_or(1).max(1);
     let total = ledger::count(conn, of)?;
     let movements = ledger::movements(conn, of, (page_no - 1) * PER_PAGE, PER_PAGE)?;
@@ -54,10 +59,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/inventory/items/new", web::get().to(items::new_form))
         .route("/inventory/items/{id}", web::get().to(items::detail))
         .route("/inventory/items/{id}", web::post().to(items::update))
-        .route("/inventory/items/{id}/edit", web::get().to(items::edit_form))
-        .route("/inventory/items/{id}/archive", web::post().to(items::archive))
-        .route("/inventory/items/{id}/thresholds", web::post().to(items::thresholds))
-        .route("/inventory/items/{id}/sell", web::get().to(surplus::sell_form))
+        .route(
+            "/inventory/items/{id}/edit",
+            web::get().to(items::edit_form),
+        )
+        .route(
+            "/inventory/items/{id}/archive",
+            web::post().to(items::archive),
+        )
+        .route(
+            "/inventory/items/{id}/thresholds",
+            web::post().to(items::thresholds),
+        )
+        .route(
+            "/inventory/items/{id}/sell",
+            web::get().to(surplus::sell_form),
+        )
         .route("/inventory/items/{id}/sell", web::post().to(surplus::sell))
         .route(
             "/inventory/marketplace-purchases/{id}/receive",
@@ -65,21 +82,48 @@ pub fn configure(cfg: &mut ServiceConfig) {
         )
         .route("/inventory/locations", web::get().to(locations::list))
         .route("/inventory/locations", web::post().to(locations::create))
-        .route("/inventory/locations/new", web::get().to(locations::new_form))
-        .route("/inventory/locations/{id}", web::get().to(locations::detail))
-        .route("/inventory/locations/{id}", web::post().to(locations::update))
-        .route("/inventory/locations/{id}/edit", web::get().to(locations::edit_form))
-        .route("/inventory/locations/{id}/archive", web::post().to(locations::archive))
-        .route("/inventory/locations/{id}/count", web::get().to(locations::count_form))
-        .route("/inventory/locations/{id}/count", web::post().to(locations::count))
+        .route(
+            "/inventory/locations/new",
+            web::get().to(locations::new_form),
+        )
+        .route(
+            "/inventory/locations/{id}",
+            web::get().to(locations::detail),
+        )
+        .route(
+            "/inventory/locations/{id}",
+            web::post().to(locations::update),
+        )
+        .route(
+            "/inventory/locations/{id}/edit",
+            web::get().to(locations::edit_form),
+        )
+        .route(
+            "/inventory/locations/{id}/archive",
+            web::post().to(locations::archive),
+        )
+        .route(
+            "/inventory/locations/{id}/count",
+            web::get().to(locations::count_form),
+        )
+        .route(
+            "/inventory/locations/{id}/count",
+            web::post().to(locations::count),
+        )
         .route("/inventory/receive", web::get().to(stock::receive_form))
         .route("/inventory/receive", web::post().to(stock::receive))
         .route("/inventory/adjust", web::get().to(stock::adjust_form))
         .route("/inventory/adjust", web::post().to(stock::adjust))
         .route("/inventory/transfer", web::get().to(stock::transfer_form))
         .route("/inventory/transfer", web::post().to(stock::transfer))
-        .route("/inventory/work-orders/{id}", web::get().to(work_orders::show))
-        .route("/inventory/work-orders/{id}/stock", web::post().to(work_orders::take))
+        .route(
+            "/inventory/work-orders/{id}",
+            web::get().to(work_orders::show),
+        )
+        .route(
+            "/inventory/work-orders/{id}/stock",
+            web::post().to(work_orders::take),
+        )
         .route(
             "/inventory/work-orders/{id}/reservations/{reservation}/release",
             web::post().to(work_orders::release),

@@ -57,9 +57,11 @@ pub async fn list(scope: OrgScope, query: web::Query<ListQuery>) -> Result<HttpR
             .to_string(),
     };
     // `purchases::page` names the open orders by an empty status.
-    let status = Some(query.status.clone())
-        .filter(|s| s != OPEN)
-        .unwrap_or_default();
+    let status = if query.status == OPEN {
+        String::new()
+    } else {
+        query.status.clone()
+    };
     let path = format!("/o/{}/inventory/purchase-orders", scope.slug());
     let (rows, pagination) = {
         let query = query.clone();

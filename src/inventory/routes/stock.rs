@@ -47,14 +47,27 @@ impl Mode {
 async fn choices(scope: &OrgScope) -> Result<(super::Options, super::Options), AppError> {
     scope
         .run(Permission::ManageInventory, |conn, _| {
-            Ok((queries::item_options(conn)?, queries::location_options(conn)?))
+            Ok((
+                queries::item_options(conn)?,
+                queries::location_options(conn)?,
+            ))
         })
         .await
 }
 
-async fn stock_page(scope: &OrgScope, status: StatusCode, mode: Mode, form: StockForm, errors: FieldErrors) -> Result<HttpResponse, AppError> {
+async fn stock_page(
+    scope: &OrgScope,
+    status: StatusCode,
+    mode: Mode,
+    form: StockForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
     let (items, locations) = choices(scope).await?;
-    let title = if mode == Mode::Receive { "Receive stock" } else { "Adjust stock" };
+    let title = if mode == Mode::Receive {
+        "Receive stock"
+    } else {
+        "Adjust stock"
+    };
     render_status(
         status,
         &StockPage {
@@ -77,15 +90,38 @@ fn preselected(query: &Preselect) -> StockForm {
     }
 }
 
-pub async fn receive_form(scope: OrgScope, query: web::Query<Preselect>) -> Result<HttpResponse, AppError> {
-    stock_page(&scope, StatusCode::OK, Mode::Receive, preselected(&query), FieldErrors::default()).await
+pub async fn receive_form(
+    scope: OrgScope,
+    query: web::Query<Preselect>,
+) -> Result<HttpResponse, AppError> {
+    stock_page(
+        &scope,
+        StatusCode::OK,
+        Mode::Receive,
+        preselected(&query),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-pub async fn adjust_form(scope: OrgScope, query: web::Query<Preselect>) -> Result<HttpResponse, AppError> {
-    stock_page(&scope, StatusCode::OK, Mode::Adjust, preselected(&query), FieldErrors::default()).await
+pub async fn adjust_form(
+    scope: OrgScope,
+    query: web::Query<Preselect>,
+) -> Result<HttpResponse, AppError> {
+    stock_page(
+        &scope,
+        StatusCode::OK,
+        Mode::Adjust,
+        preselected(&query),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-pub async fn receive(scope: OrgScope, form: web::Form<StockForm>) -> Result<HttpResponse, AppError> {
+pub async fn receive(
+    scope: OrgScope,
+    form: web::Form<StockForm>,
+) -> Result<HttpResponse, AppError> {
     change(scope, Mode::Receive, form.into_inner()).await
 }
 
@@ -98,7 +134,9 @@ async fn change(scope: OrgScope, mode: Mode, form: StockForm) -> Result<HttpResp
     let submitted = form.clone();
     let posted = scope
         .run(Permission::ManageInventory, move |conn, ctx| {
-            let change = form.validate(mode == Mode::Adjust).map_err(AppError::Rejected)?;
+            let change = form
+                .validate(mode == Mode::Adjust)
+                .map_err(AppError::Rejected)?;
             let posted = match mode {
                 Mode::Receive => operations::receive(conn, &ctx.org, &ctx.actor, &change)?,
                 Mode::Adjust => operations::adjust(conn, &ctx.org, &ctx.actor, &change)?,
@@ -108,12 +146,22 @@ async fn change(scope: OrgScope, mode: Mode, form: StockForm) -> Result<HttpResp
         .await;
     match posted {
         Ok((item, posted)) => {
-            let verb = if mode == Mode::Receive { "received" } else { "adjusted" };
+            let verb = if mode == Mode::Receive {
+                "received"
+            } else {
+                "adjusted"
+            };
             scope.viewer.flash(
                 "success",
-                format!("{} {verb}: {} now at that location.", posted.part_number, posted.level_on_hand),
+                format!(
+                    "{} {verb}: {} now at that location.",
+                    posted.part_number, posted.level_on_hand
+                ),
             );
-            Ok(see_other(format!("/o/{}/inventory/items/{item}", scope.slug())))
+            Ok(see_other(format!(
+                "/o/{}/inventory/items/{item}",
+                scope.slug()
+            )))
         }
         Err(e) => {
             let (status, errors) = refusal(e)?;
@@ -122,7 +170,12 @@ async fn change(scope: OrgScope, mode: Mode, form: StockForm) -> Result<HttpResp
     }
 }
 
-async fn transfer_page(scope: &OrgScope, status: StatusCode, form: TransferForm, errors: FieldErrors) -> Result<HttpResponse, AppError> {
+async fn transfer_page(
+    scope: &OrgScope,
+    status: StatusCode,
+    form: TransferForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
     let (items, locations) = choices(scope).await?;
     render_status(
         status,
@@ -137,7 +190,10 @@ async fn transfer_page(scope: &OrgScope, status: StatusCode, form: TransferForm,
     )
 }
 
-pub async fn transfer_form(scope: OrgScope, query: web::Query<Preselect>) -> Result<HttpResponse, AppError> {
+pub async fn transfer_form(
+    scope: OrgScope,
+    query: web::Query<Preselect>,
+) -> Result<HttpResponse, AppError> {
     let form = TransferForm {
         from: query.from.clone(),
         to: query.to.clone(),
@@ -147,7 +203,10 @@ pub async fn transfer_form(scope: OrgScope, query: web::Query<Preselect>) -> Res
     transfer_page(&scope, StatusCode::OK, form, FieldErrors::default()).await
 }
 
-pub async fn transfer(scope: OrgScope, form: web::Form<Vec<(String, String)>>) -> Result<HttpResponse, AppError> {
+pub async fn transfer(
+    scope: OrgScope,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
     scope.require(Permission::ManageInventory)?;
     let form: TransferForm = with_lines(form.into_inner(), &["item_id", "quantity"]);
     let submitted = form.clone();
@@ -161,8 +220,13 @@ pub async fn transfer(scope: OrgScope, form: web::Form<Vec<(String, String)>>) -
     match moved {
         Ok((to, lines)) => {
             let plural = if lines == 1 { "" } else { "s" };
-            scope.viewer.flash("success", format!("Moved {lines} item{plural}."));
-            Ok(see_other(format!("/o/{}/inventory/locations/{to}", scope.slug())))
+            scope
+                .viewer
+                .flash("success", format!("Moved {lines} item{plural}."));
+            Ok(see_other(format!(
+                "/o/{}/inventory/locations/{to}",
+                scope.slug()
+            )))
         }
         Err(e) => {
             let (status, errors) = refusal(e)?;

@@ -18,10 +18,19 @@ use crate::web::forms::FieldErrors;
 use crate::web::{render_status, see_other, AppError};
 use crate::AppState;
 
-async fn sell_page(scope: &OrgScope, status: StatusCode, id: Uuid, form: Option<SurplusForm>, errors: FieldErrors) -> Result<HttpResponse, AppError> {
+async fn sell_page(
+    scope: &OrgScope,
+    status: StatusCode,
+    id: Uuid,
+    form: Option<SurplusForm>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
     let (item, levels) = scope
         .run(Permission::TradeParts, move |conn, _| {
-            Ok((queries::find_item(conn, id)?, queries::levels_of(conn, Of::Item(id))?))
+            Ok((
+                queries::find_item(conn, id)?,
+                queries::levels_of(conn, Of::Item(id))?,
+            ))
         })
         .await?;
     let form = form.unwrap_or_else(|| surplus::proposal(&item, item.available()));
@@ -39,8 +48,18 @@ async fn sell_page(scope: &OrgScope, status: StatusCode, id: Uuid, form: Option<
     )
 }
 
-pub async fn sell_form(scope: OrgScope, path: web::Path<(String, Uuid)>) -> Result<HttpResponse, AppError> {
-    sell_page(&scope, StatusCode::OK, path.into_inner().1, None, FieldErrors::default()).await
+pub async fn sell_form(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    sell_page(
+        &scope,
+        StatusCode::OK,
+        path.into_inner().1,
+        None,
+        FieldErrors::default(),
+    )
+    .await
 }
 
 pub async fn sell(
@@ -51,14 +70,20 @@ pub async fn sell(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     scope.require(Permission::TradeParts)?;
-    let signed_in = scope.viewer.signed_in().cloned().ok_or(AppError::NotFound)?;
+    let signed_in = scope
+        .viewer
+        .signed_in()
+        .cloned()
+        .ok_or(AppError::NotFound)?;
     let trader = Trader::of(&signed_in);
     let fee = state.config.platform_fee_percent.clone();
     let form = form.into_inner();
     let submitted = form.clone();
     let listed = scope
         .run(Permission::TradeParts, move |conn, ctx| {
-            Ok(surplus::list_surplus(conn, &ctx.org, &ctx.actor, &trader, &fee, id, &form)?)
+            Ok(surplus::list_surplus(
+                conn, &ctx.org, &ctx.actor, &trader, &fee, id, &form,
+            )?)
         })
         .await;
     match listed {
@@ -86,7 +111,13 @@ pub async fn receive_purchase(
     let location = form.into_inner().location_id;
     let message = scope
         .run(Permission::ManageInventory, move |conn, ctx| {
-            Ok(surplus::receive_purchase(conn, &ctx.org, &ctx.actor, transaction, &location)?)
+            Ok(surplus::receive_purchase(
+                conn,
+                &ctx.org,
+                &ctx.actor,
+                transaction,
+                &location,
+            )?)
         })
         .await?;
     scope.viewer.flash("success", message);

@@ -15,13 +15,22 @@ use crate::web::{render, render_status, see_other, AppError, Htmx};
 use crate::work_orders::operations::{may_work, Acting};
 use crate::work_orders::queries as orders;
 
-async fn panel(scope: &OrgScope, id: Uuid, form: FromStockForm, errors: FieldErrors) -> Result<StockPanel, AppError> {
+async fn panel(
+    scope: &OrgScope,
+    id: Uuid,
+    form: FromStockForm,
+    errors: FieldErrors,
+) -> Result<StockPanel, AppError> {
     let slug = scope.slug().to_string();
     scope
         .run(Permission::View, move |conn, ctx| {
             let order = orders::find(conn, id)?;
             let can_work = may_work(conn, &Acting::member(ctx), &order)?;
-            let picks = if can_work { stock::pickable_for(conn, &order, ctx.actor.account_id)? } else { Vec::new() };
+            let picks = if can_work {
+                stock::pickable_for(conn, &order, ctx.actor.account_id)?
+            } else {
+                Vec::new()
+            };
             Ok(StockPanel {
                 slug,
                 reserved: stock::reserved_for(conn, id)?,
@@ -36,10 +45,17 @@ async fn panel(scope: &OrgScope, id: Uuid, form: FromStockForm, errors: FieldErr
         .await
 }
 
-pub async fn show(scope: OrgScope, htmx: Htmx, path: web::Path<(String, Uuid)>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    scope: OrgScope,
+    htmx: Htmx,
+    path: web::Path<(String, Uuid)>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let panel = panel(&scope, id, FromStockForm::default(), FieldErrors::default()).await?;
-    let layout = scope.layout(format!("Stock for {}", panel.order.work_order_number), "work_orders");
+    let layout = scope.layout(
+        format!("Stock for {}", panel.order.work_order_number),
+        "work_orders",
+    );
     if htmx.is_fragment() {
         return render(&StockPanelFragment { layout, panel });
     }
@@ -47,29 +63,43 @@ pub async fn show(scope: OrgScope, htmx: Htmx, path: web::Path<(String, Uuid)>) 
 }
 
 /// Back to the work order when done; the panel's page with the message when refused.
-async fn outcome(scope: &OrgScope, id: Uuid, done: Result<String, AppError>, form: FromStockForm) -> Result<HttpResponse, AppError> {
+async fn outcome(
+    scope: &OrgScope,
+    id: Uuid,
+    done: Result<String, AppError>,
+    form: FromStockForm,
+) -> Result<HttpResponse, AppError> {
     match done {
         Ok(message) => {
             scope.viewer.flash("success", message);
-            Ok(see_other(format!("/o/{}/work-orders/{id}#parts", scope.slug())))
+            Ok(see_other(format!(
+                "/o/{}/work-orders/{id}#parts",
+                scope.slug()
+            )))
         }
         Err(e) => {
             let (status, errors) = super::refusal(e)?;
             let panel = panel(scope, id, form, errors).await?;
-            let layout = scope.layout(format!("Stock for {}", panel.order.work_order_number), "work_orders");
+            let layout = scope.layout(
+                format!("Stock for {}", panel.order.work_order_number),
+                "work_orders",
+            );
             render_status(status, &StockPanelPage { layout, panel })
         }
     }
 }
 
 fn seen(version: &str) -> Result<i32, AppError> {
-    version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest("The form is out of date: open the work order again.".into()))
+    version.trim().parse().map_err(|_| {
+        AppError::BadRequest("The form is out of date: open the work order again.".into())
+    })
 }
 
-pub async fn take(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web::Form<FromStockForm>) -> Result<HttpResponse, AppError> {
+pub async fn take(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid)>,
+    form: web::Form<FromStockForm>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let form = form.into_inner();
     let submitted = form.clone();
@@ -80,7 +110,11 @@ pub async fn take(scope: OrgScope, path: web::Path<(String, Uuid)>, form: web::F
             scope
                 .run(Permission::WorkOnAssigned, move |conn, ctx| {
                     stock::issue_to_work_order(conn, &Acting::member(ctx), id, version, &pick)?;
-                    let verb = if pick.reserve { "reserved" } else { "taken from stock" };
+                    let verb = if pick.reserve {
+                        "reserved"
+                    } else {
+                        "taken from stock"
+                    };
                     Ok(format!("{} {verb}.", pick.quantity))
                 })
                 .await
@@ -95,7 +129,11 @@ pub struct VersionForm {
     version: String,
 }
 
-pub async fn release(scope: OrgScope, path: web::Path<(String, Uuid, Uuid)>, form: web::Form<VersionForm>) -> Result<HttpResponse, AppError> {
+pub async fn release(
+    scope: OrgScope,
+    path: web::Path<(String, Uuid, Uuid)>,
+    form: web::Form<VersionForm>,
+) -> Result<HttpResponse, AppError> {
     let (_, id, reservation) = path.into_inner();
     let version = seen(&form.version)?;
     let done = scope

@@ -5,7 +5,8 @@ use askama::Template;
 use uuid::Uuid;
 
 use super::forms::{
-    CountForm, FromStockForm, ItemForm, ItemListQuery, LocationForm, StockForm, SurplusForm, TransferForm,
+    CountForm, FromStockForm, ItemForm, ItemListQuery, LocationForm, StockForm, SurplusForm,
+    TransferForm,
 };
 use super::model::LocationType;
 use super::operations::surplus::Purchase;
@@ -13,7 +14,6 @@ use super::queries::ledger::Movement;
 use super::queries::listing::{ItemRow, Summary};
 use super::queries::reservations::Reservation;
 use super::queries::{Item, LevelRow, Location, LocationRow, Pickable};
-use crate::work_orders::queries::WorkOrder;
 use crate::attachments::views::Gallery;
 use crate::marketplace::lifecycle::PartCondition;
 use crate::web::forms::FieldErrors;
@@ -22,6 +22,7 @@ use crate::web::listing::Sortable;
 use crate::web::local_time::filters;
 use crate::web::pagination::Pagination;
 use crate::web::Layout;
+use crate::work_orders::queries::WorkOrder;
 
 pub mod purchases;
 
@@ -195,7 +196,6 @@ pub fn signed(n: &i32) -> String {
 pub fn is(chosen: &str, id: &Uuid) -> bool {
     chosen == id.to_string()
 }
-
 
 /// A work order's stock: what can be taken, what is reserved for it.
 pub struct StockPanel {

@@ -24,13 +24,19 @@ pub enum StockEvent {
 pub fn hand_over(conn: &mut PgConnection, listing_id: Uuid, event: StockEvent) -> QueryResult<()> {
     let (seller, item): (Uuid, Option<Uuid>) = marketplace_listings::table
         .find(listing_id)
-        .select((marketplace_listings::seller_org_id, marketplace_listings::inventory_item_id))
+        .select((
+            marketplace_listings::seller_org_id,
+            marketplace_listings::inventory_item_id,
+        ))
         .first(conn)?;
     if item.is_none() {
         return Ok(());
     }
     let (payload, key) = match event {
-        StockEvent::Sold { transaction_id, quantity } => (
+        StockEvent::Sold {
+            transaction_id,
+            quantity,
+        } => (
             serde_json::json!({ "listing_id": listing_id, "transaction_id": transaction_id, "quantity": quantity }),
             Some(format!("sold:{transaction_id}")),
         ),

@@ -12,8 +12,8 @@ use crate::audit::{self, AuditEvent};
 use crate::auth::roles::Permission;
 use crate::contractors::queries::{self as contractors, Contractor};
 use crate::web::forms::FieldErrors;
-use crate::work_orders::{costs, hooks};
 use crate::work_orders::queries::{self, LaborLine, PartLine, WorkOrder};
+use crate::work_orders::{costs, hooks};
 
 /// Labour as its people enter it: wall-clock times at the site.
 #[derive(Debug, Clone)]
@@ -152,8 +152,8 @@ pub fn remove_line(
     let order = begin(conn, acting, id, seen, Permission::WorkOnAssigned)?;
     let (event, line_id) = match line {
         CostLine::Part(part) => {
-            let removed = queries::remove_part(conn, order.id, part)?
-                .ok_or(WorkOrderError::NotFound)?;
+            let removed =
+                queries::remove_part(conn, order.id, part)?.ok_or(WorkOrderError::NotFound)?;
             hooks::part_removed(
                 conn,
                 &hooks::PartRemoved {

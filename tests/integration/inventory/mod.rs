@@ -13,8 +13,8 @@ mod catalogue;
 mod marketplace;
 mod purchases;
 mod stock;
-mod work_orders;
 mod verify;
+mod work_orders;
 
 pub struct Fixture<'a> {
     pub manager: Browser<'a>,
@@ -64,7 +64,9 @@ pub async fn item(manager: &Browser<'_>, slug: &str, part: &str, name: &str, cos
 
 /// A new stock location of `kind` (warehouse, van, site, consignment); its id.
 pub async fn location(manager: &Browser<'_>, slug: &str, name: &str, kind: &str) -> String {
-    let form = manager.get(&format!("/o/{slug}/inventory/locations/new")).await;
+    let form = manager
+        .get(&format!("/o/{slug}/inventory/locations/new"))
+        .await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     let page = manager
         .post(

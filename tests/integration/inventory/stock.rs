@@ -8,9 +8,11 @@ use super::{fixture, item, location, on_hand, receive};
 use crate::harness::{in_org, TestApp};
 
 fn differences(app: &TestApp, slug: &str) -> Vec<ledger::Difference> {
-    in_org(&mut app.conn(), slug, |conn, _| -> Result<_, sitesync::web::AppError> {
-        Ok(ledger::differences(conn)?)
-    })
+    in_org(
+        &mut app.conn(),
+        slug,
+        |conn, _| -> Result<_, sitesync::web::AppError> { Ok(ledger::differences(conn)?) },
+    )
     .expect("differences")
 }
 
@@ -28,14 +30,25 @@ async fn receipts_move_the_average_cost_and_every_change_is_a_ledger_line() {
         .manager
         .post(
             "/o/acme/inventory/adjust",
-            &[("item_id", &f.item), ("location_id", &f.warehouse), ("quantity", "-3"), ("reason", "Damaged in the rain")],
+            &[
+                ("item_id", &f.item),
+                ("location_id", &f.warehouse),
+                ("quantity", "-3"),
+                ("reason", "Damaged in the rain"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(on_hand(&app, "acme", &f.item, &f.warehouse), 17);
     assert_eq!(app.count("SELECT 1 FROM org_acme.stock_movements"), 3);
-    assert_eq!(app.count("SELECT 1 FROM org_acme.audit_events WHERE event_type = 'stock_adjusted'"), 1);
-    let page = f.manager.get(&format!("/o/acme/inventory/items/{}", f.item)).await;
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.audit_events WHERE event_type = 'stock_adjusted'"),
+        1
+    );
+    let page = f
+        .manager
+        .get(&format!("/o/acme/inventory/items/{}", f.item))
+        .await;
     assert!(page.body.contains("Damaged in the rain"), "{}", page.body);
     assert!(differences(&app, "acme").is_empty());
 }
@@ -45,7 +58,9 @@ async fn bad_quantities_and_other_organizations_ids_are_refused_with_nothing_wri
     let app = TestApp::new().await;
     let f = fixture(&app, "acme").await;
     app.create_org("rival", "Rival Lifts");
-    let rival = app.member("rival", sitesync::auth::roles::Role::Owner).await;
+    let rival = app
+        .member("rival", sitesync::auth::roles::Role::Owner)
+        .await;
     let rival_store = location(&rival, "rival", "Rival store", "warehouse").await;
     for (quantity, cost, location) in [
         ("-1", "1", f.warehouse.as_str()),
@@ -59,10 +74,20 @@ async fn bad_quantities_and_other_organizations_ids_are_refused_with_nothing_wri
             .manager
             .post(
                 "/o/acme/inventory/receive",
-                &[("item_id", &f.item), ("location_id", location), ("quantity", quantity), ("unit_cost", cost), ("reason", "typed by hand")],
+                &[
+                    ("item_id", &f.item),
+                    ("location_id", location),
+                    ("quantity", quantity),
+                    ("unit_cost", cost),
+                    ("reason", "typed by hand"),
+                ],
             )
             .await;
-        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{quantity} {cost} {location}");
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{quantity} {cost} {location}"
+        );
         assert!(page.body.contains("typed by hand"), "the form is kept");
     }
     // Taking away more than is there is a refusal of the rules, with what is left.
@@ -70,26 +95,45 @@ async fn bad_quantities_and_other_organizations_ids_are_refused_with_nothing_wri
         .manager
         .post(
             "/o/acme/inventory/adjust",
-            &[("item_id", &f.item), ("location_id", &f.warehouse), ("quantity", "-11"), ("reason", "Lost")],
+            &[
+                ("item_id", &f.item),
+                ("location_id", &f.warehouse),
+                ("quantity", "-11"),
+                ("reason", "Lost"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT);
-    assert!(page.body.contains("Only 10 of KM-602450 are available at Main warehouse"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Only 10 of KM-602450 are available at Main warehouse"),
+        "{}",
+        page.body
+    );
     assert_eq!(on_hand(&app, "acme", &f.item, &f.warehouse), 10);
     assert_eq!(app.count("SELECT 1 FROM org_acme.stock_movements"), 1);
     assert_eq!(app.count("SELECT 1 FROM org_rival.stock_movements"), 0);
 }
 
 /// Moves the belt and `roller` from the warehouse to the van in one form (with a blank line).
-async fn transfer(f: &super::Fixture<'_>, roller: &str, quantities: [&str; 2]) -> crate::harness::Page {
+async fn transfer(
+    f: &super::Fixture<'_>,
+    roller: &str,
+    quantities: [&str; 2],
+) -> crate::harness::Page {
     f.manager
         .post(
             "/o/acme/inventory/transfer",
             &[
-                ("from", f.warehouse.as_str()), ("to", f.van.as_str()), ("reason", "Van restock"),
-                ("item_id", f.item.as_str()), ("quantity", quantities[0]),
-                ("item_id", roller), ("quantity", quantities[1]),
-                ("item_id", ""), ("quantity", ""),
+                ("from", f.warehouse.as_str()),
+                ("to", f.van.as_str()),
+                ("reason", "Van restock"),
+                ("item_id", f.item.as_str()),
+                ("quantity", quantities[0]),
+                ("item_id", roller),
+                ("quantity", quantities[1]),
+                ("item_id", ""),
+                ("quantity", ""),
             ],
         )
         .await
@@ -104,24 +148,45 @@ async fn a_transfer_moves_several_items_or_none() {
     let page = transfer(&f, &roller, ["3", "5"]).await;
     assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
     assert!(page.body.contains("Only 4 of RL-1"), "{}", page.body);
-    assert_eq!(on_hand(&app, "acme", &f.item, &f.van), 0, "nothing half done");
+    assert_eq!(
+        on_hand(&app, "acme", &f.item, &f.van),
+        0,
+        "nothing half done"
+    );
     assert_eq!(on_hand(&app, "acme", &f.item, &f.warehouse), 10);
     let page = transfer(&f, &roller, ["3", "4"]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(on_hand(&app, "acme", &f.item, &f.van), 3);
     assert_eq!(on_hand(&app, "acme", &roller, &f.van), 4);
     assert_eq!(on_hand(&app, "acme", &roller, &f.warehouse), 0);
-    assert_eq!(app.count("SELECT 1 FROM org_acme.stock_movements WHERE kind IN ('transfer_out', 'transfer_in')"), 4);
-    assert_eq!(app.count("SELECT 1 FROM org_acme.audit_events WHERE event_type = 'stock_transferred'"), 2);
+    assert_eq!(
+        app.count(
+            "SELECT 1 FROM org_acme.stock_movements WHERE kind IN ('transfer_out', 'transfer_in')"
+        ),
+        4
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.audit_events WHERE event_type = 'stock_transferred'"),
+        2
+    );
     let page = f
         .manager
         .post(
             "/o/acme/inventory/transfer",
-            &[("from", f.van.as_str()), ("to", f.van.as_str()), ("item_id", f.item.as_str()), ("quantity", "1")],
+            &[
+                ("from", f.van.as_str()),
+                ("to", f.van.as_str()),
+                ("item_id", f.item.as_str()),
+                ("quantity", "1"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("Choose a different location"), "{}", page.body);
+    assert!(
+        page.body.contains("Choose a different location"),
+        "{}",
+        page.body
+    );
     assert!(differences(&app, "acme").is_empty());
 }
 
@@ -136,34 +201,58 @@ async fn a_count_posts_the_differences_and_archived_locations_are_refused() {
             &[("item_id", f.item.as_str()), ("counted", "8")],
         )
         .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "a difference needs a reason");
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a difference needs a reason"
+    );
     let page = f
         .manager
         .post(
             &format!("/o/acme/inventory/locations/{}/count", f.warehouse),
-            &[("item_id", f.item.as_str()), ("counted", "8"), ("reason", "Yearly stocktake")],
+            &[
+                ("item_id", f.item.as_str()),
+                ("counted", "8"),
+                ("reason", "Yearly stocktake"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     assert_eq!(on_hand(&app, "acme", &f.item, &f.warehouse), 8);
-    assert_eq!(app.count("SELECT 1 FROM org_acme.stock_movements WHERE kind = 'count' AND quantity = -2"), 1);
-    assert_eq!(app.count("SELECT 1 FROM org_acme.stock_levels WHERE last_counted_at IS NOT NULL"), 1);
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.stock_movements WHERE kind = 'count' AND quantity = -2"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.stock_levels WHERE last_counted_at IS NOT NULL"),
+        1
+    );
     // A location with stock cannot be archived; an empty one can, and then takes no count.
     let page = f
         .manager
-        .post(&format!("/o/acme/inventory/locations/{}/archive", f.warehouse), &[("archive", "1")])
+        .post(
+            &format!("/o/acme/inventory/locations/{}/archive", f.warehouse),
+            &[("archive", "1")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT);
     let page = f
         .manager
-        .post(&format!("/o/acme/inventory/locations/{}/archive", f.van), &[("archive", "1")])
+        .post(
+            &format!("/o/acme/inventory/locations/{}/archive", f.van),
+            &[("archive", "1")],
+        )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let page = f
         .manager
         .post(
             &format!("/o/acme/inventory/locations/{}/count", f.van),
-            &[("item_id", f.item.as_str()), ("counted", "1"), ("reason", "Found one")],
+            &[
+                ("item_id", f.item.as_str()),
+                ("counted", "1"),
+                ("reason", "Found one"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT);
@@ -177,7 +266,11 @@ async fn receive_refused_at_archived(f: &super::Fixture<'_>, app: &TestApp) {
         .manager
         .post(
             "/o/acme/inventory/receive",
-            &[("item_id", f.item.as_str()), ("location_id", f.van.as_str()), ("quantity", "1")],
+            &[
+                ("item_id", f.item.as_str()),
+                ("location_id", f.van.as_str()),
+                ("quantity", "1"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -195,7 +288,10 @@ async fn verify_names_a_figure_that_disagrees_with_the_ledger() {
     ));
     let found = differences(&app, "acme");
     assert!(
-        found.iter().any(|d| d.part_number == "KM-602450" && d.place == "Main warehouse" && d.stored == 12 && d.ledger == 10),
+        found.iter().any(|d| d.part_number == "KM-602450"
+            && d.place == "Main warehouse"
+            && d.stored == 12
+            && d.ledger == 10),
         "{found:?}"
     );
 }
