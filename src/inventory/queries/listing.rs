@@ -157,6 +157,12 @@ impl Summary {
         crate::marketplace::money::display(&self.value)
     }
 
+    /// Whole dollars, for a tile on a phone.
+    pub fn value_whole(&self) -> String {
+        let text = self.value_text();
+        text.split('.').next().unwrap_or(&text).to_string()
+    }
+
     pub fn slow_value_text(&self) -> String {
         crate::marketplace::money::display(&self.slow_value)
     }

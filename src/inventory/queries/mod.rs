@@ -479,7 +479,7 @@ pub fn pickable(
     diesel::sql_query(
         "SELECT sl.item_id, sl.location_id, \
            (i.part_number || ' — ' || i.name)::text AS label, l.name::text AS location_name, \
-           (l.location_type = 'van' AND (l.contractor_id = $1 OR l.account_id = $2)) AS mine, \
+           coalesce(l.location_type = 'van' AND (l.contractor_id = $1 OR l.account_id = $2), false) AS mine, \
            sl.on_hand - sl.reserved AS available \
          FROM stock_levels sl \
          JOIN inventory_items i ON i.id = sl.item_id \
