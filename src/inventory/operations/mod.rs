@@ -157,36 +157,6 @@ pub fn update_item(
     Ok(item)
 }
 
-/// Archives an item (it leaves the lists and pickers; its ledger stays) or brings it back.
-/// An item with stock on hand cannot be archived: issue, transfer or count it out first.
-pub fn archive_item(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    id: Uuid,
-    archive: bool,
-) -> Result<(), InventoryError> {
-    let item = queries::lock_item(conn, id)?;
-    if archive && item.on_hand > 0 {
-        return Err(InventoryError::Refused(format!(
-            "{} still has {} on hand: issue, move or count it out before archiving.",
-            item.part_number, item.on_hand
-        )));
-    }
-    queries::set_item_archived(conn, id, archive)?;
-    let event = if archive {
-        "inventory_item_archived"
-    } else {
-        "inventory_item_restored"
-    };
-    audit::record(
-        conn,
-        actor,
-        AuditEvent::new(event, "inventory_item", id)
-            .data(json!({ "part_number": item.part_number })),
-    )?;
-    Ok(())
-}
-
 /// Checks that a location's van holder and site are the organization's own.
 fn check_location(
     conn: &mut PgConnection,
@@ -271,34 +241,53 @@ pub fn update_location(
     Ok(location)
 }
 
-/// Archives a location (no more movements to it) or brings it back. It must be empty first.
-pub fn archive_location(
+/// What can be archived: it leaves the lists and pickers (no stock moves to an archived
+/// location), and its ledger stays.
+#[derive(Debug, Clone, Copy)]
+pub enum Archivable {
+    Item(Uuid),
+    Location(Uuid),
+}
+
+/// Archives `what` or brings it back. Only what holds no stock can be archived: issue, move or
+/// count it out first.
+pub fn set_archived(
     conn: &mut PgConnection,
     actor: &Actor,
-    id: Uuid,
+    what: Archivable,
     archive: bool,
 ) -> Result<(), InventoryError> {
-    let location = queries::find_location(conn, id)?;
-    let held: i64 = queries::levels_of(conn, queries::ledger::Of::Location(id))?
-        .iter()
-        .map(|l| i64::from(l.on_hand))
-        .sum();
+    let (name, held, entity, id) = match what {
+        Archivable::Item(id) => {
+            let item = queries::lock_item(conn, id)?;
+            (
+                item.part_number,
+                i64::from(item.on_hand),
+                "inventory_item",
+                id,
+            )
+        }
+        Archivable::Location(id) => {
+            let location = queries::find_location(conn, id)?;
+            let levels = queries::levels_of(conn, queries::ledger::Of::Location(id))?;
+            let held = levels.iter().map(|l| i64::from(l.on_hand)).sum();
+            (location.name, held, "stock_location", id)
+        }
+    };
     if archive && held > 0 {
         return Err(InventoryError::Refused(format!(
-            "{} still holds {held} units: move or count them out before archiving it.",
-            location.name
+            "{name} still holds {held} units: issue, move or count them out before archiving it."
         )));
     }
-    queries::set_location_archived(conn, id, archive)?;
-    let event = if archive {
-        "stock_location_archived"
-    } else {
-        "stock_location_restored"
+    match what {
+        Archivable::Item(id) => queries::set_item_archived(conn, id, archive)?,
+        Archivable::Location(id) => queries::set_location_archived(conn, id, archive)?,
     };
+    let event = format!("{entity}_{}", if archive { "archived" } else { "restored" });
     audit::record(
         conn,
         actor,
-        AuditEvent::new(event, "stock_location", id).data(json!({ "name": location.name })),
+        AuditEvent::new(&event, entity, id).data(json!({ "name": name })),
     )?;
     Ok(())
 }

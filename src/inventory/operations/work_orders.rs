@@ -11,7 +11,7 @@ use super::InventoryError;
 use crate::audit::{self, AuditEvent};
 use crate::inventory::forms::FromStock;
 use crate::inventory::model::MovementKind;
-use crate::inventory::queries::{self, ledger::Entry, reservations};
+use crate::inventory::queries::{self, ledger::Entry, ledger::Posted, reservations};
 use crate::orgs::{Actor, OrgHandle};
 use crate::work_orders::hooks::{Follower, PartRemoved, StatusChanged};
 use crate::work_orders::operations::{self as orders, Acting, WorkOrderError};
@@ -61,21 +61,26 @@ pub fn issue_to_work_order(
         );
         entry.work_order_id = Some(order.id);
         let posted = post(conn, acting.org, &entry).map_err(refused)?;
-        let line = PartLine {
-            part_number: Some(posted.part_number.clone()),
-            part_name: posted.name.clone(),
-            manufacturer: posted.manufacturer.clone(),
-            quantity: pick.quantity,
-            unit_cost: posted.unit_cost.with_scale(2),
-            source: "inventory".into(),
-            stock: Some((pick.item_id, pick.location_id)),
-        };
+        let line = part_line(&posted, pick.quantity, pick.item_id, pick.location_id);
         let issued = json!({
             "movement_id": posted.movement_id, "item_id": pick.item_id,
             "location_id": pick.location_id,
         });
         Ok((line, Some(issued)))
     })
+}
+
+/// The part line of `quantity` issued by `posted`, priced at the item's average cost.
+fn part_line(posted: &Posted, quantity: i32, item: Uuid, location: Uuid) -> PartLine {
+    PartLine {
+        part_number: Some(posted.part_number.clone()),
+        part_name: posted.name.clone(),
+        manufacturer: posted.manufacturer.clone(),
+        quantity,
+        unit_cost: posted.unit_cost.with_scale(2),
+        source: "inventory".into(),
+        stock: Some((item, location)),
+    }
 }
 
 /// Sets stock aside for a work order that has not started.
@@ -173,15 +178,7 @@ fn issue_reserved(
         crate::work_orders::queries::add_part(
             conn,
             order.id,
-            &PartLine {
-                part_number: Some(posted.part_number.clone()),
-                part_name: posted.name.clone(),
-                manufacturer: posted.manufacturer.clone(),
-                quantity: r.quantity,
-                unit_cost: posted.unit_cost.with_scale(2),
-                source: "inventory".into(),
-                stock: Some((r.item_id, r.location_id)),
-            },
+            &part_line(&posted, r.quantity, r.item_id, r.location_id),
         )?;
         audit_posted(conn, actor, &entry, &posted)?;
     }

@@ -6,11 +6,11 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{ledger_page, PER_PAGE};
+use super::{ledger_page, set_archived, PER_PAGE};
 use crate::attachments::views::Gallery;
 use crate::auth::roles::Permission;
 use crate::inventory::forms::{ItemForm, ItemListQuery};
-use crate::inventory::operations::{self, surplus};
+use crate::inventory::operations::{self, surplus, Archivable};
 use crate::inventory::queries::{self, ledger::Of, listing};
 use crate::inventory::views::{CataloguePage, CatalogueResults, ItemFormPage, ItemPage};
 use crate::orgs::OrgScope;
@@ -262,22 +262,12 @@ pub async fn archive(
     form: web::Form<ArchiveForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    let archive = form.archive();
-    scope
-        .run(Permission::ManageInventory, move |conn, ctx| {
-            Ok(operations::archive_item(conn, &ctx.actor, id, archive)?)
-        })
-        .await?;
-    let done = if archive {
-        "The item was archived."
-    } else {
-        "The item is back in the catalogue."
-    };
-    scope.viewer.flash("success", done);
-    Ok(see_other(format!(
-        "/o/{}/inventory/items/{id}",
-        scope.slug()
-    )))
+    let back = format!("/o/{}/inventory/items/{id}", scope.slug());
+    let done = [
+        "The item is back in the catalogue.",
+        "The item was archived.",
+    ];
+    set_archived(&scope, Archivable::Item(id), form.archive(), done, back).await
 }
 
 #[derive(Debug, Default, Deserialize)]

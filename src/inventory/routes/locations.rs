@@ -6,11 +6,11 @@ use actix_web::{web, HttpResponse};
 use uuid::Uuid;
 
 use super::items::{ArchiveForm, PageQuery};
-use super::{ledger_page, refusal};
+use super::{ledger_page, refusal, set_archived};
 use crate::auth::roles::Permission;
 use crate::inventory::forms::{CountForm, LocationForm};
 use crate::inventory::model::LocationType;
-use crate::inventory::operations;
+use crate::inventory::operations::{self, Archivable};
 use crate::inventory::queries::{self, ledger::Of, LevelRow, Location};
 use crate::inventory::views::{CountPage, LocationFormPage, LocationPage, LocationsPage};
 use crate::orgs::OrgScope;
@@ -200,22 +200,9 @@ pub async fn archive(
     form: web::Form<ArchiveForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    let archive = form.archive();
-    scope
-        .run(Permission::ManageInventory, move |conn, ctx| {
-            Ok(operations::archive_location(conn, &ctx.actor, id, archive)?)
-        })
-        .await?;
-    let done = if archive {
-        "The location was archived."
-    } else {
-        "The location is back in use."
-    };
-    scope.viewer.flash("success", done);
-    Ok(see_other(format!(
-        "/o/{}/inventory/locations/{id}",
-        scope.slug()
-    )))
+    let back = format!("/o/{}/inventory/locations/{id}", scope.slug());
+    let done = ["The location is back in use.", "The location was archived."];
+    set_archived(&scope, Archivable::Location(id), form.archive(), done, back).await
 }
 
 async fn count_page(

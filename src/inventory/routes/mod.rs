@@ -51,6 +51,28 @@ pub fn refusal(e: AppError) -> Result<(StatusCode, FieldErrors), AppError> {
     }
 }
 
+/// Archives (or restores) an item or a location, then back to its page with `done[archive]`.
+pub async fn set_archived(
+    scope: &crate::orgs::OrgScope,
+    what: crate::inventory::operations::Archivable,
+    archive: bool,
+    done: [&str; 2],
+    back: String,
+) -> Result<actix_web::HttpResponse, AppError> {
+    scope
+        .run(
+            crate::auth::roles::Permission::ManageInventory,
+            move |conn, ctx| {
+                Ok(crate::inventory::operations::set_archived(
+                    conn, &ctx.actor, what, archive,
+                )?)
+            },
+        )
+        .await?;
+    scope.viewer.flash("success", done[usize::from(archive)]);
+    Ok(crate::web::see_other(back))
+}
+
 /// Every inventory route, registered inside the organization's scope.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/inventory", web::get().to(items::list))
