@@ -730,6 +730,7 @@ diesel::table! {
         archived_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        search_document -> Nullable<crate::db::sql_types::Tsvector>,
     }
 }
 

@@ -90,7 +90,9 @@ pub struct Posted {
 impl Posted {
     /// Whether this line took the item's total down to its reorder point or below (from above).
     pub fn crossed_reorder_point(&self) -> bool {
-        self.total_before > self.reorder_point && self.total_after <= self.reorder_point
+        self.reorder_point > 0
+            && self.total_before > self.reorder_point
+            && self.total_after <= self.reorder_point
     }
 }
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Numeric, Text, Uuid as SqlUuid};
 use uuid::Uuid;
 
-use super::normalize_part_number;
+use super::{normalize_part_number, LOW};
 use crate::inventory::forms::{ItemListQuery, SLOW_DAYS};
 use crate::web::listing::Sortable;
 
@@ -46,8 +46,9 @@ impl ItemRow {
         self.on_hand - self.reserved
     }
 
+    /// See [`super::LOW`].
     pub fn is_low(&self) -> bool {
-        !self.archived && self.on_hand <= self.reorder_point
+        !self.archived && self.reorder_point > 0 && self.on_hand <= self.reorder_point
     }
 
     pub fn value_text(&self) -> String {
@@ -102,14 +103,12 @@ pub fn page(
              OR ($2 <> '' AND i.part_number_normalized LIKE $2 || '%') \
              OR ($2 <> '' AND i.part_number_normalized % $2) OR i.name % $1 \
              OR i.barcode = $1 \
-             OR to_tsvector('simple', i.name || ' ' || coalesce(i.description, '') || ' ' \
-               || coalesce(i.manufacturer, '') || ' ' || coalesce(i.category, '')) \
-               @@ plainto_tsquery('simple', $1)) \
+             OR i.search_document @@ plainto_tsquery('simple', $1)) \
            AND ($3 = '' OR lower(i.category) = lower($3)) \
            AND ($4 = '' OR lower(i.manufacturer) = lower($4)) \
            AND ($5 = '' OR i.compatible_models @> ARRAY[$5]) \
            AND ($6::uuid IS NULL OR at.on_hand > 0) \
-           AND (NOT $7 OR (i.on_hand <= i.reorder_point AND i.archived_at IS NULL)) \
+           AND (NOT $7 OR ({LOW})) \
            AND ($8 OR i.archived_at IS NULL) \
            AND (NOT $11 OR (i.on_hand > 0 AND {slow})) \
          ORDER BY {order} LIMIT $9 OFFSET $10",
@@ -172,7 +171,7 @@ pub fn summary(conn: &mut PgConnection) -> QueryResult<Summary> {
     diesel::sql_query(format!(
         "SELECT coalesce(round(sum(i.on_hand * i.average_cost), 2), 0) AS value, \
            count(*) FILTER (WHERE i.archived_at IS NULL) AS items, \
-           count(*) FILTER (WHERE i.on_hand <= i.reorder_point AND i.archived_at IS NULL) AS low, \
+           count(*) FILTER (WHERE {LOW}) AS low, \
            count(*) FILTER (WHERE i.on_hand > 0 AND {SLOW}) AS slow, \
            coalesce(round(sum(i.on_hand * i.average_cost) FILTER (WHERE i.on_hand > 0 AND {SLOW}), 2), 0) \
              AS slow_value, \

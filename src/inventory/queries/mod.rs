@@ -12,6 +12,11 @@ use crate::db::schema_org::{
     inventory_items as items, stock_levels as levels, stock_locations as locations,
 };
 
+/// An item due for reordering: its total at or below its reorder point (0 means the item is not
+/// reordered), not archived. The partial index `idx_inventory_items_low` has this condition.
+pub const LOW: &str =
+    "i.reorder_point > 0 AND i.on_hand <= i.reorder_point AND i.archived_at IS NULL";
+
 pub mod ledger;
 pub mod listing;
 pub mod purchases;
@@ -60,8 +65,9 @@ impl Item {
         self.on_hand - self.reserved
     }
 
+    /// See [`LOW`].
     pub fn is_low(&self) -> bool {
-        self.on_hand <= self.reorder_point && self.archived_at.is_none()
+        self.reorder_point > 0 && self.on_hand <= self.reorder_point && self.archived_at.is_none()
     }
 
     pub fn models(&self) -> String {

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use uuid::Uuid;
 
+use super::LOW;
+
 /// One thing to reorder: an item in total (`location_id` none) or at one location.
 #[derive(Debug, Clone, diesel::QueryableByName)]
 pub struct ReorderRow {
@@ -37,12 +39,12 @@ pub struct ReorderRow {
 pub fn page(conn: &mut PgConnection, offset: i64, limit: i64) -> QueryResult<Vec<ReorderRow>> {
     // The item branch is served by the partial index idx_inventory_items_low; open orders are
     // summed once (MATERIALIZED) rather than once per row.
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "WITH low AS ( \
            SELECT i.id AS item_id, NULL::uuid AS location_id, i.on_hand, i.reorder_point, \
              i.reorder_quantity \
            FROM inventory_items i \
-           WHERE i.on_hand <= i.reorder_point AND i.archived_at IS NULL \
+           WHERE {LOW} \
            UNION ALL \
            SELECT sl.item_id, sl.location_id, sl.on_hand, sl.reorder_point, i.reorder_quantity \
            FROM stock_levels sl \
@@ -70,7 +72,7 @@ pub fn page(conn: &mut PgConnection, offset: i64, limit: i64) -> QueryResult<Vec
          ORDER BY i.part_number_normalized, low.location_id IS NOT NULL, lower(l.name), \
            low.location_id \
          LIMIT $1 OFFSET $2",
-    )
+    ))
     .bind::<BigInt, _>(limit)
     .bind::<BigInt, _>(offset)
     .load(conn)

@@ -38,11 +38,19 @@ pub async fn list(
                 if fragment {
                     return Ok((rows, pagination, None));
                 }
+                // The figures and filter choices read the whole catalogue: kept for a short
+                // while (any change through the pages forgets them).
+                let (summary, by_location) = ctx.choices.get("inventory valuation", || {
+                    Ok::<_, AppError>((listing::summary(conn)?, queries::location_rows(conn)?))
+                })?;
+                let facets = ctx
+                    .choices
+                    .get("inventory facets", || listing::facets(conn))?;
                 let extras = (
-                    listing::summary(conn)?,
-                    queries::location_rows(conn)?,
+                    summary,
+                    by_location,
                     surplus::purchases_to_receive(conn, ctx.org.id)?,
-                    listing::facets(conn)?,
+                    facets,
                     queries::location_options(conn)?,
                 );
                 Ok((rows, pagination, Some(extras)))
