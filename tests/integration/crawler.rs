@@ -24,6 +24,8 @@ const MAX_FORMS: usize = 200;
 /// Pages whose addresses differ only in their last segment (forum categories, job slugs…) are
 /// the same page with other data; a few of them are enough.
 const MAX_SIBLINGS: usize = 12;
+/// Below the 2 MB the server reads of a form body (`routes::form_config`).
+const MAX_BODY: usize = 1024 * 1024;
 /// On the second crawl several pages of one shape are read, since the rows the attack created
 /// are newer than the ones read the first time.
 const RECRAWL_PER_SHAPE: usize = 3;
@@ -664,6 +666,20 @@ impl<'a> Crawler<'a> {
                 ordinary(field)
             };
             fields.push((field.name.clone(), value));
+        }
+        // A form of many fields (a count sheet of a well-stocked warehouse) filled with long
+        // values would exceed what the server reads at all; each value is shortened (from the
+        // front, so the markup at its end stays) to keep the body within it.
+        let total: usize = fields.iter().map(|(_, v)| v.len()).sum();
+        if total > MAX_BODY {
+            let budget = MAX_BODY / fields.len().max(1);
+            for (_, value) in fields.iter_mut().filter(|(_, v)| v.len() > budget) {
+                let mut start = value.len() - budget;
+                while !value.is_char_boundary(start) {
+                    start += 1;
+                }
+                *value = value[start..].to_string();
+            }
         }
         fields
     }
