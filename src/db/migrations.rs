@@ -40,9 +40,10 @@ const ORG_GROUP_GRANTS: &[&str] = &[
      ON organizations TO sitesync_org_member",
     // Inventory lists surplus stock in the marketplace for its organization (through the
     // marketplace's own rules) and receives the organization's marketplace purchases.
-    "GRANT SELECT (id, seller_org_id, part_number, part_number_normalized, part_name, \
-     manufacturer, inventory_item_id, quantity_available, status), INSERT, \
-     UPDATE (inventory_item_id) ON marketplace_listings TO sitesync_org_member",
+    // Listings are public; its photos are copied from the item's.
+    "GRANT SELECT, INSERT, UPDATE (inventory_item_id) ON marketplace_listings \
+     TO sitesync_org_member",
+    "GRANT SELECT, INSERT ON marketplace_listing_images TO sitesync_org_member",
     "GRANT SELECT (id, listing_id, buyer_org_id, quantity, unit_price, status, created_at) \
      ON marketplace_transactions TO sitesync_org_member",
 ];

@@ -17,6 +17,7 @@ use crate::marketplace::operations::{self as market, stock as market_stock};
 use crate::marketplace::queries::ListingInput;
 use crate::marketplace::traders::Trader;
 use crate::orgs::{Actor, OrgHandle};
+use crate::storage::FileStore;
 use crate::web::forms::FieldErrors;
 
 /// The listing "sell surplus" proposes for `item`: its part number, name, make, models and
@@ -39,6 +40,7 @@ pub fn proposal(item: &Item, available: i32) -> SurplusForm {
 /// the listing's id.
 pub fn list_surplus(
     conn: &mut PgConnection,
+    files: &dyn FileStore,
     org: &OrgHandle,
     actor: &Actor,
     trader: &Trader,
@@ -116,8 +118,41 @@ pub fn list_surplus(
         count,
         Some(actor.account_id),
     )?;
+    copy_photos(conn, files, trader, &item, listing)?;
     audit_posted(conn, actor, &entry, &posted)?;
     Ok(listing)
+}
+
+/// Puts the item's photos (as many as a listing takes) on its new listing, through the
+/// marketplace's own checks. A photo whose file is gone is left out.
+fn copy_photos(
+    conn: &mut PgConnection,
+    files: &dyn FileStore,
+    trader: &Trader,
+    item: &Item,
+    listing: Uuid,
+) -> Result<(), InventoryError> {
+    let mut photos = Vec::new();
+    for attachment in crate::attachments::queries::of_item(conn, item.id)? {
+        if !attachment.is_photo()
+            || photos.len() as i64 >= crate::marketplace::images::MAX_PER_LISTING
+        {
+            continue;
+        }
+        let Some(bytes) = files
+            .get(&attachment.storage_key)
+            .map_err(|e| InventoryError::Refused(e.to_string()))?
+        else {
+            continue;
+        };
+        if let Ok(photo) = crate::marketplace::images::accept(&attachment.file_name, bytes, false) {
+            photos.push(photo);
+        }
+    }
+    if !photos.is_empty() {
+        market::add_photos(conn, files, trader, listing, &photos)?;
+    }
+    Ok(())
 }
 
 /// A sale or withdrawal of a listing made from stock, handed over by the marketplace.

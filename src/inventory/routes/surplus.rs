@@ -77,12 +77,20 @@ pub async fn sell(
         .ok_or(AppError::NotFound)?;
     let trader = Trader::of(&signed_in);
     let fee = state.config.platform_fee_percent.clone();
+    let files = state.files.clone();
     let form = form.into_inner();
     let submitted = form.clone();
     let listed = scope
         .run(Permission::TradeParts, move |conn, ctx| {
             Ok(surplus::list_surplus(
-                conn, &ctx.org, &ctx.actor, &trader, &fee, id, &form,
+                conn,
+                files.as_ref(),
+                &ctx.org,
+                &ctx.actor,
+                &trader,
+                &fee,
+                id,
+                &form,
             )?)
         })
         .await;

@@ -11,7 +11,20 @@ use crate::harness::{id_from, TestApp};
 async fn surplus_is_listed_from_stock_sold_from_it_and_received_by_the_buyer() {
     let app = TestApp::new().await;
     let f = fixture(&app, "acme").await;
-    let sell = format!("/o/acme/inventory/items/{}/sell", f.item);
+    let item_page = format!("/o/acme/inventory/items/{}", f.item);
+    f.manager.get(&item_page).await;
+    let page = f
+        .manager
+        .upload(&format!("{item_page}/photos"), "files", "belt.png", &png())
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert!(f
+        .manager
+        .get(&item_page)
+        .await
+        .body
+        .contains("Photo belt.png"));
+    let sell = format!("{item_page}/sell");
     let form = f.manager.get(&sell).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(
@@ -72,6 +85,13 @@ async fn surplus_is_listed_from_stock_sold_from_it_and_received_by_the_buyer() {
     assert_eq!(
         app.count("SELECT 1 FROM org_acme.stock_levels WHERE on_hand = 10 AND reserved = 4"),
         1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT 1 FROM marketplace_listing_images WHERE listing_id = '{listing}'"
+        )),
+        1,
+        "the item's photo goes with the listing"
     );
 
     app.create_org("south", "South Lifts");
@@ -185,4 +205,13 @@ async fn managers_are_told_when_an_item_falls_to_its_reorder_point() {
         1,
         "told once, when it crosses"
     );
+}
+
+fn png() -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(64, 48, image::Rgb([40, 90, 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
 }
