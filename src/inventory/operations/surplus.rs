@@ -35,16 +35,22 @@ pub fn proposal(item: &Item, available: i32) -> SurplusForm {
     }
 }
 
+/// Who lists surplus, as the marketplace knows them: the trader, the platform's fee (for its
+/// order limit) and the file store its photos go to.
+pub struct Seller<'a> {
+    pub trader: &'a Trader,
+    pub fee_percent: &'a BigDecimal,
+    pub files: &'a dyn FileStore,
+}
+
 /// Lists `form.quantity` of item `item_id` from one location in the marketplace for the
 /// organization, and sets that quantity aside there until it sells or is withdrawn. Returns
 /// the listing's id.
 pub fn list_surplus(
     conn: &mut PgConnection,
-    files: &dyn FileStore,
     org: &OrgHandle,
     actor: &Actor,
-    trader: &Trader,
-    fee_percent: &BigDecimal,
+    seller: &Seller,
     item_id: Uuid,
     form: &SurplusForm,
 ) -> Result<Uuid, InventoryError> {
@@ -99,7 +105,7 @@ pub fn list_surplus(
         shipping_cost: None,
         local_pickup: true,
     };
-    let listing = market::create_listing(conn, trader, org.id, &input, fee_percent)
+    let listing = market::create_listing(conn, seller.trader, org.id, &input, seller.fee_percent)
         .map_err(InventoryError::from)?;
     market_stock::link_item(conn, listing, item.id)?;
     let mut entry = Entry::new(MovementKind::Reserve, item.id, location.id, 0, actor);
@@ -118,7 +124,7 @@ pub fn list_surplus(
         count,
         Some(actor.account_id),
     )?;
-    copy_photos(conn, files, trader, &item, listing)?;
+    copy_photos(conn, seller, &item, listing)?;
     audit_posted(conn, actor, &entry, &posted)?;
     Ok(listing)
 }
@@ -127,11 +133,11 @@ pub fn list_surplus(
 /// marketplace's own checks. A photo whose file is gone is left out.
 fn copy_photos(
     conn: &mut PgConnection,
-    files: &dyn FileStore,
-    trader: &Trader,
+    seller: &Seller,
     item: &Item,
     listing: Uuid,
 ) -> Result<(), InventoryError> {
+    let files = seller.files;
     let mut photos = Vec::new();
     for attachment in crate::attachments::queries::of_item(conn, item.id)? {
         if !attachment.is_photo()
@@ -150,7 +156,7 @@ fn copy_photos(
         }
     }
     if !photos.is_empty() {
-        market::add_photos(conn, files, trader, listing, &photos)?;
+        market::add_photos(conn, files, seller.trader, listing, &photos)?;
     }
     Ok(())
 }

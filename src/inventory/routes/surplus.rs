@@ -84,11 +84,13 @@ pub async fn sell(
         .run(Permission::TradeParts, move |conn, ctx| {
             Ok(surplus::list_surplus(
                 conn,
-                files.as_ref(),
                 &ctx.org,
                 &ctx.actor,
-                &trader,
-                &fee,
+                &surplus::Seller {
+                    trader: &trader,
+                    fee_percent: &fee,
+                    files: files.as_ref(),
+                },
                 id,
                 &form,
             )?)
