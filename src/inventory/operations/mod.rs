@@ -99,6 +99,18 @@ fn duplicate_part(
     }
 }
 
+/// A part number taken by an item written at the same moment (the index has the last word).
+fn part_taken(e: diesel::result::Error) -> InventoryError {
+    if is_unique_violation(&e) {
+        invalid(
+            "part_number",
+            "This part number is already in the catalogue.",
+        )
+    } else {
+        e.into()
+    }
+}
+
 /// Adds an item to the catalogue.
 pub fn create_item(
     conn: &mut PgConnection,
@@ -106,16 +118,7 @@ pub fn create_item(
     values: &ItemValues,
 ) -> Result<Item, InventoryError> {
     duplicate_part(conn, values, None)?;
-    let item = queries::insert_item(conn, values).map_err(|e| {
-        if is_unique_violation(&e) {
-            invalid(
-                "part_number",
-                "This part number is already in the catalogue.",
-            )
-        } else {
-            e.into()
-        }
-    })?;
+    let item = queries::insert_item(conn, values).map_err(part_taken)?;
     audit::record(
         conn,
         actor,
@@ -134,16 +137,7 @@ pub fn update_item(
 ) -> Result<Item, InventoryError> {
     let before = queries::lock_item(conn, id)?;
     duplicate_part(conn, values, Some(id))?;
-    let item = queries::update_item(conn, id, values).map_err(|e| {
-        if is_unique_violation(&e) {
-            invalid(
-                "part_number",
-                "This part number is already in the catalogue.",
-            )
-        } else {
-            e.into()
-        }
-    })?;
+    let item = queries::update_item(conn, id, values).map_err(part_taken)?;
     audit::record(
         conn,
         actor,
