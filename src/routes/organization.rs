@@ -4,8 +4,7 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::{
     attachments, audit, contractors, conversations, dashboard, elevators, imports, inventory,
-    maintenance,
-    members, orgs, schedule, service_requests, sites, work_orders,
+    maintenance, members, orgs, schedule, service_requests, sites, work_orders,
 };
 
 /// Inside an organization.
