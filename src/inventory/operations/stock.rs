@@ -38,7 +38,11 @@ fn too_little(conn: &mut PgConnection, entry: &Entry) -> InventoryError {
     let level = levels.iter().find(|l| l.location_id == entry.location_id);
     let (part, place) = match (level, queries::find_item(conn, entry.item_id)) {
         (Some(l), _) => (l.part_number.clone(), l.location_name.clone()),
-        (None, Ok(item)) => (item.part_number, "this location".into()),
+        (None, Ok(item)) => match queries::find_location(conn, entry.location_id) {
+            Ok(location) => (item.part_number, location.name),
+            // Not one of ours: the caller names the field it came from.
+            Err(_) => return InventoryError::NotFound,
+        },
         (None, Err(_)) => return InventoryError::NotFound,
     };
     let available = level.map_or(0, |l| l.available());
@@ -216,10 +220,13 @@ pub fn count(
     let (counted, reason) = (&count.lines, count.reason.as_deref());
     let location = queries::find_location(conn, location_id)?;
     if location.archived_at.is_some() {
-        return Err(InventoryError::Refused(format!(
-            "{} is archived: restore it before counting it.",
-            location.name
-        )));
+        return Err(invalid(
+            "form",
+            format!(
+                "{} is archived: restore it before counting it.",
+                location.name
+            ),
+        ));
     }
     let levels = queries::levels_of(conn, ledger::Of::Location(location_id))?;
     let mut differences = Vec::new();

@@ -255,7 +255,7 @@ async fn a_count_posts_the_differences_and_archived_locations_are_refused() {
             ],
         )
         .await;
-    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("archived"), "{}", page.body);
     receive_refused_at_archived(&f, &app).await;
     assert!(differences(&app, "acme").is_empty());

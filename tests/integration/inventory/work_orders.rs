@@ -127,7 +127,12 @@ async fn a_part_from_stock_is_issued_with_its_line_and_returned_when_removed() {
             ],
         )
         .await;
-    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
     assert_eq!(
         app.count(&format!(
             "SELECT 1 FROM org_acme.work_order_parts WHERE work_order_id = '{order}'"
