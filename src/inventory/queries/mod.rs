@@ -288,6 +288,22 @@ pub fn set_location_archived(
         .execute(conn)
 }
 
+/// The vans `account` holds, as a member or through its contractor record ("my van").
+pub fn vans_of(conn: &mut PgConnection, account: Uuid) -> QueryResult<Vec<(Uuid, String)>> {
+    let contractor = crate::contractors::queries::for_account(conn, account)?;
+    locations::table
+        .filter(locations::location_type.eq(LocationType::Van))
+        .filter(locations::archived_at.is_null())
+        .filter(
+            locations::account_id
+                .eq(account)
+                .or(locations::contractor_id.eq(contractor)),
+        )
+        .order(locations::name)
+        .select((locations::id, locations::name))
+        .load(conn)
+}
+
 /// Active locations to choose from, warehouses first.
 pub fn location_options(conn: &mut PgConnection) -> QueryResult<Vec<(Uuid, String)>> {
     let rows: Vec<(Uuid, String, LocationType)> = locations::table

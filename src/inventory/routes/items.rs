@@ -52,13 +52,14 @@ pub async fn list(
                     surplus::purchases_to_receive(conn, ctx.org.id)?,
                     facets,
                     queries::location_options(conn)?,
+                    queries::vans_of(conn, ctx.actor.account_id)?,
                 );
                 Ok((rows, pagination, Some(extras)))
             })
             .await?
     };
     let slug = scope.slug().to_string();
-    let Some((summary, by_location, purchases, facets, locations)) = page else {
+    let Some((summary, by_location, purchases, facets, locations, my_vans)) = page else {
         return render(&CatalogueResults {
             slug,
             query,
@@ -83,6 +84,7 @@ pub async fn list(
         manufacturers: facets.manufacturers,
         models: facets.models,
         locations,
+        my_vans,
         export_href,
         can_manage: scope.can(Permission::ManageInventory),
     })

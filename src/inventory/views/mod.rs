@@ -43,6 +43,8 @@ pub struct CataloguePage {
     pub manufacturers: Vec<String>,
     pub models: Vec<String>,
     pub locations: Options,
+    /// The vans the viewer holds.
+    pub my_vans: Options,
     pub export_href: String,
     pub can_manage: bool,
 }

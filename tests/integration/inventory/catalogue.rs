@@ -100,10 +100,28 @@ async fn only_managers_change_the_catalogue_and_other_organizations_see_nothing(
     let app = TestApp::new().await;
     let f = fixture(&app, "acme").await;
     let technician = app.member("acme", Role::Technician).await;
-    assert_eq!(
-        technician.get("/o/acme/inventory").await.status,
-        StatusCode::OK
+    // The technician holds the van: it is "my van" on their inventory page.
+    app.execute(&format!(
+        "UPDATE org_acme.stock_locations SET account_id = (SELECT id FROM accounts \
+         WHERE email LIKE 'technician-%' ORDER BY created_at DESC LIMIT 1) WHERE id = '{}'",
+        f.van
+    ));
+    let page = technician.get("/o/acme/inventory").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!(
+            "href=\"/o/acme/inventory/locations/{}\">My van",
+            f.van
+        )),
+        "{}",
+        page.body
     );
+    assert!(!f
+        .manager
+        .get("/o/acme/inventory")
+        .await
+        .body
+        .contains(">My van"));
     let page = technician
         .get(&format!("/o/acme/inventory/items/{}", f.item))
         .await;
