@@ -111,15 +111,6 @@ fn text(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
-fn listed(values: &[Option<String>]) -> String {
-    values
-        .iter()
-        .flatten()
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl ItemForm {
     /// The form filled with an item as it is.
     pub fn of(item: &crate::inventory::queries::Item) -> ItemForm {
@@ -132,9 +123,9 @@ impl ItemForm {
             category: text(&item.category),
             subcategory: text(&item.subcategory),
             manufacturer: text(&item.manufacturer),
-            compatible_manufacturers: listed(&item.compatible_manufacturers),
-            compatible_models: listed(&item.compatible_models),
-            compatible_equipment_types: listed(&item.compatible_equipment_types),
+            compatible_manufacturers: item.makes(),
+            compatible_models: item.models(),
+            compatible_equipment_types: item.equipment(),
             unit_cost: item.unit_cost.to_string(),
             sale_price: item
                 .sale_price
