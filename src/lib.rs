@@ -3,6 +3,7 @@
 //! [`app`] builds the whole web application; `main.rs` serves it and the tests drive it.
 
 pub mod admin;
+pub mod api;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -63,6 +64,8 @@ pub struct AppState {
     pub choices: Arc<web::choices::ChoiceCache>,
     /// Live updates heard from the database, for this server's `/events` streams.
     pub live: Arc<live::Hub>,
+    /// API keys looked up in the last few seconds (see `api::keys::cache`).
+    pub api_keys: Arc<api::keys::cache::KeyCache>,
 }
 
 impl AppState {
@@ -77,6 +80,7 @@ impl AppState {
             bench_routes: false,
             choices: Arc::default(),
             live,
+            api_keys: Arc::default(),
         }
     }
 

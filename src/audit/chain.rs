@@ -36,6 +36,7 @@ type Row = (
     Option<String>,
     String,
     String,
+    String,
 );
 
 const BATCH: i64 = 1000;
@@ -65,6 +66,7 @@ pub fn verify(conn: &mut PgConnection) -> QueryResult<ChainStatus> {
                 audit_events::request_id,
                 audit_events::previous_hash,
                 audit_events::hash,
+                audit_events::actor_type,
             ))
             .load(conn)?;
         let done = (rows.len() as i64) < BATCH;
@@ -97,6 +99,7 @@ pub fn verify(conn: &mut PgConnection) -> QueryResult<ChainStatus> {
                 user_agent: row.11.as_deref(),
                 request_id: row.12.as_deref(),
                 previous_hash: &row.13,
+                actor_type: &row.15,
             }
             .hash();
             if recomputed != row.14 {

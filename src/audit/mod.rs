@@ -76,6 +76,8 @@ pub(crate) struct Hashed<'a> {
     pub user_agent: Option<&'a str>,
     pub request_id: Option<&'a str>,
     pub previous_hash: &'a str,
+    /// Hashed only when not `user`, so events written before it existed still verify.
+    pub actor_type: &'a str,
 }
 
 /// JSON with object keys sorted at every level, whatever order they were built or stored in.
@@ -116,7 +118,7 @@ impl Hashed<'_> {
             v.map(|s| Value::String(s.to_string()))
                 .unwrap_or(Value::Null)
         };
-        let fields = Value::Array(vec![
+        let mut fields = vec![
             Value::from(self.seq),
             Value::String(
                 self.occurred_at
@@ -136,7 +138,11 @@ impl Hashed<'_> {
             opt(self.user_agent),
             opt(self.request_id),
             Value::String(self.previous_hash.to_string()),
-        ]);
+        ];
+        if self.actor_type != "user" {
+            fields.push(Value::String(self.actor_type.to_string()));
+        }
+        let fields = Value::Array(fields);
         let mut text = String::new();
         canonical(&fields, &mut text);
         hex::encode(Sha256::digest(text.as_bytes()))
@@ -168,6 +174,7 @@ pub fn record(conn: &mut PgConnection, actor: &Actor, event: AuditEvent) -> Quer
         user_agent: Some(&actor.meta.user_agent),
         request_id: Some(&actor.meta.request_id),
         previous_hash: &previous_hash,
+        actor_type: actor.actor_type,
     };
     let hash = hashed.hash();
     diesel::insert_into(audit_events::table)
@@ -187,6 +194,7 @@ pub fn record(conn: &mut PgConnection, actor: &Actor, event: AuditEvent) -> Quer
             audit_events::request_id.eq(&actor.meta.request_id),
             audit_events::previous_hash.eq(&previous_hash),
             audit_events::hash.eq(&hash),
+            audit_events::actor_type.eq(actor.actor_type),
         ))
         .execute(conn)?;
     diesel::update(audit_chain_head::table)

@@ -123,6 +123,21 @@ pub fn count(
     filtered(query, today).count().get_result(conn)
 }
 
+/// Matching contractors in creation order after `after`: the JSON API's pages.
+pub fn in_creation_order(
+    conn: &mut PgConnection,
+    query: &ContractorListQuery,
+    today: NaiveDate,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<Contractor>> {
+    crate::created_after!(filtered(query, today), contractors, after)
+        .order((contractors::created_at, contractors::id))
+        .limit(limit)
+        .select(Contractor::as_select())
+        .load(conn)
+}
+
 pub fn page(
     conn: &mut PgConnection,
     query: &ContractorListQuery,

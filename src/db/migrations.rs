@@ -46,6 +46,11 @@ const ORG_GROUP_GRANTS: &[&str] = &[
     "GRANT SELECT, INSERT ON marketplace_listing_images TO sitesync_org_member",
     "GRANT SELECT (id, listing_id, buyer_org_id, quantity, unit_price, status, created_at) \
      ON marketplace_transactions TO sitesync_org_member",
+    // Owners and admins make and revoke their organization's API keys; the role never reads a
+    // key's hash, and the key lookup of each API request runs outside any organization.
+    "GRANT SELECT (id, organization_id, key_prefix, name, description, scopes, \
+     rate_limit_per_hour, last_used_at, expires_at, revoked_at, created_at), INSERT, \
+     UPDATE (revoked_at, revoked_by, is_active) ON api_keys TO sitesync_org_member",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -220,3 +220,19 @@ pub struct TextRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub value: String,
 }
+
+/// Keeps the rows of boxed query `$query` over `$table` that come after `$after`, an optional
+/// `(created_at, id)`: the JSON API pages its lists in creation order by these two columns.
+#[macro_export]
+macro_rules! created_after {
+    ($query:expr, $table:ident, $after:expr) => {
+        match $after {
+            Some((at, id)) => $query.filter(
+                $table::created_at
+                    .gt(at)
+                    .or($table::created_at.eq(at).and($table::id.gt(id))),
+            ),
+            None => $query,
+        }
+    };
+}

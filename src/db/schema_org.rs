@@ -69,6 +69,24 @@ diesel::table! {
         previous_hash -> Varchar,
         #[max_length = 64]
         hash -> Varchar,
+        #[max_length = 20]
+        actor_type -> Varchar,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    api_idempotency_keys (api_key_id, idempotency_key) {
+        api_key_id -> Uuid,
+        #[max_length = 255]
+        idempotency_key -> Varchar,
+        #[max_length = 64]
+        request_hash -> Varchar,
+        response_status -> Int2,
+        response_body -> Jsonb,
+        created_at -> Timestamptz,
     }
 }
 
@@ -876,6 +894,7 @@ diesel::joinable!(purchase_orders -> stock_locations (location_id));
 diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     audit_chain_head,
+    api_idempotency_keys,
     audit_events,
     calendar_feeds,
     contractors,

@@ -4,6 +4,43 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
+    api_key_usage (api_key_id, hour_start) {
+        api_key_id -> Uuid,
+        hour_start -> Timestamptz,
+        requests -> Int4,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    api_keys (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        created_by -> Nullable<Uuid>,
+        #[max_length = 16]
+        key_prefix -> Varchar,
+        #[max_length = 64]
+        key_hash -> Varchar,
+        #[max_length = 120]
+        name -> Varchar,
+        description -> Nullable<Text>,
+        scopes -> Array<Text>,
+        rate_limit_per_hour -> Int4,
+        is_active -> Bool,
+        last_used_at -> Nullable<Timestamptz>,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
     account_tokens (id) {
         id -> Int8,
         account_id -> Uuid,
@@ -808,6 +845,8 @@ diesel::table! {
 }
 
 diesel::joinable!(account_tokens -> accounts (account_id));
+diesel::joinable!(api_keys -> organizations (organization_id));
+diesel::joinable!(api_key_usage -> api_keys (api_key_id));
 diesel::joinable!(background_jobs -> organizations (organization_id));
 diesel::joinable!(notification_preferences -> accounts (account_id));
 diesel::joinable!(conversation_files -> conversation_messages (message_id));
@@ -863,6 +902,8 @@ diesel::joinable!(user_certifications -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     accounts,
+    api_key_usage,
+    api_keys,
     background_jobs,
     conversation_files,
     conversation_messages,

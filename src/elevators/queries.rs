@@ -246,6 +246,20 @@ pub fn page(
         .load(conn)
 }
 
+/// Matching lifts in creation order after `after`: the JSON API's pages.
+pub fn in_creation_order(
+    conn: &mut PgConnection,
+    query: &ElevatorListQuery,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<Elevator>> {
+    crate::created_after!(filtered(query), elevators, after)
+        .order((elevators::created_at, elevators::id))
+        .limit(limit)
+        .select(Elevator::as_select())
+        .load(conn)
+}
+
 /// Every matching lift in list order with its site, for CSV export.
 pub fn all_matching(
     conn: &mut PgConnection,
@@ -271,6 +285,16 @@ pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Elevator> {
         .find(id)
         .filter(elevators::deleted_at.is_null())
         .select(Elevator::as_select())
+        .first(conn)
+}
+
+/// [`find`] with the lift's row lock, for a change that must see the version it replaces.
+pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> QueryResult<Elevator> {
+    elevators::table
+        .find(id)
+        .filter(elevators::deleted_at.is_null())
+        .select(Elevator::as_select())
+        .for_update()
         .first(conn)
 }
 

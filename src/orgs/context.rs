@@ -30,6 +30,8 @@ pub struct Actor {
     pub email: String,
     pub display_name: String,
     pub meta: RequestMeta,
+    /// `user` for a person (or the product acting on its own), `api` for an API key.
+    pub actor_type: &'static str,
 }
 
 impl Actor {
@@ -46,6 +48,18 @@ impl Actor {
             email: email.into(),
             display_name: display_name.into(),
             meta,
+            actor_type: "user",
+        }
+    }
+
+    /// An API key acting as its organization: no account, named by its prefix and name.
+    pub fn api_key(prefix: &str, name: &str, meta: RequestMeta) -> Actor {
+        Actor {
+            account_id: Uuid::nil(),
+            email: prefix.to_string(),
+            display_name: format!("API key “{name}”"),
+            meta,
+            actor_type: "api",
         }
     }
 }

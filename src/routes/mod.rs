@@ -3,6 +3,7 @@
 //! Order matters where paths overlap (fixed paths before `{slug}` ones), so the areas are
 //! registered in this order.
 
+mod api;
 mod community;
 mod organization;
 mod platform;
@@ -12,6 +13,7 @@ use actix_web::web::{self, ServiceConfig};
 use crate::web::AppError;
 
 pub fn configure(cfg: &mut ServiceConfig) {
+    api::api(cfg);
     platform::front(cfg);
     platform::accounts(cfg);
     community::jobs(cfg);

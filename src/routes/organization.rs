@@ -3,7 +3,7 @@
 use actix_web::web::{self, ServiceConfig};
 
 use crate::{
-    attachments, audit, contractors, conversations, dashboard, elevators, imports, inventory,
+    api, attachments, audit, contractors, conversations, dashboard, elevators, imports, inventory,
     maintenance, members, orgs, schedule, service_requests, sites, work_orders,
 };
 
@@ -19,6 +19,12 @@ pub fn organization(cfg: &mut ServiceConfig) {
             )
             .route("/settings", web::get().to(orgs::settings::show))
             .route("/settings", web::post().to(orgs::settings::update))
+            .route("/settings/api-keys", web::get().to(api::keys::routes::show))
+            .route("/settings/api-keys", web::post().to(api::keys::routes::create))
+            .route(
+                "/settings/api-keys/{id}/revoke",
+                web::post().to(api::keys::routes::revoke),
+            )
             .route("/members", web::get().to(members::routes::list))
             .route(
                 "/members/invitations",

@@ -136,6 +136,21 @@ pub fn page(
         .load(conn)
 }
 
+/// Matching sites in creation order after `after` (creation time, id): the JSON API's pages,
+/// which rows added meanwhile cannot shift.
+pub fn in_creation_order(
+    conn: &mut PgConnection,
+    query: &SiteListQuery,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<Site>> {
+    crate::created_after!(filtered(query), sites, after)
+        .order((sites::created_at, sites::id))
+        .limit(limit)
+        .select(Site::as_select())
+        .load(conn)
+}
+
 /// Every matching site in list order, for CSV export.
 pub fn all_matching(conn: &mut PgConnection, query: &SiteListQuery) -> QueryResult<Vec<Site>> {
     sorted(filtered(query), query)

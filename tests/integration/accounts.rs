@@ -619,6 +619,7 @@ fn actor(i: usize) -> Actor {
             user_agent: "test".into(),
             request_id: format!("r{i}"),
         },
+        actor_type: "user",
     }
 }
 

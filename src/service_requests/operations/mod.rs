@@ -19,7 +19,9 @@ pub mod triage;
 
 pub use follow::{follow_work_order, FaultReports};
 pub use links::regenerate_report_link;
-pub use report::{submit_portal_request, submit_public_report, Report, ReportError};
+pub use report::{
+    submit_device_report, submit_portal_request, submit_public_report, Report, ReportError,
+};
 pub use tenants::{
     invite_tenant, rate, save_tenant, set_tenant_active, PortalInvitation, Rating, TenantValues,
 };

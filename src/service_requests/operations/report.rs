@@ -131,6 +131,30 @@ pub fn submit_public_report(
     Ok(record(conn, acting, target, report, None)?)
 }
 
+/// A report from a device of the organization (a lift's remote monitoring unit, through the
+/// API): no per-address limits — the device's key has its own — and the same path as the
+/// public form from there, someone trapped raising or joining the lift's emergency.
+pub fn submit_device_report(
+    conn: &mut PgConnection,
+    acting: &Acting,
+    elevator_id: Uuid,
+    report: &Report,
+) -> Result<ServiceRequest, ReportError> {
+    let site_id = crate::elevators::queries::find(conn, elevator_id)
+        .map_err(|e| match e {
+            diesel::result::Error::NotFound => {
+                let mut errors = FieldErrors::default();
+                errors.add("elevator_id", "No lift of this organization has this id.");
+                ReportError::Invalid(errors)
+            }
+            other => other.into(),
+        })?
+        .site_id;
+    let target = sr::site_target(conn, site_id, Some(elevator_id))?.ok_or(AppError::NotFound)?;
+    check_lift(&target, report)?;
+    Ok(record(conn, acting, &target, report, None)?)
+}
+
 /// A request from a tenant through the portal, for a lift of their building.
 pub fn submit_portal_request(
     conn: &mut PgConnection,

@@ -54,6 +54,8 @@ pub struct Acting<'a> {
 pub enum Authority {
     /// A member of the organization: the permission table in `auth/roles.rs` decides.
     Member(Role),
+    /// An API key acting as the organization: its scopes decide, through the same table.
+    Key(crate::api::scopes::Scopes),
     /// The product following its own rules on someone's behalf (someone trapped raises an
     /// emergency work order whoever reported it; a background job): nothing to check.
     System,
@@ -90,6 +92,7 @@ impl<'a> Acting<'a> {
     pub fn may(&self, permission: Permission) -> bool {
         match self.authority {
             Authority::Member(role) => role.can(permission),
+            Authority::Key(scopes) => scopes.grant(permission),
             Authority::System => true,
         }
     }

@@ -334,6 +334,21 @@ pub fn page(
         .load(conn)
 }
 
+/// Matching work orders in creation order after `after`: the JSON API's pages.
+pub fn in_creation_order(
+    conn: &mut PgConnection,
+    query: &WorkOrderQuery,
+    now: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<super::WorkOrder>> {
+    crate::created_after!(filtered(query, now), work_orders, after)
+        .order((work_orders::created_at, work_orders::id))
+        .limit(limit)
+        .select(super::WorkOrder::as_select())
+        .load(conn)
+}
+
 pub fn all_matching(
     conn: &mut PgConnection,
     query: &WorkOrderQuery,
