@@ -66,7 +66,11 @@ impl Cursors {
         let expected = self.mac(organization, &payload);
         if expected.is_empty()
             || mac.len() != expected.len()
-            || mac.iter().zip(&expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0
+            || mac
+                .iter()
+                .zip(&expected)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                != 0
         {
             return Err(refused());
         }

@@ -40,7 +40,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             }
             let mut body = Vec::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::Unreadable(format!("The body could not be read: {e}")))?;
+                let chunk = chunk.map_err(|e| {
+                    ApiError::Unreadable(format!("The body could not be read: {e}"))
+                })?;
                 if body.len() + chunk.len() > MAX_BODY {
                     return Err(ApiError::TooLarge(format!(
                         "The body is larger than {} KB.",
@@ -68,7 +70,11 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             return ApiError::Unreadable(format!("The body is not valid JSON: {inner}"));
         }
         let path = error.path().to_string();
-        let field = if path == "." { "body".to_string() } else { path };
+        let field = if path == "." {
+            "body".to_string()
+        } else {
+            path
+        };
         // serde's message ends with the position, which says nothing the field does not.
         let message = inner.to_string();
         let message = message
@@ -106,9 +112,18 @@ mod tests {
     #[test]
     fn refusals_name_the_field() {
         assert_eq!(field_of(r#"{"title": 3}"#).as_deref(), Some("title"));
-        assert_eq!(field_of(r#"{"title": "a", "count": 300}"#).as_deref(), Some("count"));
-        assert_eq!(field_of(r#"{"title": "a", "colour": "red"}"#).as_deref(), Some("body"));
-        assert!(matches!(parse::<Input>(b"{\"title\": "), Err(ApiError::Unreadable(_))));
+        assert_eq!(
+            field_of(r#"{"title": "a", "count": 300}"#).as_deref(),
+            Some("count")
+        );
+        assert_eq!(
+            field_of(r#"{"title": "a", "colour": "red"}"#).as_deref(),
+            Some("body")
+        );
+        assert!(matches!(
+            parse::<Input>(b"{\"title\": "),
+            Err(ApiError::Unreadable(_))
+        ));
         assert!(parse::<Input>(br#"{"title": "a"}"#).is_ok());
     }
 }

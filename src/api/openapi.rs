@@ -7,7 +7,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{OpenApi as Document, RefOr};
 use utoipa::{Modify, OpenApi};
 
-use super::resources::{contractors, elevators, fault_reports, sites, work_order_steps, work_orders};
+use super::resources::{
+    contractors, elevators, fault_reports, sites, work_order_steps, work_orders,
+};
 use crate::auth::identity::Viewer;
 use crate::web::{render, AppError, Layout};
 
@@ -101,7 +103,11 @@ fn type_of(schema: &RefOr<utoipa::openapi::schema::Schema>) -> String {
 /// A schema's type in a few words: `string (date-time)`, `array of WorkOrderOut`, …
 fn describe(value: &serde_json::Value) -> String {
     if let Some(reference) = value.get("$ref").and_then(|r| r.as_str()) {
-        return reference.rsplit('/').next().unwrap_or(reference).to_string();
+        return reference
+            .rsplit('/')
+            .next()
+            .unwrap_or(reference)
+            .to_string();
     }
     if let Some(options) = value.get("oneOf").and_then(|o| o.as_array()) {
         return options

@@ -22,15 +22,30 @@ pub fn api(cfg: &mut ServiceConfig) {
             .route("/sites/{id}", web::get().to(sites::show))
             .route("/elevators", web::get().to(elevators::list))
             .route("/elevators/{id}", web::get().to(elevators::show))
-            .route("/elevators/{id}/status", web::post().to(elevators::change_status))
+            .route(
+                "/elevators/{id}/status",
+                web::post().to(elevators::change_status),
+            )
             .route("/work-orders", web::get().to(work_orders::list))
             .route("/work-orders", web::post().to(work_orders::create))
             .route("/work-orders/{id}", web::get().to(work_orders::show))
             .route("/work-orders/{id}", web::patch().to(work_orders::update))
-            .route("/work-orders/{id}/move", web::post().to(work_order_steps::move_to))
-            .route("/work-orders/{id}/assign", web::post().to(work_order_steps::assign))
-            .route("/work-orders/{id}/tasks", web::post().to(work_order_steps::add_task))
-            .route("/work-orders/{id}/comments", web::post().to(work_order_steps::comment))
+            .route(
+                "/work-orders/{id}/move",
+                web::post().to(work_order_steps::move_to),
+            )
+            .route(
+                "/work-orders/{id}/assign",
+                web::post().to(work_order_steps::assign),
+            )
+            .route(
+                "/work-orders/{id}/tasks",
+                web::post().to(work_order_steps::add_task),
+            )
+            .route(
+                "/work-orders/{id}/comments",
+                web::post().to(work_order_steps::comment),
+            )
             .route("/fault-reports", web::post().to(fault_reports::create))
             .route("/fault-reports/{id}", web::get().to(fault_reports::show))
             .route("/contractors", web::get().to(contractors::list))

@@ -20,7 +20,10 @@ pub fn organization(cfg: &mut ServiceConfig) {
             .route("/settings", web::get().to(orgs::settings::show))
             .route("/settings", web::post().to(orgs::settings::update))
             .route("/settings/api-keys", web::get().to(api::keys::routes::show))
-            .route("/settings/api-keys", web::post().to(api::keys::routes::create))
+            .route(
+                "/settings/api-keys",
+                web::post().to(api::keys::routes::create),
+            )
             .route(
                 "/settings/api-keys/{id}/revoke",
                 web::post().to(api::keys::routes::revoke),

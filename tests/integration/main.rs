@@ -6,6 +6,7 @@ mod harness;
 mod mailbox;
 
 mod accounts;
+mod api;
 mod architecture;
 mod attachments;
 mod background;

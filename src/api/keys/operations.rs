@@ -175,6 +175,9 @@ mod tests {
             ..KeyForm::default()
         };
         let checked = check(&form, &chrono_tz::UTC, now).ok();
-        assert_eq!(checked.map(|c| (c.scopes, c.limit)), Some((vec!["sites:read".to_string()], 1000)));
+        assert_eq!(
+            checked.map(|c| (c.scopes, c.limit)),
+            Some((vec!["sites:read".to_string()], 1000))
+        );
     }
 }

@@ -62,10 +62,16 @@ pub fn insert(conn: &mut PgConnection, key: &KeyInsert) -> QueryResult<ApiKey> {
 }
 
 /// An organization's keys, newest first, revoked ones last.
-pub fn for_organization(conn: &mut PgConnection, organization_id: Uuid) -> QueryResult<Vec<ApiKey>> {
+pub fn for_organization(
+    conn: &mut PgConnection,
+    organization_id: Uuid,
+) -> QueryResult<Vec<ApiKey>> {
     api_keys::table
         .filter(api_keys::organization_id.eq(organization_id))
-        .order((api_keys::revoked_at.is_not_null(), api_keys::created_at.desc()))
+        .order((
+            api_keys::revoked_at.is_not_null(),
+            api_keys::created_at.desc(),
+        ))
         .select(ApiKey::as_select())
         .load(conn)
 }
@@ -135,7 +141,19 @@ pub fn grant(conn: &mut PgConnection, prefix: &str) -> QueryResult<Option<KeyGra
         .first(conn)
         .optional()?;
     Ok(row.map(
-        |(id, prefix, name, hash, scopes, limit, active, revoked_at, expires_at, org, suspended)| {
+        |(
+            id,
+            prefix,
+            name,
+            hash,
+            scopes,
+            limit,
+            active,
+            revoked_at,
+            expires_at,
+            org,
+            suspended,
+        )| {
             KeyGrant {
                 id,
                 prefix,

@@ -62,10 +62,7 @@ pub struct Shown {
     revoked: Option<String>,
 }
 
-pub async fn show(
-    scope: OrgScope,
-    query: web::Query<Shown>,
-) -> Result<HttpResponse, AppError> {
+pub async fn show(scope: OrgScope, query: web::Query<Shown>) -> Result<HttpResponse, AppError> {
     let mut page = KeysPage::new(&scope, list(&scope).await?);
     page.revoked = query.into_inner().revoked.filter(|p| p.len() <= 16);
     render_status(StatusCode::OK, &page)

@@ -81,9 +81,15 @@ pub async fn list(
         .run(Scope::ContractorsRead, move |conn, ctx| {
             let ask = paging.read(&cursors, ctx.org().id)?;
             let today = Utc::now().date_naive();
-            let rows =
-                contractors::in_creation_order(conn, &filters, today, ask.after, ask.limit)?;
-            Ok(Page::of(rows, &ask, ctx, &cursors, |c| (c.created_at, c.id), ContractorOut::from))
+            let rows = contractors::in_creation_order(conn, &filters, today, ask.after, ask.limit)?;
+            Ok(Page::of(
+                rows,
+                &ask,
+                ctx,
+                &cursors,
+                |c| (c.created_at, c.id),
+                ContractorOut::from,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -97,7 +103,9 @@ pub async fn list(
 pub async fn show(client: ApiClient, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let contractor = client
-        .run(Scope::ContractorsRead, move |conn, _| Ok(contractors::find(conn, id)?))
+        .run(Scope::ContractorsRead, move |conn, _| {
+            Ok(contractors::find(conn, id)?)
+        })
         .await?;
     Ok(with_etag(
         StatusCode::OK,

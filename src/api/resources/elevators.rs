@@ -94,7 +94,14 @@ pub async fn list(
         .run(Scope::ElevatorsRead, move |conn, ctx| {
             let ask = paging.read(&cursors, ctx.org().id)?;
             let rows = elevators::in_creation_order(conn, &filters, ask.after, ask.limit)?;
-            Ok(Page::of(rows, &ask, ctx, &cursors, |e| (e.created_at, e.id), ElevatorOut::from))
+            Ok(Page::of(
+                rows,
+                &ask,
+                ctx,
+                &cursors,
+                |e| (e.created_at, e.id),
+                ElevatorOut::from,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -108,9 +115,15 @@ pub async fn list(
 pub async fn show(client: ApiClient, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let lift = client
-        .run(Scope::ElevatorsRead, move |conn, _| Ok(elevators::find(conn, id)?))
+        .run(Scope::ElevatorsRead, move |conn, _| {
+            Ok(elevators::find(conn, id)?)
+        })
         .await?;
-    Ok(with_etag(StatusCode::OK, &tag(&lift), &ElevatorOut::from(lift)))
+    Ok(with_etag(
+        StatusCode::OK,
+        &tag(&lift),
+        &ElevatorOut::from(lift),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -158,5 +171,9 @@ pub async fn change_status(
             Ok(elevators::find(conn, id)?)
         })
         .await?;
-    Ok(with_etag(StatusCode::OK, &tag(&lift), &ElevatorOut::from(lift)))
+    Ok(with_etag(
+        StatusCode::OK,
+        &tag(&lift),
+        &ElevatorOut::from(lift),
+    ))
 }

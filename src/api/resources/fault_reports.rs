@@ -145,7 +145,9 @@ pub async fn create(
 pub async fn show(client: ApiClient, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let report = client
-        .run(Scope::FaultReportsRead, move |conn, _| Ok(requests::find(conn, id)?))
+        .run(Scope::FaultReportsRead, move |conn, _| {
+            Ok(requests::find(conn, id)?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(FaultReportOut::from(report)))
 }

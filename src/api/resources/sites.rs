@@ -87,7 +87,14 @@ pub async fn list(
         .run(Scope::SitesRead, move |conn, ctx| {
             let ask = paging.read(&cursors, ctx.org().id)?;
             let rows = sites::in_creation_order(conn, &filters, ask.after, ask.limit)?;
-            Ok(Page::of(rows, &ask, ctx, &cursors, |s| (s.created_at, s.id), SiteOut::from))
+            Ok(Page::of(
+                rows,
+                &ask,
+                ctx,
+                &cursors,
+                |s| (s.created_at, s.id),
+                SiteOut::from,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -103,5 +110,9 @@ pub async fn show(client: ApiClient, id: web::Path<Uuid>) -> Result<HttpResponse
     let site = client
         .run(Scope::SitesRead, move |conn, _| Ok(sites::find(conn, id)?))
         .await?;
-    Ok(with_etag(StatusCode::OK, &etag_at(site.updated_at), &SiteOut::from(site)))
+    Ok(with_etag(
+        StatusCode::OK,
+        &etag_at(site.updated_at),
+        &SiteOut::from(site),
+    ))
 }

@@ -90,7 +90,11 @@ impl From<WorkOrder> for WorkOrderOut {
 
 /// The answer of a change: the work order as it is now, with its ETag.
 pub fn current(order: WorkOrder) -> HttpResponse {
-    with_etag(StatusCode::OK, &etag(order.version), &WorkOrderOut::from(order))
+    with_etag(
+        StatusCode::OK,
+        &etag(order.version),
+        &WorkOrderOut::from(order),
+    )
 }
 
 /// Work orders in creation order, filtered as the work-order list filters them.
@@ -115,9 +119,21 @@ pub async fn list(
     let page = client
         .run(Scope::WorkOrdersRead, move |conn, ctx| {
             let ask = paging.read(&cursors, ctx.org().id)?;
-            let rows =
-                queries::listing::in_creation_order(conn, &filters, Utc::now(), ask.after, ask.limit)?;
-            Ok(Page::of(rows, &ask, ctx, &cursors, |w| (w.created_at, w.id), WorkOrderOut::from))
+            let rows = queries::listing::in_creation_order(
+                conn,
+                &filters,
+                Utc::now(),
+                ask.after,
+                ask.limit,
+            )?;
+            Ok(Page::of(
+                rows,
+                &ask,
+                ctx,
+                &cursors,
+                |w| (w.created_at, w.id),
+                WorkOrderOut::from,
+            ))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -131,7 +147,9 @@ pub async fn list(
 pub async fn show(client: ApiClient, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let order = client
-        .run(Scope::WorkOrdersRead, move |conn, _| Ok(queries::find(conn, id)?))
+        .run(Scope::WorkOrdersRead, move |conn, _| {
+            Ok(queries::find(conn, id)?)
+        })
         .await?;
     Ok(current(order))
 }
@@ -185,7 +203,10 @@ impl NewWorkOrderIn {
         };
         set(&mut form.site_id, self.site_id.map(id));
         set(&mut form.elevator_id, self.elevator_id.map(id));
-        set(&mut form.work_type, self.work_type.map(|t| t.as_str().into()));
+        set(
+            &mut form.work_type,
+            self.work_type.map(|t| t.as_str().into()),
+        );
         set(&mut form.priority, self.priority.map(|p| p.as_str().into()));
         set(&mut form.title, self.title);
         set(&mut form.description, self.description);
@@ -196,14 +217,23 @@ impl NewWorkOrderIn {
         set(&mut form.reported_by_name, self.reported_by_name);
         set(&mut form.reported_by_phone, self.reported_by_phone);
         set(&mut form.reported_by_email, self.reported_by_email);
-        set(&mut form.assigned_contractor_id, self.assigned_contractor_id.map(id));
+        set(
+            &mut form.assigned_contractor_id,
+            self.assigned_contractor_id.map(id),
+        );
         set(&mut form.expiry_reason, self.expiry_reason);
         set(&mut form.scheduled_start, self.scheduled_start);
         set(&mut form.scheduled_end, self.scheduled_end);
         set(&mut form.due_date, self.due_date);
         set(&mut form.draft, self.draft.map(flag));
-        set(&mut form.parent_work_order_id, self.parent_work_order_id.map(id));
-        set(&mut form.callback_reported_trouble, self.callback_reported_trouble);
+        set(
+            &mut form.parent_work_order_id,
+            self.parent_work_order_id.map(id),
+        );
+        set(
+            &mut form.callback_reported_trouble,
+            self.callback_reported_trouble,
+        );
     }
 }
 
