@@ -8,7 +8,8 @@ use utoipa::openapi::{OpenApi as Document, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use super::resources::{
-    contractors, elevators, fault_reports, sites, work_order_steps, work_orders,
+    contractors, elevators, fault_reports, inventory, schedules, sites, work_order_lines,
+    work_order_steps, work_orders,
 };
 use crate::auth::identity::Viewer;
 use crate::web::{render, AppError, Layout};
@@ -18,7 +19,8 @@ use crate::web::{render, AppError, Layout};
     info(
         title = "SiteSync API",
         version = "1",
-        description = "Sites, lifts, work orders, fault reports and contractors of one organization, \
+        description = "Sites, lifts, work orders, fault reports, contractors, maintenance schedules and \
+            stock of one organization, \
             for the systems that connect to it. Authenticate with an API key of the organization: \
             `Authorization: Bearer ss_live_…`. Errors are RFC 9457 problem details."
     ),
@@ -28,13 +30,17 @@ use crate::web::{render, AppError, Layout};
         work_orders::list, work_orders::show, work_orders::create, work_orders::update,
         work_order_steps::move_to, work_order_steps::assign, work_order_steps::add_task,
         work_order_steps::comment,
+        work_order_lines::lines, work_order_lines::add_part, work_order_lines::add_labor,
         fault_reports::create, fault_reports::show,
         contractors::list, contractors::show,
+        schedules::list, schedules::show,
+        inventory::item, inventory::movement,
     ),
     modifiers(&BearerKeys),
     tags(
         (name = "Sites"), (name = "Lifts"), (name = "Work orders"),
-        (name = "Fault reports"), (name = "Contractors"),
+        (name = "Fault reports"), (name = "Contractors"), (name = "Maintenance"),
+        (name = "Inventory"),
     )
 )]
 pub struct ApiDoc;

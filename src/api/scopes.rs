@@ -15,10 +15,13 @@ pub enum Scope {
     FaultReportsRead,
     FaultReportsWrite,
     ContractorsRead,
+    SchedulesRead,
+    InventoryRead,
+    InventoryWrite,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 8] = [
+    pub const ALL: [Scope; 11] = [
         Scope::SitesRead,
         Scope::ElevatorsRead,
         Scope::ElevatorsWrite,
@@ -27,6 +30,9 @@ impl Scope {
         Scope::FaultReportsRead,
         Scope::FaultReportsWrite,
         Scope::ContractorsRead,
+        Scope::SchedulesRead,
+        Scope::InventoryRead,
+        Scope::InventoryWrite,
     ];
 
     /// The name a key's `scopes` column and the documentation use.
@@ -40,6 +46,9 @@ impl Scope {
             Scope::FaultReportsRead => "fault_reports:read",
             Scope::FaultReportsWrite => "fault_reports:write",
             Scope::ContractorsRead => "contractors:read",
+            Scope::SchedulesRead => "schedules:read",
+            Scope::InventoryRead => "inventory:read",
+            Scope::InventoryWrite => "inventory:write",
         }
     }
 
@@ -57,6 +66,9 @@ impl Scope {
                 "Report faults from a device (someone trapped raises the emergency work order)"
             }
             Scope::ContractorsRead => "List and read contractors",
+            Scope::SchedulesRead => "List and read maintenance schedules and their visits",
+            Scope::InventoryRead => "Read parts and their stock at each location",
+            Scope::InventoryWrite => "Post stock receipts and adjustments",
         }
     }
 
@@ -105,6 +117,7 @@ impl Scopes {
                 self.has(Scope::WorkOrdersWrite)
             }
             Permission::ManageServiceRequests => self.has(Scope::FaultReportsWrite),
+            Permission::ManageInventory => self.has(Scope::InventoryWrite),
             _ => false,
         }
     }

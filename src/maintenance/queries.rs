@@ -22,6 +22,37 @@ pub fn find(conn: &mut PgConnection, id: Uuid) -> QueryResult<Schedule> {
         .first(conn)
 }
 
+/// Schedules of a lift or site (or all), active or paused as `state` says ("active" by
+/// default, "paused", "all"), in creation order after `after`: the JSON API's pages.
+pub fn in_creation_order(
+    conn: &mut PgConnection,
+    elevator: Option<Uuid>,
+    site: Option<Uuid>,
+    state: &str,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<Schedule>> {
+    let mut q = schedules::table
+        .filter(schedules::deleted_at.is_null())
+        .into_boxed();
+    if let Some(elevator) = elevator {
+        q = q.filter(schedules::elevator_id.eq(elevator));
+    }
+    if let Some(site) = site {
+        q = q.filter(schedules::site_id.eq(site));
+    }
+    match state {
+        "all" => {}
+        "paused" => q = q.filter(schedules::is_active.eq(false)),
+        _ => q = q.filter(schedules::is_active.eq(true)),
+    }
+    crate::created_after!(q, schedules, after)
+        .order((schedules::created_at, schedules::id))
+        .limit(limit)
+        .select(Schedule::as_select())
+        .load(conn)
+}
+
 /// The schedules kept in step with `schedule` ("all lifts of this site"), itself included.
 pub fn group_of(conn: &mut PgConnection, schedule: &Schedule) -> QueryResult<Vec<Schedule>> {
     match schedule.site_group_id {

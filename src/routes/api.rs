@@ -6,7 +6,8 @@ use actix_web::web::{self, ServiceConfig};
 use crate::api::openapi;
 use crate::api::problem::ApiError;
 use crate::api::resources::{
-    contractors, elevators, fault_reports, sites, work_order_steps, work_orders,
+    contractors, elevators, fault_reports, inventory, schedules, sites, work_order_lines,
+    work_order_steps, work_orders,
 };
 
 pub fn api(cfg: &mut ServiceConfig) {
@@ -46,8 +47,24 @@ pub fn api(cfg: &mut ServiceConfig) {
                 "/work-orders/{id}/comments",
                 web::post().to(work_order_steps::comment),
             )
+            .route(
+                "/work-orders/{id}/lines",
+                web::get().to(work_order_lines::lines),
+            )
+            .route(
+                "/work-orders/{id}/parts",
+                web::post().to(work_order_lines::add_part),
+            )
+            .route(
+                "/work-orders/{id}/labor",
+                web::post().to(work_order_lines::add_labor),
+            )
             .route("/fault-reports", web::post().to(fault_reports::create))
             .route("/fault-reports/{id}", web::get().to(fault_reports::show))
+            .route("/schedules", web::get().to(schedules::list))
+            .route("/schedules/{id}", web::get().to(schedules::show))
+            .route("/inventory/items/{id}", web::get().to(inventory::item))
+            .route("/inventory/movements", web::post().to(inventory::movement))
             .route("/contractors", web::get().to(contractors::list))
             .route("/contractors/{id}", web::get().to(contractors::show))
             .default_service(web::to(|| async {

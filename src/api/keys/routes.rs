@@ -23,7 +23,7 @@ struct KeysPage {
     keys: Vec<ApiKey>,
     form: KeyForm,
     errors: FieldErrors,
-    scopes: [Scope; 8],
+    scopes: [Scope; 11],
     /// The key just made, shown this once.
     created: Option<(String, String)>,
     revoked: Option<String>,

@@ -4,6 +4,9 @@
 pub mod contractors;
 pub mod elevators;
 pub mod fault_reports;
+pub mod inventory;
+pub mod schedules;
 pub mod sites;
+pub mod work_order_lines;
 pub mod work_order_steps;
 pub mod work_orders;

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::harness::{Browser, Page, TestApp};
 
 mod keys;
+mod lines_and_stock;
 mod openapi;
 mod resources;
 mod work_orders;
@@ -42,6 +43,9 @@ pub const ALL_SCOPES: &[&str] = &[
     "fault_reports:read",
     "fault_reports:write",
     "contractors:read",
+    "schedules:read",
+    "inventory:read",
+    "inventory:write",
 ];
 
 /// An API call and what came back, its body read as JSON (Null when it is not).
