@@ -304,7 +304,13 @@ async fn status_moves_and_completion_are_emitted_and_a_rollback_emits_nothing() 
     )
     .await;
     let order = f
-        .create("acme", &[("assigned_contractor_id", &f.contractor)])
+        .create(
+            "acme",
+            &[
+                ("assigned_contractor_id", &f.contractor),
+                ("work_type", "preventive"),
+            ],
+        )
         .await;
     for to in ["scheduled", "in_progress", "completed"] {
         let version = f.version(&order);
@@ -331,7 +337,7 @@ async fn status_moves_and_completion_are_emitted_and_a_rollback_emits_nothing() 
     let count = |name: &str| events.iter().filter(|e| *e == name).count();
     assert_eq!(count("work_order.status_changed"), 3, "{events:?}");
     assert_eq!(count("work_order.completed"), 1, "{events:?}");
-    // Starting the work took the lift into maintenance, completing it gave it back.
+    // Starting preventive work took the lift into maintenance, completing it gave it back.
     assert_eq!(count("elevator.status_changed"), 2, "{events:?}");
 
     let before = app.count("SELECT 1 FROM org_acme.webhook_deliveries");
