@@ -494,3 +494,41 @@ async fn a_webhook_is_edited_paused_and_deleted_after_confirming() {
     let page = owner.get(&format!("/o/acme/settings/webhooks/{id}")).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn a_fault_report_from_the_public_form_is_sent_without_the_reporters_details() {
+    let app = loopback_app().await;
+    let f = fixture(&app, "acme").await;
+    let owner = app.member("acme", Role::Owner).await;
+    let listener = Listener::start(200);
+    subscribe(&owner, "acme", &listener.url, &["fault_report.created"]).await;
+    let token = text(
+        &mut app.conn(),
+        "SELECT report_token AS value FROM org_acme.elevators",
+    );
+    let visitor = Browser::new(&app);
+    visitor.get(&format!("/report/acme/{token}")).await;
+    let sent = visitor
+        .post(
+            &format!("/report/acme/{token}"),
+            &[
+                ("elevator_id", &f.lift),
+                ("request_type", "issue_report"),
+                ("subject", "Doors bang"),
+                ("contact_name", "Dana Reporter"),
+                ("trapped", "0"),
+                ("website", ""),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    drain(&app.db, &app.worker(), Utc::now());
+    let received = listener.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].header("SiteSync-Event"), Some("fault_report.created"));
+    let payload: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
+    assert_eq!(payload["data"]["subject"], "Doors bang");
+    assert_eq!(payload["data"]["elevator_id"].as_str(), Some(f.lift.as_str()));
+    assert!(payload["data"]["reference"].as_str().is_some_and(|r| r.starts_with("SR-")));
+    assert!(!String::from_utf8_lossy(&received[0].body).contains("Dana"));
+}
