@@ -20,7 +20,10 @@ pub fn organization(cfg: &mut ServiceConfig) {
             .route("/settings", web::get().to(orgs::settings::show))
             .route("/settings", web::post().to(orgs::settings::update))
             .route("/settings/webhooks", web::get().to(webhooks::routes::list))
-            .route("/settings/webhooks", web::post().to(webhooks::routes::create))
+            .route(
+                "/settings/webhooks",
+                web::post().to(webhooks::routes::create),
+            )
             .route(
                 "/settings/webhooks/new",
                 web::get().to(webhooks::routes::new_form),

@@ -115,7 +115,10 @@ mod tests {
     #[test]
     fn a_private_address_is_refused_before_connecting() {
         let refused = post("https://127.0.0.1:9/hook", &[], b"{}", false);
-        assert!(matches!(refused, Err(Failure::Refused(GuardError::Private(_)))));
+        assert!(matches!(
+            refused,
+            Err(Failure::Refused(GuardError::Private(_)))
+        ));
         // A name is judged by what it resolves to, in the resolver the connection uses.
         let refused = post("https://localhost:9/hook", &[], b"{}", false);
         assert!(

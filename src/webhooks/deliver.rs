@@ -67,8 +67,8 @@ impl Kind for DeliverWebhook {
                 signature::sign(&secret, Utc::now().timestamp(), &body),
             ),
         ];
-        let code = client::post(&url, &headers, &body, ctx.config.webhook_allow_private)
-            .map_err(fail)?;
+        let code =
+            client::post(&url, &headers, &body, ctx.config.webhook_allow_private).map_err(fail)?;
         queries::mark_delivered(conn, id, i32::from(code))?;
         Ok(())
     }
@@ -80,11 +80,11 @@ impl Kind for DeliverWebhook {
         error: &str,
         dead: bool,
     ) -> diesel::QueryResult<()> {
-        let (Ok(id), Ok(run_id)) = (job.field::<Uuid>("delivery"), job.field::<Uuid>("run"))
-        else {
+        let (Ok(id), Ok(run_id)) = (job.field::<Uuid>("delivery"), job.field::<Uuid>("run")) else {
             return Ok(());
         };
-        let wait = chrono::Duration::seconds(crate::background::runner::backoff_secs(job.attempts).into());
+        let wait =
+            chrono::Duration::seconds(crate::background::runner::backoff_secs(job.attempts).into());
         let short: String = error.chars().take(ERROR_CHARS).collect();
         queries::mark_failed(
             conn,

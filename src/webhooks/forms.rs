@@ -100,6 +100,8 @@ mod tests {
             ))
         );
         assert!(pairs(&[]).validate().is_err_and(|e| e.has("events")));
-        assert!(pairs(&["invoice.paid"]).validate().is_err_and(|e| e.has("events")));
+        assert!(pairs(&["invoice.paid"])
+            .validate()
+            .is_err_and(|e| e.has("events")));
     }
 }

@@ -168,7 +168,11 @@ mod tests {
             let ip: IpAddr = refused.parse().unwrap();
             assert!(!is_public(ip), "{refused} should be refused");
             assert_eq!(check_ip(ip, false), Err(GuardError::Private(ip)));
-            assert_eq!(check_ip(ip, true), Ok(()), "{refused} allowed when private is");
+            assert_eq!(
+                check_ip(ip, true),
+                Ok(()),
+                "{refused} allowed when private is"
+            );
         }
         for public in [
             "93.184.216.34",
@@ -185,13 +189,22 @@ mod tests {
     #[test]
     fn urls_are_checked_before_anything_is_looked_up() {
         for (url, error) in [
-            ("https://127.0.0.1/hook", GuardError::Private("127.0.0.1".parse().unwrap())),
-            ("https://10.0.0.1/hook", GuardError::Private("10.0.0.1".parse().unwrap())),
+            (
+                "https://127.0.0.1/hook",
+                GuardError::Private("127.0.0.1".parse().unwrap()),
+            ),
+            (
+                "https://10.0.0.1/hook",
+                GuardError::Private("10.0.0.1".parse().unwrap()),
+            ),
             (
                 "https://169.254.169.254/latest/meta-data",
                 GuardError::Private("169.254.169.254".parse().unwrap()),
             ),
-            ("https://[::1]:8443/", GuardError::Private("::1".parse().unwrap())),
+            (
+                "https://[::1]:8443/",
+                GuardError::Private("::1".parse().unwrap()),
+            ),
             (
                 "https://[::ffff:10.0.0.1]/",
                 GuardError::Private("::ffff:10.0.0.1".parse().unwrap()),

@@ -20,7 +20,12 @@ use crate::web::AppError;
 
 /// Queues one delivery of `event` to every active subscription to it, each with a job of its
 /// own; returns how many. `data` is the object the event is about.
-pub fn emit(conn: &mut PgConnection, org: &OrgHandle, event: Event, data: Value) -> QueryResult<usize> {
+pub fn emit(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    event: Event,
+    data: Value,
+) -> QueryResult<usize> {
     let subscriptions = queries::active_for(conn, event.as_str())?;
     for subscription in &subscriptions {
         queue(conn, org, *subscription, event.as_str(), &data)?;
@@ -184,14 +189,22 @@ pub fn redeliver(
     audit::record(
         conn,
         &ctx.actor,
-        AuditEvent::new("webhook_redelivered", "webhook_subscription", subscription_id)
-            .data(json!({ "delivery": delivery_id, "event": delivery.event_type })),
+        AuditEvent::new(
+            "webhook_redelivered",
+            "webhook_subscription",
+            subscription_id,
+        )
+        .data(json!({ "delivery": delivery_id, "event": delivery.event_type })),
     )?;
     Ok(delivery)
 }
 
 /// A `ping` to this subscription alone, paused or not, to try the receiving end.
-pub fn ping(conn: &mut PgConnection, ctx: &OrgCtx, subscription_id: Uuid) -> Result<Uuid, AppError> {
+pub fn ping(
+    conn: &mut PgConnection,
+    ctx: &OrgCtx,
+    subscription_id: Uuid,
+) -> Result<Uuid, AppError> {
     let subscription = queries::find_subscription(conn, subscription_id)?;
     let data = json!({
         "subscription_id": subscription.id,

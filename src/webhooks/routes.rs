@@ -113,7 +113,13 @@ pub async fn create(
     scope: OrgScope,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    save(state, scope, None, SubscriptionForm::from_pairs(form.into_inner())).await
+    save(
+        state,
+        scope,
+        None,
+        SubscriptionForm::from_pairs(form.into_inner()),
+    )
+    .await
 }
 
 pub async fn update(
@@ -123,7 +129,13 @@ pub async fn update(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
-    save(state, scope, Some(id), SubscriptionForm::from_pairs(form.into_inner())).await
+    save(
+        state,
+        scope,
+        Some(id),
+        SubscriptionForm::from_pairs(form.into_inner()),
+    )
+    .await
 }
 
 pub async fn edit_form(

@@ -92,8 +92,14 @@ mod tests {
             header,
             "t=1800000000,v1=25c50687835cded7f36d6d90828ebecac8da2fb078c009219c4645d49d2184ab"
         );
-        assert_eq!(verify(SECRET, &header, BODY, 1_800_000_000, TOLERANCE_SECS), Ok(()));
-        assert_eq!(verify(SECRET, &header, BODY, 1_800_000_299, TOLERANCE_SECS), Ok(()));
+        assert_eq!(
+            verify(SECRET, &header, BODY, 1_800_000_000, TOLERANCE_SECS),
+            Ok(())
+        );
+        assert_eq!(
+            verify(SECRET, &header, BODY, 1_800_000_299, TOLERANCE_SECS),
+            Ok(())
+        );
     }
 
     #[test]
@@ -105,7 +111,13 @@ mod tests {
             Err(VerifyError::Mismatch)
         );
         assert_eq!(
-            verify(SECRET, &header, br#"{"id":"2","type":"ping"}"#, t, TOLERANCE_SECS),
+            verify(
+                SECRET,
+                &header,
+                br#"{"id":"2","type":"ping"}"#,
+                t,
+                TOLERANCE_SECS
+            ),
             Err(VerifyError::Mismatch)
         );
         // The timestamp is inside the MAC: changing it breaks the signature.
@@ -114,7 +126,14 @@ mod tests {
             verify(SECRET, &moved, BODY, t, TOLERANCE_SECS),
             Err(VerifyError::Mismatch)
         );
-        for malformed in ["", "t=1800000000", "v1=abcd", "t=soon,v1=abcd", "t=1800000000,v1=zz", "nonsense"] {
+        for malformed in [
+            "",
+            "t=1800000000",
+            "v1=abcd",
+            "t=soon,v1=abcd",
+            "t=1800000000,v1=zz",
+            "nonsense",
+        ] {
             assert_eq!(
                 verify(SECRET, malformed, BODY, t, TOLERANCE_SECS),
                 Err(VerifyError::Malformed),
@@ -122,11 +141,23 @@ mod tests {
             );
         }
         assert_eq!(
-            verify(SECRET, &header, BODY, t + TOLERANCE_SECS + 1, TOLERANCE_SECS),
+            verify(
+                SECRET,
+                &header,
+                BODY,
+                t + TOLERANCE_SECS + 1,
+                TOLERANCE_SECS
+            ),
             Err(VerifyError::OutsideTolerance)
         );
         assert_eq!(
-            verify(SECRET, &header, BODY, t - TOLERANCE_SECS - 1, TOLERANCE_SECS),
+            verify(
+                SECRET,
+                &header,
+                BODY,
+                t - TOLERANCE_SECS - 1,
+                TOLERANCE_SECS
+            ),
             Err(VerifyError::OutsideTolerance)
         );
     }

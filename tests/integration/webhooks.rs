@@ -181,7 +181,13 @@ async fn a_new_work_order_reaches_the_subscriber_signed_with_the_secret_on_the_p
     let header = request.header("SiteSync-Signature").expect("signed");
     let now = Utc::now().timestamp();
     assert_eq!(
-        signature::verify(&secret, header, &request.body, now, signature::TOLERANCE_SECS),
+        signature::verify(
+            &secret,
+            header,
+            &request.body,
+            now,
+            signature::TOLERANCE_SECS
+        ),
         Ok(())
     );
     assert!(signature::verify("whsec_wrong", header, &request.body, now, 300).is_err());
@@ -192,16 +198,19 @@ async fn a_new_work_order_reaches_the_subscriber_signed_with_the_secret_on_the_p
     assert_eq!(payload["data"]["id"].as_str(), Some(order.as_str()));
     assert_eq!(payload["data"]["title"], "Doors not closing");
     assert_eq!(payload["data"]["status"], "pending");
-    assert_eq!(payload["data"]["elevator_id"].as_str(), Some(f.lift.as_str()));
-    assert!(payload["created_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert_eq!(
+        payload["data"]["elevator_id"].as_str(),
+        Some(f.lift.as_str())
+    );
+    assert!(payload["created_at"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z')));
 
     assert_eq!(
         delivery_row(&app, "acme", "status, attempts, last_status_code"),
         "delivered|1|204"
     );
-    let page = owner
-        .get(&format!("/o/acme/settings/webhooks/{id}"))
-        .await;
+    let page = owner.get(&format!("/o/acme/settings/webhooks/{id}")).await;
     assert!(page.body.contains("delivered") && page.body.contains("204"));
     assert!(page.body.contains("Redeliver"));
 }
@@ -222,17 +231,20 @@ async fn a_failing_endpoint_is_retried_until_dead_and_can_be_redelivered() {
     f.create("acme", &[]).await;
     let ran = drain(&app.db, &app.worker(), Utc::now());
     assert!(
-        ran.iter().any(|r| matches!(r, Ran::Failed { dead: false, .. })),
+        ran.iter()
+            .any(|r| matches!(r, Ran::Failed { dead: false, .. })),
         "{ran:?}"
     );
     assert_eq!(
-        delivery_row(&app, "acme", "status, attempts, last_status_code, next_attempt_at IS NOT NULL"),
+        delivery_row(
+            &app,
+            "acme",
+            "status, attempts, last_status_code, next_attempt_at IS NOT NULL"
+        ),
         "failed|1|500|t"
     );
     assert!(delivery_row(&app, "acme", "last_error").starts_with("HTTP 500: answered 500"));
-    let page = owner
-        .get(&format!("/o/acme/settings/webhooks/{id}"))
-        .await;
+    let page = owner.get(&format!("/o/acme/settings/webhooks/{id}")).await;
     assert!(page.body.contains("failed") && page.body.contains("500"));
 
     for _ in 2..=8 {
@@ -240,13 +252,15 @@ async fn a_failing_endpoint_is_retried_until_dead_and_can_be_redelivered() {
         drain(&app.db, &app.worker(), Utc::now());
     }
     assert_eq!(
-        delivery_row(&app, "acme", "status, attempts, last_status_code, next_attempt_at IS NULL"),
+        delivery_row(
+            &app,
+            "acme",
+            "status, attempts, last_status_code, next_attempt_at IS NULL"
+        ),
         "dead|8|500|t"
     );
     assert_eq!(listener.received().len(), 8, "eight attempts, no more");
-    let page = owner
-        .get(&format!("/o/acme/settings/webhooks/{id}"))
-        .await;
+    let page = owner.get(&format!("/o/acme/settings/webhooks/{id}")).await;
     assert!(page.body.contains("dead"));
 
     // The endpoint is fixed: "Redeliver" sends the same body again, with a fresh signature.
@@ -286,7 +300,10 @@ async fn a_failing_endpoint_is_retried_until_dead_and_can_be_redelivered() {
     assert_eq!(ping.header("SiteSync-Event"), Some("ping"));
     let header = ping.header("SiteSync-Signature").unwrap();
     let now = Utc::now().timestamp();
-    assert_eq!(signature::verify(&secret, header, &ping.body, now, 300), Ok(()));
+    assert_eq!(
+        signature::verify(&secret, header, &ping.body, now, 300),
+        Ok(())
+    );
     assert!(signature::verify(&old_secret, header, &ping.body, now, 300).is_err());
 }
 
@@ -300,7 +317,11 @@ async fn status_moves_and_completion_are_emitted_and_a_rollback_emits_nothing() 
         &owner,
         "acme",
         &listener.url,
-        &["work_order.status_changed", "work_order.completed", "elevator.status_changed"],
+        &[
+            "work_order.status_changed",
+            "work_order.completed",
+            "elevator.status_changed",
+        ],
     )
     .await;
     let order = f
@@ -354,7 +375,10 @@ async fn status_moves_and_completion_are_emitted_and_a_rollback_emits_nothing() 
             Err(diesel::result::Error::RollbackTransaction.into())
         });
     assert!(rolled_back.is_err());
-    assert_eq!(app.count("SELECT 1 FROM org_acme.webhook_deliveries"), before);
+    assert_eq!(
+        app.count("SELECT 1 FROM org_acme.webhook_deliveries"),
+        before
+    );
     assert_eq!(
         app.count("SELECT 1 FROM background_jobs WHERE kind = 'deliver_webhook'"),
         jobs
@@ -370,7 +394,10 @@ async fn private_addresses_and_plain_http_are_refused_with_the_form_kept() {
     for (url, says) in [
         ("https://127.0.0.1/hook", "private network"),
         ("https://10.0.0.1/hook", "private network"),
-        ("https://169.254.169.254/latest/meta-data", "private network"),
+        (
+            "https://169.254.169.254/latest/meta-data",
+            "private network",
+        ),
         ("https://[::1]/hook", "private network"),
         ("http://example.com/hook", "Use an https:// address"),
     ] {
@@ -386,7 +413,10 @@ async fn private_addresses_and_plain_http_are_refused_with_the_form_kept() {
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
         assert!(page.body.contains(says), "{url}: {}", page.body);
-        assert!(page.body.contains(&format!("value=\"{url}\"")), "{url} kept");
+        assert!(
+            page.body.contains(&format!("value=\"{url}\"")),
+            "{url} kept"
+        );
         assert!(page.body.contains("Kept as typed"));
         assert!(page.body.contains("value=\"work_order.completed\" checked"));
     }
@@ -424,7 +454,12 @@ async fn another_organizations_webhooks_are_not_found_and_members_without_settin
             .await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "GET {path}");
     }
-    for path in ["/rotate", "/ping", "/delete", &format!("/deliveries/{delivery}/redeliver")] {
+    for path in [
+        "/rotate",
+        "/ping",
+        "/delete",
+        &format!("/deliveries/{delivery}/redeliver"),
+    ] {
         let page = acme
             .post(&format!("/o/acme/settings/webhooks/{theirs}{path}"), &[])
             .await;
@@ -437,12 +472,19 @@ async fn another_organizations_webhooks_are_not_found_and_members_without_settin
         )
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.count("SELECT 1 FROM org_globex.webhook_subscriptions"), 1);
+    assert_eq!(
+        app.count("SELECT 1 FROM org_globex.webhook_subscriptions"),
+        1
+    );
 
     // A manager runs the work but not the organization's settings.
     let manager = app.member("acme", Role::Manager).await;
     for path in ["/o/acme/settings/webhooks", "/o/acme/settings/webhooks/new"] {
-        assert_eq!(manager.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(
+            manager.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
     }
     let page = manager
         .post(
@@ -460,7 +502,10 @@ async fn a_webhook_is_edited_paused_and_deleted_after_confirming() {
     let f = fixture(&app, "acme").await;
     let owner = app.member("acme", Role::Owner).await;
     let settings = owner.get("/o/acme/settings").await;
-    assert!(settings.body.contains("/o/acme/settings/webhooks"), "linked from settings");
+    assert!(
+        settings.body.contains("/o/acme/settings/webhooks"),
+        "linked from settings"
+    );
     let listener = Listener::start(200);
     let id = subscribe(&owner, "acme", &listener.url, &["work_order.created"]).await;
     let page = owner.get("/o/acme/settings/webhooks").await;
@@ -477,7 +522,11 @@ async fn a_webhook_is_edited_paused_and_deleted_after_confirming() {
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    assert!(owner.get("/o/acme/settings/webhooks").await.body.contains("Paused"));
+    assert!(owner
+        .get("/o/acme/settings/webhooks")
+        .await
+        .body
+        .contains("Paused"));
     f.create("acme", &[]).await;
     assert_eq!(app.count("SELECT 1 FROM org_acme.webhook_deliveries"), 0);
 
@@ -525,10 +574,18 @@ async fn a_fault_report_from_the_public_form_is_sent_without_the_reporters_detai
     drain(&app.db, &app.worker(), Utc::now());
     let received = listener.received();
     assert_eq!(received.len(), 1);
-    assert_eq!(received[0].header("SiteSync-Event"), Some("fault_report.created"));
+    assert_eq!(
+        received[0].header("SiteSync-Event"),
+        Some("fault_report.created")
+    );
     let payload: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
     assert_eq!(payload["data"]["subject"], "Doors bang");
-    assert_eq!(payload["data"]["elevator_id"].as_str(), Some(f.lift.as_str()));
-    assert!(payload["data"]["reference"].as_str().is_some_and(|r| r.starts_with("SR-")));
+    assert_eq!(
+        payload["data"]["elevator_id"].as_str(),
+        Some(f.lift.as_str())
+    );
+    assert!(payload["data"]["reference"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("SR-")));
     assert!(!String::from_utf8_lossy(&received[0].body).contains("Dana"));
 }

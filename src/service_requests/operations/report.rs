@@ -229,8 +229,13 @@ fn publish(conn: &mut PgConnection, acting: &Acting, request: &ServiceRequest) -
         "work_order_id": request.assigned_work_order_id,
         "created_at": request.created_at,
     });
-    crate::webhooks::emit(conn, acting.org, crate::webhooks::Event::FaultReportCreated, data)
-        .map(|_| ())
+    crate::webhooks::emit(
+        conn,
+        acting.org,
+        crate::webhooks::Event::FaultReportCreated,
+        data,
+    )
+    .map(|_| ())
 }
 
 /// The work order a report of someone trapped becomes, before it is raised.

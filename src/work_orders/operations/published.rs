@@ -51,7 +51,12 @@ pub fn moved(
     if let Some(fields) = changed.as_object_mut() {
         fields.insert("previous_status".into(), json!(from.as_str()));
     }
-    webhooks::emit(conn, acting.org, Event::WorkOrderStatusChanged, changed.clone())?;
+    webhooks::emit(
+        conn,
+        acting.org,
+        Event::WorkOrderStatusChanged,
+        changed.clone(),
+    )?;
     if to == WorkOrderStatus::Completed {
         webhooks::emit(conn, acting.org, Event::WorkOrderCompleted, changed)?;
     }
