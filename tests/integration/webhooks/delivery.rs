@@ -289,3 +289,54 @@ async fn a_fault_report_from_the_public_form_is_sent_without_the_reporters_detai
         .is_some_and(|r| r.starts_with("SR-")));
     assert!(!String::from_utf8_lossy(&received[0].body).contains("Dana"));
 }
+
+#[actix_web::test]
+async fn a_worker_in_production_mode_refuses_a_private_address_without_connecting() {
+    let app = loopback_app().await;
+    let f = fixture(&app, "acme").await;
+    let owner = app.member("acme", Role::Owner).await;
+    let listener = Listener::start(200);
+    subscribe(&owner, "acme", &listener.url, &["work_order.created"]).await;
+    f.create("acme", &[]).await;
+    // The subscription was saved where private addresses are allowed; this worker's server
+    // does not allow them, and checks again before connecting.
+    let strict = sitesync::background::Worker::new(std::sync::Arc::new(
+        crate::harness::test_config(&app.url, 2),
+    ));
+    let ran = drain(&app.db, &strict, Utc::now());
+    assert!(
+        ran.iter()
+            .any(|r| matches!(r, Ran::Failed { dead: false, .. })),
+        "{ran:?}"
+    );
+    assert_eq!(
+        delivery_row(
+            &app,
+            "acme",
+            "status, attempts, last_status_code IS NULL, last_error"
+        ),
+        "failed|1|t|refused: Use an https:// address: webhooks carry your organization's data."
+    );
+    // A host name is judged by the addresses the connection would use (as after a DNS
+    // rebinding): localhost resolves to loopback, and is refused before any connection.
+    let port = listener
+        .url
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap();
+    app.execute(&format!(
+        "UPDATE org_acme.webhook_subscriptions SET url = 'https://localhost:{port}/hooks'"
+    ));
+    skip_the_wait(&app);
+    drain(&app.db, &strict, Utc::now());
+    assert_eq!(delivery_row(&app, "acme", "status, attempts"), "failed|2");
+    let error = delivery_row(&app, "acme", "last_error");
+    assert!(
+        error.starts_with("refused: This address points into a private network ("),
+        "{error}"
+    );
+    assert!(listener.received().is_empty(), "no connection was made");
+}
