@@ -31,11 +31,11 @@ pub fn change_status(
     };
     let previous = queries::set_status(conn, elevator_id, status, reason, &by)?;
     if previous != status {
-        let lift = queries::find(conn, elevator_id)?;
+        let (site_id, unit_number) = queries::site_and_unit(conn, elevator_id)?;
         let data = json!({
-            "id": lift.id,
-            "unit_number": lift.unit_number,
-            "site_id": lift.site_id,
+            "id": elevator_id,
+            "unit_number": unit_number,
+            "site_id": site_id,
             "status": status.as_str(),
             "previous_status": previous.as_str(),
             "reason": reason,
