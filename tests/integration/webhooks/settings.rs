@@ -167,3 +167,35 @@ async fn a_webhook_is_edited_paused_and_deleted_after_confirming() {
     let page = owner.get(&format!("/o/acme/settings/webhooks/{id}")).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn the_delivery_log_pages_and_reads_in_the_organizations_zone() {
+    let app = loopback_app().await;
+    app.create_org("acme", "Acme Lifts");
+    let owner = app.member("acme", Role::Owner).await;
+    let listener = Listener::start(200);
+    let id = subscribe(&owner, "acme", &listener.url, &["work_order.created"]).await;
+    app.execute(&format!(
+        "INSERT INTO org_acme.webhook_deliveries (id, subscription_id, event_type, payload, \
+           status, attempts, last_status_code, run_id, created_at) \
+         SELECT gen_random_uuid(), '{id}', 'work_order.created', '{{}}', 'delivered', 1, 200, \
+           gen_random_uuid(), timestamptz '2026-12-01 00:00:00+00' + n * interval '1 minute' \
+         FROM generate_series(1, 30) AS n"
+    ));
+    let first = owner.get(&format!("/o/acme/settings/webhooks/{id}")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("1–25 of 30"), "{}", first.body);
+    assert!(first.body.contains("page=2"));
+    // The newest first, at Sydney's time (the organization's zone): 00:30 UTC is 11:30 AEDT.
+    assert!(
+        first.body.contains("Tue 1 Dec 2026, 11:30 AEDT"),
+        "{}",
+        first.body
+    );
+    let second = owner
+        .get(&format!("/o/acme/settings/webhooks/{id}?page=2"))
+        .await;
+    assert!(second.body.contains("26–30 of 30"));
+    assert!(second.body.contains("Tue 1 Dec 2026, 11:01 AEDT"));
+    assert_eq!(second.body.matches(">Redeliver<").count(), 5);
+}
