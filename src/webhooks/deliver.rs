@@ -14,7 +14,7 @@ use super::{secret, signature};
 use crate::background::{Job, JobContext, JobError, Kind};
 
 pub const KIND: &str = "deliver_webhook";
-/// With the runner's doubling waits from one minute, the last try comes about four hours
+/// With the runner's doubling waits from one minute, the last try comes about two hours
 /// after the first.
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How much of an error the delivery log keeps.
