@@ -56,6 +56,11 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `SITESYNC_MAIL_FROM`: the sender of every email (`SiteSync <no-reply@example.com>`).
     pub mail_from: lettre::message::Mailbox,
+    /// `SITESYNC_WEBHOOK_ALLOW_PRIVATE`: set to `1` (or `true`) to let webhooks reach private,
+    /// loopback and link-local addresses, and plain `http://` URLs (a test or an intranet
+    /// install). Off by default: an administrator's URL must not reach into the server's own
+    /// network (cloud metadata, the database, internal services).
+    pub webhook_allow_private: bool,
 }
 
 /// Key material; `Debug` is deliberately not derived so it cannot end up in a log line.
@@ -144,6 +149,10 @@ impl Config {
             )?,
             smtp_url: parse_smtp_url(var("SITESYNC_SMTP_URL"))?,
             mail_from: parse_mail_from(var("SITESYNC_MAIL_FROM").as_deref())?,
+            webhook_allow_private: parse_flag(
+                "SITESYNC_WEBHOOK_ALLOW_PRIVATE",
+                var("SITESYNC_WEBHOOK_ALLOW_PRIVATE").as_deref(),
+            )?,
         })
     }
 
@@ -211,6 +220,18 @@ pub fn parse_mail_from(raw: Option<&str>) -> Result<lettre::message::Mailbox, Co
             name: "SITESYNC_MAIL_FROM",
             reason: format!("{raw:?}: {e}; use an address such as SiteSync <no-reply@example.com>"),
         })
+}
+
+/// `1`/`true`/`yes` or `0`/`false`/`no`; unset is `false`.
+fn parse_flag(name: &'static str, raw: Option<&str>) -> Result<bool, ConfigError> {
+    match raw.map(|r| r.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("0" | "false" | "no") => Ok(false),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("{other:?}: use 1 or 0"),
+        }),
+    }
 }
 
 fn parse_proxies(raw: Option<&str>) -> Result<Vec<IpAddr>, ConfigError> {

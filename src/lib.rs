@@ -35,6 +35,7 @@ pub mod service_requests;
 pub mod sites;
 pub mod storage;
 pub mod web;
+pub mod webhooks;
 pub mod work_orders;
 
 use std::sync::Arc;

@@ -26,7 +26,8 @@ pub trait Kind: Sync {
         -> Result<(), JobError>;
 
     /// Told when a job failed (its work rolled back), in the transaction that records the
-    /// failure: for kinds that keep a state of their own (an outbox message's status).
+    /// failure: for kinds that keep a state of their own (an outbox message's status, a
+    /// webhook delivery's). A job that names an organization is told inside it.
     fn failed(
         &self,
         _conn: &mut PgConnection,
@@ -47,6 +48,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &crate::notifications::jobs::RouteNotifications,
     &crate::notifications::jobs::NotificationDigest,
     &crate::service_requests::operations::reporter::EmailFaultReporter,
+    &crate::webhooks::deliver::DeliverWebhook,
     &crate::work_orders::jobs::CapForgottenTimers,
 ];
 

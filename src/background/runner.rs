@@ -75,7 +75,16 @@ pub fn run_next(conn: &mut PooledConn, worker: &Worker) -> diesel::QueryResult<O
             let message = error.to_string();
             let dead = job.attempts >= job.max_attempts;
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, dead, error = %message, "background job failed");
+            // A kind whose state lives in an organization's schema (a webhook delivery) hears
+            // of the failure inside it; an organization that cannot be found any more (the
+            // likely reason the job failed) leaves only the job's own record.
+            let org = match job.organization_id {
+                Some(id) => registry::handle_by_id(conn, id).ok(),
+                None => None,
+            };
+            let ledger = conn.ledger();
             conn.transaction(|conn| {
+                // Before entering the organization's role, which may not write this table.
                 queries::mark_failed(
                     conn,
                     &job,
@@ -83,9 +92,17 @@ pub fn run_next(conn: &mut PooledConn, worker: &Worker) -> diesel::QueryResult<O
                     &message,
                     backoff_secs(job.attempts),
                 )?;
-                match kinds::find(&job.kind) {
-                    Some(kind) => kind.failed(conn, &job, &message, dead),
-                    None => Ok(()),
+                let Some(kind) = kinds::find(&job.kind) else {
+                    return Ok(());
+                };
+                match (job.organization_id, &org) {
+                    (Some(_), None) => Ok(()),
+                    (_, Some(org)) => {
+                        orgs::enter_in(conn, &ledger, org, As::Organization)
+                            .map_err(tenancy_failed)?;
+                        kind.failed(conn, &job, &message, dead)
+                    }
+                    (None, None) => kind.failed(conn, &job, &message, dead),
                 }
             })?;
             Ok(Some(Ran::Failed {
@@ -97,8 +114,16 @@ pub fn run_next(conn: &mut PooledConn, worker: &Worker) -> diesel::QueryResult<O
     }
 }
 
+/// Entering an organization failed: reported as the database error it mostly is.
+fn tenancy_failed(e: orgs::TenancyError) -> diesel::result::Error {
+    match e {
+        orgs::TenancyError::Database(e) => e,
+        other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
+    }
+}
+
 /// A minute after the first failure, doubling each time, at most six hours.
-fn backoff_secs(attempts: i32) -> i32 {
+pub fn backoff_secs(attempts: i32) -> i32 {
     let doublings = attempts.clamp(1, 10) - 1;
     (60 * 2i32.pow(doublings as u32)).min(6 * 3600)
 }

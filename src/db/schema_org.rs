@@ -855,9 +855,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Uuid,
+        url -> Text,
+        description -> Nullable<Text>,
+        events -> Array<Text>,
+        active -> Bool,
+        secret_encrypted -> Bytea,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        subscription_id -> Uuid,
+        event_type -> Text,
+        payload -> Jsonb,
+        status -> Text,
+        attempts -> Int4,
+        last_status_code -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        run_id -> Uuid,
+        next_attempt_at -> Nullable<Timestamptz>,
+        delivered_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(calendar_feeds -> contractors (contractor_id));
 diesel::joinable!(attachments -> service_requests (service_request_id));
 diesel::joinable!(attachments -> work_orders (work_order_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(elevator_status_history -> elevators (elevator_id));
 diesel::joinable!(elevators -> sites (site_id));
 diesel::joinable!(health_score_history -> sites (site_id));
@@ -921,6 +953,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     stock_movements,
     stock_reservations,
     tenants,
+    webhook_deliveries,
+    webhook_subscriptions,
     work_order_comments,
     work_order_counters,
     work_order_labor,

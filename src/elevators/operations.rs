@@ -8,13 +8,16 @@ use uuid::Uuid;
 use super::queries::{self, ChangedBy};
 use super::status::ElevatorStatus;
 use crate::audit::{self, AuditEvent};
-use crate::orgs::Actor;
+use crate::orgs::{Actor, OrgHandle};
+use crate::webhooks::{self, Event};
 
 /// Sets lift `elevator_id` to `status` for `reason`, in its history (and its health score) and
 /// in the audit trail, in the caller's transaction; returns the status it had. `context` is
 /// what the audit event says besides the reason (the lift's unit, the work order behind it).
+/// A real change is announced to `org`'s webhooks as `elevator.status_changed`.
 pub fn change_status(
     conn: &mut PgConnection,
+    org: &OrgHandle,
     actor: &Actor,
     elevator_id: Uuid,
     status: ElevatorStatus,
@@ -27,6 +30,18 @@ pub fn change_status(
         name: &actor.display_name,
     };
     let previous = queries::set_status(conn, elevator_id, status, reason, &by)?;
+    if previous != status {
+        let (site_id, unit_number) = queries::site_and_unit(conn, elevator_id)?;
+        let data = json!({
+            "id": elevator_id,
+            "unit_number": unit_number,
+            "site_id": site_id,
+            "status": status.as_str(),
+            "previous_status": previous.as_str(),
+            "reason": reason,
+        });
+        webhooks::emit(conn, org, Event::ElevatorStatusChanged, data)?;
+    }
     let mut data = context;
     if let Some(fields) = data.as_object_mut() {
         fields.insert("reason".into(), json!(reason));

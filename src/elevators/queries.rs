@@ -298,6 +298,14 @@ pub fn find_for_update(conn: &mut PgConnection, id: Uuid) -> QueryResult<Elevato
         .first(conn)
 }
 
+/// The lift's site and unit number, deleted or not (what a status change announces).
+pub fn site_and_unit(conn: &mut PgConnection, id: Uuid) -> QueryResult<(Uuid, String)> {
+    elevators::table
+        .find(id)
+        .select((elevators::site_id, elevators::unit_number))
+        .first(conn)
+}
+
 /// Manufacturers this organization already uses, for suggestions and filters.
 pub fn manufacturers(conn: &mut PgConnection) -> QueryResult<Vec<String>> {
     elevators::table

@@ -468,6 +468,7 @@ pub async fn change_status(
             if let Some((status, reason)) = &to_apply {
                 operations::change_status(
                     conn,
+                    &ctx.org,
                     &ctx.actor,
                     id,
                     *status,

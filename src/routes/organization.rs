@@ -4,7 +4,7 @@ use actix_web::web::{self, ServiceConfig};
 
 use crate::{
     api, attachments, audit, contractors, conversations, dashboard, elevators, imports, inventory,
-    maintenance, members, orgs, schedule, service_requests, sites, work_orders,
+    maintenance, members, orgs, schedule, service_requests, sites, webhooks, work_orders,
 };
 
 /// Inside an organization.
@@ -27,6 +27,47 @@ pub fn organization(cfg: &mut ServiceConfig) {
             .route(
                 "/settings/api-keys/{id}/revoke",
                 web::post().to(api::keys::routes::revoke),
+            )
+            .route("/settings/webhooks", web::get().to(webhooks::routes::list))
+            .route(
+                "/settings/webhooks",
+                web::post().to(webhooks::routes::create),
+            )
+            .route(
+                "/settings/webhooks/new",
+                web::get().to(webhooks::routes::new_form),
+            )
+            .route(
+                "/settings/webhooks/{id}",
+                web::get().to(webhooks::routes::detail),
+            )
+            .route(
+                "/settings/webhooks/{id}",
+                web::post().to(webhooks::routes::update),
+            )
+            .route(
+                "/settings/webhooks/{id}/edit",
+                web::get().to(webhooks::routes::edit_form),
+            )
+            .route(
+                "/settings/webhooks/{id}/rotate",
+                web::post().to(webhooks::routes::rotate_secret),
+            )
+            .route(
+                "/settings/webhooks/{id}/ping",
+                web::post().to(webhooks::routes::ping),
+            )
+            .route(
+                "/settings/webhooks/{id}/delete",
+                web::get().to(webhooks::routes::delete_page),
+            )
+            .route(
+                "/settings/webhooks/{id}/delete",
+                web::post().to(webhooks::routes::delete),
+            )
+            .route(
+                "/settings/webhooks/{id}/deliveries/{delivery}/redeliver",
+                web::post().to(webhooks::routes::redeliver),
             )
             .route("/members", web::get().to(members::routes::list))
             .route(

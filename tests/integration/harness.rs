@@ -167,6 +167,8 @@ pub fn test_config(url: &str, pool_size: u32) -> Config {
         platform_fee_percent: 5.into(),
         smtp_url: None,
         mail_from: "SiteSync <no-reply@sitesync.test>".parse().expect("sender"),
+        // As in production; the webhook tests that deliver to a loopback listener turn it on.
+        webhook_allow_private: false,
     }
 }
 

@@ -29,5 +29,6 @@ mod performance;
 mod schedule;
 mod service_requests;
 mod sites;
+mod webhooks;
 mod work_order_field;
 mod work_orders;

@@ -162,6 +162,7 @@ pub async fn change_status(
             }
             operations::change_status(
                 conn,
+                ctx.org(),
                 &ctx.actor,
                 id,
                 status,

@@ -232,7 +232,34 @@ fn record(
             "work_order": emergency.as_ref().map(|(number, joined)| json!({ "number": number, "joined": joined })),
         })),
     )?;
-    Ok(sr::find(conn, request.id)?)
+    let request = sr::find(conn, request.id)?;
+    publish(conn, acting, &request)?;
+    Ok(request)
+}
+
+/// `fault_report.created` to the organization's webhooks. The reporter's name and contact
+/// details stay out: they gave them to the organization, not to every system it connects.
+fn publish(conn: &mut PgConnection, acting: &Acting, request: &ServiceRequest) -> QueryResult<()> {
+    let data = json!({
+        "id": request.id,
+        "reference": request.reference,
+        "subject": request.subject,
+        "request_type": request.request_type,
+        "status": request.status,
+        "priority": request.priority,
+        "site_id": request.site_id,
+        "elevator_id": request.elevator_id,
+        "entrapment": request.entrapment,
+        "work_order_id": request.assigned_work_order_id,
+        "created_at": request.created_at,
+    });
+    crate::webhooks::emit(
+        conn,
+        acting.org,
+        crate::webhooks::Event::FaultReportCreated,
+        data,
+    )
+    .map(|_| ())
 }
 
 /// The work order a report of someone trapped becomes, before it is raised.

@@ -220,6 +220,7 @@ pub fn create(
             };
             crate::elevators::operations::change_status(
                 conn,
+                acting.org,
                 acting.actor,
                 elevator_id,
                 lift_status,
@@ -257,6 +258,7 @@ pub fn create(
     if order.entrapment && acting.authority != super::Authority::System {
         tell_managers(conn, acting, &order)?;
     }
+    super::published::created(conn, acting, &order)?;
     super::board_changed(conn, acting)?;
     Ok(order)
 }

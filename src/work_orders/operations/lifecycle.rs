@@ -206,6 +206,7 @@ pub fn move_status(
         let reason = format!("{}: {}", order.work_order_number, order.title);
         crate::elevators::operations::change_status(
             conn,
+            acting.org,
             acting.actor,
             elevator_id,
             lift_status,
@@ -230,6 +231,7 @@ pub fn move_status(
             .data(json!({ "number": order.work_order_number, "reason": change.reason, "resolution": change.resolution_notes }))
             .change(Some(json!({ "status": from.as_str() })), Some(json!({ "status": to.as_str() }))),
     )?;
+    super::published::moved(conn, acting, &order, from, to)?;
     finish_on_board(conn, acting, order.id)?;
     Ok(Moved {
         work_order_number: order.work_order_number,

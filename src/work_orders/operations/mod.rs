@@ -30,6 +30,7 @@ pub mod lifecycle;
 pub mod lines;
 pub mod notes;
 pub mod notices;
+mod published;
 pub mod schedule;
 pub mod tasks;
 

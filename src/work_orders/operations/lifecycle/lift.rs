@@ -44,6 +44,7 @@ pub(super) fn follow_work(
             }
             let before = crate::elevators::operations::change_status(
                 conn,
+                acting.org,
                 acting.actor,
                 elevator_id,
                 ElevatorStatus::Maintenance,
@@ -59,6 +60,7 @@ pub(super) fn follow_work(
                 if lift.status == ElevatorStatus::Maintenance {
                     crate::elevators::operations::change_status(
                         conn,
+                        acting.org,
                         acting.actor,
                         elevator_id,
                         before,
