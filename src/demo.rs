@@ -284,6 +284,9 @@ fn organizations(conn: &mut PooledConn) -> Result<Vec<DemoLogin>, DemoError> {
         crate::marketplace::demo::ensure(conn)?;
         // Before entering an organization's schema and role, which cannot reach public tables.
         let job_board_logins = crate::jobs::demo::ensure(conn)?;
+        if let Some(owner) = &owner {
+            crate::api::keys::demo::ensure(conn, org.id, owner.id)?;
+        }
         if let Some(owner) = owner {
             orgs::enter_in(conn, &ledger, &org.handle(), As::Organization)?;
             let seeded: i64 = crate::db::schema_org::audit_events::table

@@ -4,18 +4,19 @@
 //! the key (cached for a few seconds), refuses it if revoked, expired or lacking the scope,
 //! counts the request against the key's hourly limit in PostgreSQL (so every app server shares
 //! it) and runs the work inside the key's organization through the one door — all on one
-//! pooled connection.
+//! pooled connection and in one transaction, the count first, as the platform, and the work
+//! after it as the organization.
 
 use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use diesel::PgConnection;
+use diesel::{Connection, PgConnection, RunQueryDsl};
 
 use super::keys::{self, KeyGrant};
 use super::problem::ApiError;
 use super::scopes::Scope;
-use crate::orgs::{self, Actor, OrgHandle};
+use crate::orgs::{self, Actor, As, OrgHandle};
 use crate::web::request_meta::RequestMeta;
 use crate::work_orders::operations::{Acting, Authority};
 use crate::AppState;
@@ -131,18 +132,30 @@ impl ApiClient {
                     )));
                 }
                 let (hour, left) = hour_of(now);
-                let requests = keys::queries::count_request(conn, grant.id, hour)?;
-                if requests > grant.rate_limit_per_hour {
-                    return Err(ApiError::TooManyRequests {
-                        limit: grant.rate_limit_per_hour,
-                        retry_after_secs: left,
-                    });
-                }
+                let limit = grant.rate_limit_per_hour;
                 let ctx = ApiCtx {
                     actor: Actor::api_key(&grant.prefix, &grant.name, meta),
                     key: grant,
                 };
-                orgs::enter(conn, &ctx.key.org.clone(), |conn| work(conn, &ctx))
+                let ledger = conn.ledger();
+                let org = ctx.key.org.clone();
+                conn.transaction::<_, ApiError, _>(|conn| {
+                    if !scope.writes() {
+                        // A read changes nothing but the request count, which a crash may
+                        // lose without harm: no reason to wait for the disk.
+                        diesel::sql_query("SET LOCAL synchronous_commit = off").execute(conn)?;
+                    }
+                    let requests = keys::queries::count_request(conn, ctx.key.id, hour)?;
+                    if requests > limit {
+                        return Ok(Err(ApiError::TooManyRequests {
+                            limit,
+                            retry_after_secs: left,
+                        }));
+                    }
+                    orgs::enter_in(conn, &ledger, &org, As::Organization)?;
+                    // The work runs in a savepoint: when it fails, the request still counts.
+                    Ok(conn.transaction(|conn| work(conn, &ctx)))
+                })?
             })
             .await
     }

@@ -72,6 +72,11 @@ impl Scope {
         }
     }
 
+    /// Whether it allows changes (and not only reading).
+    pub fn writes(self) -> bool {
+        self.name().ends_with(":write")
+    }
+
     pub fn parse(name: &str) -> Option<Scope> {
         Scope::ALL.into_iter().find(|scope| scope.name() == name)
     }

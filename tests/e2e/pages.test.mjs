@@ -158,6 +158,19 @@ test("a manager's pages", async () => {
   }, DEMO.manager);
 });
 
+test("an owner's settings pages", async () => {
+  await checkAll(
+    [
+      ['owner-settings', '/o/demo/settings'],
+      ['owner-api-keys', '/o/demo/settings/api-keys'],
+      ['owner-webhooks', '/o/demo/settings/webhooks'],
+      ['owner-webhook-new', '/o/demo/settings/webhooks/new'],
+      ['owner-api-docs', '/api/docs'],
+    ],
+    DEMO.owner,
+  );
+});
+
 test("a building tenant's pages", async () => {
   await checkAll(async (page) => {
     const conversation = await firstLink(page, '/messages', /^\/messages\/[0-9a-f-]{36}$/);

@@ -3,6 +3,7 @@
 //! slow one and keeps the lookup on every request cheap.
 
 pub mod cache;
+pub mod demo;
 pub mod operations;
 pub mod queries;
 pub mod routes;
