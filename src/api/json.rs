@@ -61,7 +61,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 }
 
 /// Reads `body` as `T`: malformed JSON is a 400, a well-formed body of the wrong shape a 422
-/// naming the field (`priority`, `tasks[2].title`, or `body` for the whole).
+/// naming the field (`priority`, an unknown `colour`, or `body` for the whole).
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut reader = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut reader).map_err(|error| {
@@ -118,7 +118,7 @@ mod tests {
         );
         assert_eq!(
             field_of(r#"{"title": "a", "colour": "red"}"#).as_deref(),
-            Some("body")
+            Some("colour")
         );
         assert!(matches!(
             parse::<Input>(b"{\"title\": "),
