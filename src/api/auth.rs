@@ -4,19 +4,18 @@
 //! the key (cached for a few seconds), refuses it if revoked, expired or lacking the scope,
 //! counts the request against the key's hourly limit in PostgreSQL (so every app server shares
 //! it) and runs the work inside the key's organization through the one door — all on one
-//! pooled connection and in one transaction, the count first, as the platform, and the work
-//! after it as the organization.
+//! pooled connection.
 
 use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use diesel::PgConnection;
 
 use super::keys::{self, KeyGrant};
 use super::problem::ApiError;
 use super::scopes::Scope;
-use crate::orgs::{self, Actor, As, OrgHandle};
+use crate::orgs::{self, Actor, OrgHandle};
 use crate::web::request_meta::RequestMeta;
 use crate::work_orders::operations::{Acting, Authority};
 use crate::AppState;
@@ -137,25 +136,14 @@ impl ApiClient {
                     actor: Actor::api_key(&grant.prefix, &grant.name, meta),
                     key: grant,
                 };
-                let ledger = conn.ledger();
-                let org = ctx.key.org.clone();
-                conn.transaction::<_, ApiError, _>(|conn| {
-                    if !scope.writes() {
-                        // A read changes nothing but the request count, which a crash may
-                        // lose without harm: no reason to wait for the disk.
-                        diesel::sql_query("SET LOCAL synchronous_commit = off").execute(conn)?;
-                    }
-                    let requests = keys::queries::count_request(conn, ctx.key.id, hour)?;
-                    if requests > limit {
-                        return Ok(Err(ApiError::TooManyRequests {
-                            limit,
-                            retry_after_secs: left,
-                        }));
-                    }
-                    orgs::enter_in(conn, &ledger, &org, As::Organization)?;
-                    // The work runs in a savepoint: when it fails, the request still counts.
-                    Ok(conn.transaction(|conn| work(conn, &ctx)))
-                })?
+                let requests = keys::queries::count_request(conn, ctx.key.id, hour)?;
+                if requests > limit {
+                    return Err(ApiError::TooManyRequests {
+                        limit,
+                        retry_after_secs: left,
+                    });
+                }
+                orgs::enter(conn, &ctx.key.org.clone(), |conn| work(conn, &ctx))
             })
             .await
     }

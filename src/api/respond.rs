@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::auth::ApiCtx;
+use super::auth::{ApiClient, ApiCtx};
 use super::cursor::{self, Cursor, Cursors};
 use super::problem::ApiError;
+use super::scopes::Scope;
 use crate::db::schema_org::api_idempotency_keys;
 
 /// `?cursor=&limit=` on every list. Filters come with the list's own parameters.
@@ -54,18 +55,47 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// Where a row stands in creation order, for the next page's cursor.
+pub type Place<R> = fn(&R) -> (DateTime<Utc>, Uuid);
+
+/// Answers one page of a list: `load` reads the rows after the asked cursor in creation
+/// order, `place` says where a row stands, `out` turns each into what is sent.
+pub async fn list<R, T, L>(
+    client: &ApiClient,
+    scope: Scope,
+    paging: Paging,
+    load: L,
+    place: Place<R>,
+    out: fn(R) -> T,
+) -> Result<HttpResponse, ApiError>
+where
+    L: FnOnce(&mut PgConnection, &PageAsk) -> QueryResult<Vec<R>> + Send + 'static,
+    R: 'static,
+    T: Serialize + Send + 'static,
+{
+    let cursors = client.cursors();
+    let page = client
+        .run(scope, move |conn, ctx| {
+            let ask = paging.read(&cursors, ctx.org().id)?;
+            let rows = load(conn, &ask)?;
+            Ok(Page::of(rows, &ask, ctx, &cursors, place, out))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
 impl<T> Page<T> {
     /// The page of `rows` (as read, in creation order), each turned into what is sent.
-    pub fn of<R>(
+    fn of<R>(
         rows: Vec<R>,
         ask: &PageAsk,
         ctx: &ApiCtx,
         cursors: &Cursors,
-        place: impl Fn(&R) -> (DateTime<Utc>, Uuid),
-        out: impl Fn(R) -> T,
+        place: Place<R>,
+        out: fn(R) -> T,
     ) -> Page<T> {
         let next_cursor = (rows.len() as i64 == ask.limit)
-            .then(|| rows.last().map(&place))
+            .then(|| rows.last().map(place))
             .flatten()
             .map(|(created_at, id)| cursors.encode(ctx.org().id, Cursor { created_at, id }));
         Page {
@@ -141,6 +171,21 @@ pub struct Created {
 }
 
 impl Created {
+    /// A new resource at `location`, answered 201 with `body` (and its ETag, if versioned).
+    pub fn new<B: Serialize>(
+        location: String,
+        etag: Option<String>,
+        body: &B,
+    ) -> Result<Created, ApiError> {
+        Ok(Created {
+            status: StatusCode::CREATED,
+            location,
+            etag,
+            body: serde_json::to_value(body).map_err(ApiError::internal)?,
+            replayed: false,
+        })
+    }
+
     pub fn respond(self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
         response.insert_header((header::LOCATION, self.location));

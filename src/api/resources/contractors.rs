@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::api::auth::ApiClient;
 use crate::api::problem::{ApiError, Problem};
-use crate::api::respond::{etag_at, with_etag, Page, Paging};
+use crate::api::respond::{self, etag_at, with_etag, Page, Paging};
 use crate::api::scopes::Scope;
 use crate::contractors::forms::ContractorListQuery;
 use crate::contractors::queries::{self as contractors, Contractor};
@@ -76,23 +76,18 @@ pub async fn list(
     paging: web::Query<Paging>,
     filters: web::Query<ContractorListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let cursors = client.cursors();
-    let page = client
-        .run(Scope::ContractorsRead, move |conn, ctx| {
-            let ask = paging.read(&cursors, ctx.org().id)?;
+    respond::list(
+        &client,
+        Scope::ContractorsRead,
+        paging.into_inner(),
+        move |conn, ask| {
             let today = Utc::now().date_naive();
-            let rows = contractors::in_creation_order(conn, &filters, today, ask.after, ask.limit)?;
-            Ok(Page::of(
-                rows,
-                &ask,
-                ctx,
-                &cursors,
-                |c| (c.created_at, c.id),
-                ContractorOut::from,
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+            contractors::in_creation_order(conn, &filters, today, ask.after, ask.limit)
+        },
+        |c| (c.created_at, c.id),
+        ContractorOut::from,
+    )
+    .await
 }
 
 /// One contractor.

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::api::auth::ApiClient;
 use crate::api::json::ApiJson;
 use crate::api::problem::{ApiError, Problem};
-use crate::api::respond::{etag_at, if_match, with_etag, Page, Paging};
+use crate::api::respond::{self, etag_at, if_match, with_etag, Page, Paging};
 use crate::api::scopes::Scope;
 use crate::elevators::forms::{ElevatorListQuery, StatusForm};
 use crate::elevators::operations;
@@ -89,22 +89,15 @@ pub async fn list(
     paging: web::Query<Paging>,
     filters: web::Query<ElevatorListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let cursors = client.cursors();
-    let page = client
-        .run(Scope::ElevatorsRead, move |conn, ctx| {
-            let ask = paging.read(&cursors, ctx.org().id)?;
-            let rows = elevators::in_creation_order(conn, &filters, ask.after, ask.limit)?;
-            Ok(Page::of(
-                rows,
-                &ask,
-                ctx,
-                &cursors,
-                |e| (e.created_at, e.id),
-                ElevatorOut::from,
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    respond::list(
+        &client,
+        Scope::ElevatorsRead,
+        paging.into_inner(),
+        move |conn, ask| elevators::in_creation_order(conn, &filters, ask.after, ask.limit),
+        |e| (e.created_at, e.id),
+        ElevatorOut::from,
+    )
+    .await
 }
 
 /// One lift.

@@ -1,7 +1,6 @@
 //! `/api/v1/fault-reports`: faults reported by devices — a lift's remote monitoring unit
 //! reporting an entrapment follows the same emergency path as the QR form.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -124,13 +123,7 @@ pub async fn create(
                 let made = submit_device_report(conn, &ctx.acting(), elevator_id, &report)?;
                 // Read again: someone trapped has its work order linked by now.
                 let out = FaultReportOut::from(requests::find(conn, made.id)?);
-                Ok(Created {
-                    status: StatusCode::CREATED,
-                    location: out.self_link.clone(),
-                    etag: None,
-                    body: serde_json::to_value(&out).map_err(ApiError::internal)?,
-                    replayed: false,
-                })
+                Created::new(out.self_link.clone(), None, &out)
             })
         })
         .await?;

@@ -1,7 +1,6 @@
 //! `/api/v1/inventory`: a part's stock at every location, and stock movements (receipts and
 //! adjustments) posted to the ledger with the same checks as the stock pages.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -172,13 +171,7 @@ pub async fn movement(
                     on_hand_at_location: posted.level_on_hand,
                     on_hand_total: posted.total_after,
                 };
-                Ok(Created {
-                    status: StatusCode::CREATED,
-                    location: out.self_link.clone(),
-                    etag: None,
-                    body: serde_json::to_value(&out).map_err(ApiError::internal)?,
-                    replayed: false,
-                })
+                Created::new(out.self_link.clone(), None, &out)
             })
         })
         .await?;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::api::auth::ApiClient;
 use crate::api::problem::{ApiError, Problem};
-use crate::api::respond::{Page, Paging};
+use crate::api::respond::{self, Page, Paging};
 use crate::api::scopes::Scope;
 use crate::maintenance::model::{Frequency, Schedule};
 use crate::maintenance::queries as maintenance;
@@ -105,29 +105,24 @@ pub async fn list(
     paging: web::Query<Paging>,
     filters: web::Query<ScheduleFilters>,
 ) -> Result<HttpResponse, ApiError> {
-    let cursors = client.cursors();
-    let page = client
-        .run(Scope::SchedulesRead, move |conn, ctx| {
-            let ask = paging.read(&cursors, ctx.org().id)?;
-            let rows = maintenance::in_creation_order(
+    respond::list(
+        &client,
+        Scope::SchedulesRead,
+        paging.into_inner(),
+        move |conn, ask| {
+            maintenance::in_creation_order(
                 conn,
                 filters.elevator,
                 filters.site,
                 &filters.state,
                 ask.after,
                 ask.limit,
-            )?;
-            Ok(Page::of(
-                rows,
-                &ask,
-                ctx,
-                &cursors,
-                |s| (s.created_at, s.id),
-                ScheduleOut::from,
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+            )
+        },
+        |s| (s.created_at, s.id),
+        ScheduleOut::from,
+    )
+    .await
 }
 
 /// One schedule with its recent and coming visits.

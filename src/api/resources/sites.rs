@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::api::auth::ApiClient;
 use crate::api::problem::{ApiError, Problem};
-use crate::api::respond::{etag_at, with_etag, Page, Paging};
+use crate::api::respond::{self, etag_at, with_etag, Page, Paging};
 use crate::api::scopes::Scope;
 use crate::sites::forms::SiteListQuery;
 use crate::sites::queries::{self as sites, Site};
@@ -82,22 +82,15 @@ pub async fn list(
     paging: web::Query<Paging>,
     filters: web::Query<SiteListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let cursors = client.cursors();
-    let page = client
-        .run(Scope::SitesRead, move |conn, ctx| {
-            let ask = paging.read(&cursors, ctx.org().id)?;
-            let rows = sites::in_creation_order(conn, &filters, ask.after, ask.limit)?;
-            Ok(Page::of(
-                rows,
-                &ask,
-                ctx,
-                &cursors,
-                |s| (s.created_at, s.id),
-                SiteOut::from,
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    respond::list(
+        &client,
+        Scope::SitesRead,
+        paging.into_inner(),
+        move |conn, ask| sites::in_creation_order(conn, &filters, ask.after, ask.limit),
+        |s| (s.created_at, s.id),
+        SiteOut::from,
+    )
+    .await
 }
 
 /// One site.

@@ -13,7 +13,7 @@ use crate::api::auth::{ApiClient, ApiCtx};
 use crate::api::json::ApiJson;
 use crate::api::problem::{ApiError, Problem};
 use crate::api::respond::{
-    etag, idempotency_key, if_match_version, once, with_etag, Created, Page, Paging,
+    self, etag, idempotency_key, if_match_version, once, with_etag, Created, Page, Paging,
 };
 use crate::api::scopes::Scope;
 use crate::work_orders::forms::{NewWorkOrderForm, WorkOrderQuery};
@@ -115,28 +115,17 @@ pub async fn list(
     paging: web::Query<Paging>,
     filters: web::Query<WorkOrderQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let cursors = client.cursors();
-    let page = client
-        .run(Scope::WorkOrdersRead, move |conn, ctx| {
-            let ask = paging.read(&cursors, ctx.org().id)?;
-            let rows = queries::listing::in_creation_order(
-                conn,
-                &filters,
-                Utc::now(),
-                ask.after,
-                ask.limit,
-            )?;
-            Ok(Page::of(
-                rows,
-                &ask,
-                ctx,
-                &cursors,
-                |w| (w.created_at, w.id),
-                WorkOrderOut::from,
-            ))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    respond::list(
+        &client,
+        Scope::WorkOrdersRead,
+        paging.into_inner(),
+        move |conn, ask| {
+            queries::listing::in_creation_order(conn, &filters, Utc::now(), ask.after, ask.limit)
+        },
+        |w| (w.created_at, w.id),
+        WorkOrderOut::from,
+    )
+    .await
 }
 
 /// One work order.
@@ -258,13 +247,7 @@ pub async fn create(
             once(conn, ctx, key.as_deref(), &digest, |conn| {
                 let order = work_orders::create(conn, &ctx.acting(), &new)?;
                 let out = WorkOrderOut::from(order);
-                Ok(Created {
-                    status: StatusCode::CREATED,
-                    location: out.self_link.clone(),
-                    etag: Some(etag(out.version)),
-                    body: serde_json::to_value(&out).map_err(ApiError::internal)?,
-                    replayed: false,
-                })
+                Created::new(out.self_link.clone(), Some(etag(out.version)), &out)
             })
         })
         .await?;
