@@ -67,6 +67,8 @@ pub struct AppState {
     pub live: Arc<live::Hub>,
     /// API keys looked up in the last few seconds (see `api::keys::cache`).
     pub api_keys: Arc<api::keys::cache::KeyCache>,
+    /// Requests of each API key this hour not yet written (see `api::keys::meter`).
+    pub api_usage: Arc<api::keys::meter::UsageMeter>,
 }
 
 impl AppState {
@@ -82,6 +84,7 @@ impl AppState {
             choices: Arc::default(),
             live,
             api_keys: Arc::default(),
+            api_usage: Arc::default(),
         }
     }
 

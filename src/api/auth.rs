@@ -2,8 +2,8 @@
 //!
 //! Extracting it only reads the `Authorization: Bearer` header. [`ApiClient::run`] then finds
 //! the key (cached for a few seconds), refuses it if revoked, expired or lacking the scope,
-//! counts the request against the key's hourly limit in PostgreSQL (so every app server shares
-//! it) and runs the work inside the key's organization through the one door — all on one
+//! counts the request against the key's hourly limit (kept in PostgreSQL so every app server
+//! shares it, written in batches by `keys::meter`) and runs the work inside the key's organization through the one door — all on one
 //! pooled connection.
 
 use std::future::{ready, Ready};
@@ -12,6 +12,7 @@ use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use diesel::PgConnection;
 
+use super::keys::meter::Hit;
 use super::keys::{self, KeyGrant};
 use super::problem::ApiError;
 use super::scopes::Scope;
@@ -114,6 +115,7 @@ impl ApiClient {
         let key = self.key.clone();
         let meta = self.meta.clone();
         let cache = self.state.api_keys.clone();
+        let meter = self.state.api_usage.clone();
         self.state
             .db
             .run_pooled(move |conn| {
@@ -136,12 +138,16 @@ impl ApiClient {
                     actor: Actor::api_key(&grant.prefix, &grant.name, meta),
                     key: grant,
                 };
-                let requests = keys::queries::count_request(conn, ctx.key.id, hour)?;
-                if requests > limit {
-                    return Err(ApiError::TooManyRequests {
-                        limit,
-                        retry_after_secs: left,
-                    });
+                if let Hit::Flush(pending) = meter.hit(ctx.key.id, hour, limit) {
+                    let total = keys::queries::count_requests(conn, ctx.key.id, hour, pending)
+                        .inspect_err(|_| meter.unflushed(ctx.key.id, hour, pending))?;
+                    meter.flushed(ctx.key.id, hour, total);
+                    if total > limit {
+                        return Err(ApiError::TooManyRequests {
+                            limit,
+                            retry_after_secs: left,
+                        });
+                    }
                 }
                 orgs::enter(conn, &ctx.key.org.clone(), |conn| work(conn, &ctx))
             })

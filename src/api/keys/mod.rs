@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod demo;
+pub mod meter;
 pub mod operations;
 pub mod queries;
 pub mod routes;

@@ -182,13 +182,18 @@ struct Count {
     requests: i32,
 }
 
-/// Counts one request of key `id` in the hour starting at `hour`, and returns the hour's count
-/// so far, in one statement that is its own transaction. It commits without waiting for the
+/// Adds `requests` of key `id` in the hour starting at `hour`, and returns the hour's count so
+/// far, in one statement that is its own transaction. It commits without waiting for the
 /// disk (`set_config` of `synchronous_commit`, local to that transaction): a crash may lose a
 /// few counts, which is harmless, and the key's row lock is held only for the statement.
 /// The key's `last_used_at` is refreshed at most once a minute, so a busy key does not rewrite
 /// its row on every request.
-pub fn count_request(conn: &mut PgConnection, id: Uuid, hour: DateTime<Utc>) -> QueryResult<i32> {
+pub fn count_requests(
+    conn: &mut PgConnection,
+    id: Uuid,
+    hour: DateTime<Utc>,
+    requests: i32,
+) -> QueryResult<i32> {
     diesel::sql_query(
         "WITH quick AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true)), \
          touched AS ( \
@@ -196,24 +201,14 @@ pub fn count_request(conn: &mut PgConnection, id: Uuid, hour: DateTime<Utc>) -> 
              WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') \
          ) \
          INSERT INTO api_key_usage (api_key_id, hour_start, requests) \
-         SELECT $1, $2, 1 FROM quick \
+         SELECT $1, $2, $3 FROM quick \
          ON CONFLICT (api_key_id, hour_start) \
-         DO UPDATE SET requests = api_key_usage.requests + 1 \
+         DO UPDATE SET requests = api_key_usage.requests + EXCLUDED.requests \
          RETURNING requests",
     )
     .bind::<SqlUuid, _>(id)
     .bind::<Timestamptz, _>(hour)
+    .bind::<Integer, _>(requests)
     .get_result::<Count>(conn)
     .map(|count| count.requests)
-}
-
-/// Requests of key `id` in the hour starting at `hour`.
-pub fn requests_in(conn: &mut PgConnection, id: Uuid, hour: DateTime<Utc>) -> QueryResult<i32> {
-    use crate::db::schema_public::api_key_usage;
-    api_key_usage::table
-        .find((id, hour))
-        .select(api_key_usage::requests)
-        .first(conn)
-        .optional()
-        .map(Option::unwrap_or_default)
 }
