@@ -73,7 +73,7 @@ pub async fn create(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let form: KeyForm = with_lines(form.into_inner(), &["scopes"]);
-    let zone = scope.layout("", "").zone;
+    let zone = scope.viewer.zone(Some(scope.slug()));
     let typed = form.clone();
     let made = scope
         .run(Permission::ManageSettings, move |conn, ctx| {
