@@ -134,6 +134,16 @@ pub fn if_match(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(value.trim_start_matches("W/").to_string())
 }
 
+/// The change time named by an `If-Match` of a resource known by it ([`etag_at`]).
+pub fn if_match_at(req: &HttpRequest) -> Result<DateTime<Utc>, ApiError> {
+    if_match(req)?
+        .trim_matches('"')
+        .strip_prefix('t')
+        .and_then(|micros| micros.parse().ok())
+        .and_then(DateTime::from_timestamp_micros)
+        .ok_or(ApiError::PreconditionFailed)
+}
+
 /// The version named by an `If-Match` of a versioned resource.
 pub fn if_match_version(req: &HttpRequest) -> Result<i32, ApiError> {
     if_match(req)?

@@ -11,6 +11,27 @@ use crate::audit::{self, AuditEvent};
 use crate::orgs::{Actor, OrgHandle};
 use crate::webhooks::{self, Event};
 
+/// [`change_status`] by someone who read the lift at `seen` (its [`queries::Elevator::version`]):
+/// the lift's row is locked first, and when it changed since, nothing is changed and `None`
+/// comes back. Otherwise the lift as it is afterwards.
+pub fn change_status_seen(
+    conn: &mut PgConnection,
+    org: &OrgHandle,
+    actor: &Actor,
+    elevator_id: Uuid,
+    seen: chrono::DateTime<chrono::Utc>,
+    status: ElevatorStatus,
+    reason: Option<&str>,
+) -> QueryResult<Option<queries::Elevator>> {
+    let lift = queries::find_for_update(conn, elevator_id)?;
+    if lift.version() != seen {
+        return Ok(None);
+    }
+    let context = json!({ "unit_number": lift.unit_number });
+    change_status(conn, org, actor, elevator_id, status, reason, context)?;
+    queries::find(conn, elevator_id).map(Some)
+}
+
 /// Sets lift `elevator_id` to `status` for `reason`, in its history (and its health score) and
 /// in the audit trail, in the caller's transaction; returns the status it had. `context` is
 /// what the audit event says besides the reason (the lift's unit, the work order behind it).

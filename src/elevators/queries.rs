@@ -59,6 +59,12 @@ pub struct Elevator {
 }
 
 impl Elevator {
+    /// When it last changed, its record or its status: what a change made by someone who read
+    /// it must still find.
+    pub fn version(&self) -> DateTime<Utc> {
+        self.updated_at.max(self.status_changed_at)
+    }
+
     pub fn quirks(&self) -> Vec<String> {
         self.known_quirks.iter().flatten().cloned().collect()
     }

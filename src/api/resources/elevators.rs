@@ -5,14 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::api::auth::ApiClient;
 use crate::api::json::ApiJson;
 use crate::api::problem::{ApiError, Problem};
-use crate::api::respond::{self, etag_at, if_match, with_etag, Page, Paging};
+use crate::api::respond::{self, etag_at, if_match_at, with_etag, Page, Paging};
 use crate::api::scopes::Scope;
 use crate::elevators::forms::{ElevatorListQuery, StatusForm};
 use crate::elevators::operations;
@@ -68,9 +67,8 @@ impl From<Elevator> for ElevatorOut {
     }
 }
 
-/// A lift's version: it changes with its record and with its status.
 fn tag(e: &Elevator) -> String {
-    etag_at(e.updated_at.max(e.status_changed_at))
+    etag_at(e.version())
 }
 
 /// Lifts in creation order, filtered as the lift list filters them.
@@ -141,7 +139,7 @@ pub async fn change_status(
     body: ApiJson<StatusChange>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let seen = if_match(&req)?;
+    let seen = if_match_at(&req)?;
     let form = StatusForm {
         status: body.value.status.as_str().to_string(),
         reason: body.value.reason.unwrap_or_default(),
@@ -149,20 +147,16 @@ pub async fn change_status(
     let (status, reason) = form.validate().map_err(ApiError::Invalid)?;
     let lift = client
         .run(Scope::ElevatorsWrite, move |conn, ctx| {
-            let lift = elevators::find_for_update(conn, id)?;
-            if tag(&lift) != seen {
-                return Err(ApiError::PreconditionFailed);
-            }
-            operations::change_status(
+            operations::change_status_seen(
                 conn,
                 ctx.org(),
                 &ctx.actor,
                 id,
+                seen,
                 status,
                 reason.as_deref(),
-                json!({ "unit_number": lift.unit_number }),
-            )?;
-            Ok(elevators::find(conn, id)?)
+            )?
+            .ok_or(ApiError::PreconditionFailed)
         })
         .await?;
     Ok(with_etag(
