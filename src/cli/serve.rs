@@ -1,0 +1,99 @@
+//! `sitesync serve`: the web application, its background worker and housekeeping.
+
+use std::process::ExitCode;
+
+use actix_web::{web, HttpServer};
+use sitesync::config::Config;
+use sitesync::{app, demo, AppState};
+
+use super::{fail, open, run_migrations};
+
+pub fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
+    let database = match open(&config, "sitesync serve") {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    if let Err(e) = run_migrations(&database, 4) {
+        // The platform keeps serving the organizations that did migrate.
+        tracing::error!(error = %e, "migrations on start-up");
+    }
+    let mut logins = Vec::new();
+    if with_demo {
+        let seeded = database
+            .db
+            .get()
+            .map_err(|e| e.to_string())
+            .and_then(|mut conn| demo::ensure(&mut conn).map_err(|e| e.to_string()));
+        match seeded {
+            Ok(seeded) => logins = seeded,
+            Err(e) => {
+                database.close();
+                return fail(&format!("demo data: {e}"));
+            }
+        }
+    }
+    let bind = config.bind.clone();
+    if config.public_url.is_none() {
+        tracing::warn!(
+            base = %config.link_base(),
+            "SITESYNC_PUBLIC_URL is not set: links handed out (invitations, QR codes) use the bind address"
+        );
+    }
+    let mut state = AppState::new(database.db.clone(), config);
+    if bench_routes {
+        tracing::warn!("serving the benchmark routes under /bench: not for production");
+        state = state.with_bench_routes();
+    }
+    let state = web::Data::new(state);
+    let state_for_housekeeping = state.clone();
+    let address = bind.clone();
+    let served = actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || app(state.clone()))
+            .bind(&bind)?
+            .shutdown_timeout(10)
+            .run();
+        println!("SiteSync is running at http://{bind}/");
+        if with_demo {
+            println!("Demo organization: http://{bind}/o/{}", demo::DEMO_SLUG);
+            println!("Demo sign-ins (email / password):");
+            for login in &logins {
+                println!("  {:<24} {} / {}", login.what, login.email, login.password);
+            }
+        }
+        actix_web::rt::spawn(sitesync::background::worker(
+            state_for_housekeeping.db.clone(),
+            state_for_housekeeping.config.clone(),
+        ));
+        actix_web::rt::spawn(housekeeping(state_for_housekeeping));
+        println!("Press Ctrl-C to stop.");
+        server.await
+    });
+    database.close();
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!(
+            "could not serve on {address} (SITESYNC_BIND): {e}"
+        )),
+    }
+}
+
+/// Every ten minutes: forget expired sessions and old sign-in attempts.
+async fn housekeeping(state: web::Data<AppState>) {
+    let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let purged: Result<(usize, usize), sitesync::web::AppError> = state
+            .db
+            .run(|conn| {
+                Ok((
+                    sitesync::auth::session_store::purge_expired(conn)?,
+                    sitesync::auth::throttle::purge_old(conn)?,
+                ))
+            })
+            .await;
+        match purged {
+            Ok((sessions, attempts)) => tracing::debug!(sessions, attempts, "housekeeping"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
+}
