@@ -12,7 +12,7 @@ use crate::harness;
 
 #[test]
 fn missing_binaries_name_the_package_to_install() {
-    let outcome = Binaries::discover_in(Some("".into()), Path::new("/nonexistent"));
+    let outcome = Binaries::discover_in(Some("".into()), Path::new("/nonexistent"), None);
     let error = outcome.expect_err("nothing to find");
     assert!(matches!(error, ClusterError::BinariesNotFound));
     assert!(error.to_string().contains("apt-get install postgresql"));

@@ -4,11 +4,17 @@
 //! machine can reach it. PostgreSQL refuses to run as root, so under root the server runs as an
 //! unprivileged user (`postgres` where it exists) that is given the cluster folder.
 
+mod binaries;
+mod run_as;
+
 use std::fs;
 use std::os::unix::fs::{chown, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+pub use binaries::{data_dir_major, Binaries};
+pub use run_as::{relocated_dir, RunAs, RELOCATED_ROOT};
 
 /// The database user created by `initdb`; it owns every object the app creates.
 pub const SUPERUSER: &str = "sitesync";
@@ -22,6 +28,26 @@ pub enum ClusterError {
          `apt-get install postgresql`), or set DATABASE_URL to use an existing server."
     )]
     BinariesNotFound,
+    #[error(
+        "this data directory's database was made by PostgreSQL {major}, whose server binaries \
+         are not installed (installed: {}). Install them (Debian/Ubuntu: `apt-get install \
+         postgresql-{major}`), or upgrade the data with pg_upgrade.",
+        if installed.is_empty() { "none".to_string() } else {
+            installed.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+        }
+    )]
+    WrongMajorVersion { major: u32, installed: Vec<u32> },
+    #[error(
+        "the private database in {dir} cannot be used: PostgreSQL runs as the `{user}` account, \
+         and {blocked} does not let that account through. Either let it through (`chmod o+x \
+         {blocked}`), or choose a data directory it can reach (SITESYNC_DATA_DIR=/var/lib/sitesync) \
+         or an existing server (DATABASE_URL)."
+    )]
+    Unreachable {
+        dir: PathBuf,
+        blocked: PathBuf,
+        user: &'static str,
+    },
     #[error("the cluster folder path {0} is too long for a Unix socket; use a shorter SITESYNC_DATA_DIR")]
     PathTooLong(PathBuf),
     #[error("{action} failed: {detail}")]
@@ -31,108 +57,6 @@ pub enum ClusterError {
         path: PathBuf,
         source: std::io::Error,
     },
-}
-
-/// The folder holding `initdb`, `pg_ctl` and `postgres` of one PostgreSQL version.
-#[derive(Debug, Clone)]
-pub struct Binaries {
-    pub dir: PathBuf,
-}
-
-impl Binaries {
-    fn has_all(dir: &Path) -> bool {
-        ["initdb", "pg_ctl", "postgres"]
-            .iter()
-            .all(|b| dir.join(b).is_file())
-    }
-
-    /// Looks on PATH, then `pg_config --bindir`, then `/usr/lib/postgresql/*/bin` (newest first).
-    pub fn discover() -> Result<Binaries, ClusterError> {
-        Self::discover_in(std::env::var_os("PATH"), Path::new("/usr/lib/postgresql"))
-    }
-
-    pub fn discover_in(
-        path: Option<std::ffi::OsString>,
-        versions_root: &Path,
-    ) -> Result<Binaries, ClusterError> {
-        let mut candidates: Vec<PathBuf> = Vec::new();
-        if let Some(path) = &path {
-            for dir in std::env::split_paths(path) {
-                // Debian links single tools into /usr/local/bin; follow the link to their folder.
-                if let Ok(real) = dir.join("initdb").canonicalize() {
-                    if let Some(parent) = real.parent() {
-                        candidates.push(parent.to_path_buf());
-                    }
-                }
-                candidates.push(dir);
-            }
-            let pg_config = std::env::split_paths(path)
-                .map(|d| d.join("pg_config"))
-                .find(|p| p.is_file());
-            if let Some(pg_config) = pg_config {
-                if let Ok(out) = Command::new(pg_config).arg("--bindir").output() {
-                    if out.status.success() {
-                        let dir = String::from_utf8_lossy(&out.stdout).trim().to_string();
-                        candidates.push(PathBuf::from(dir));
-                    }
-                }
-            }
-        }
-        let mut versioned: Vec<(u32, PathBuf)> = fs::read_dir(versions_root)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|entry| {
-                let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
-                Some((version, entry.path().join("bin")))
-            })
-            .collect();
-        versioned.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
-        candidates.extend(versioned.into_iter().map(|(_, dir)| dir));
-        candidates
-            .into_iter()
-            .find(|dir| Self::has_all(dir))
-            .map(|dir| Binaries { dir })
-            .ok_or(ClusterError::BinariesNotFound)
-    }
-
-    fn tool(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-}
-
-/// An OS account to run PostgreSQL as, when this process is root.
-#[derive(Debug, Clone, Copy)]
-struct RunAs {
-    uid: u32,
-    gid: u32,
-}
-
-fn unprivileged_user() -> Option<RunAs> {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
-        return None;
-    }
-    let passwd = fs::read_to_string("/etc/passwd").unwrap_or_default();
-    let lookup = |name: &str| {
-        passwd.lines().find_map(|line| {
-            let fields: Vec<&str> = line.split(':').collect();
-            if fields.len() > 3 && fields[0] == name {
-                Some(RunAs {
-                    uid: fields[2].parse().ok()?,
-                    gid: fields[3].parse().ok()?,
-                })
-            } else {
-                None
-            }
-        })
-    };
-    lookup("postgres")
-        .or_else(|| lookup("nobody"))
-        .or(Some(RunAs {
-            uid: 65534,
-            gid: 65534,
-        }))
 }
 
 /// A private cluster in `dir`, started if it was not running.
@@ -146,31 +70,70 @@ pub struct Cluster {
 impl Cluster {
     /// Creates the cluster on first use, clears a stale lock left by a crash, and starts it.
     pub fn start(dir: &Path) -> Result<Cluster, ClusterError> {
-        let bins = Binaries::discover()?;
+        Self::start_with(dir, None)
+    }
+
+    /// As [`Cluster::start`], with the server programs given rather than discovered.
+    pub fn start_with(dir: &Path, bins: Option<Binaries>) -> Result<Cluster, ClusterError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| ClusterError::Io { path, source }
         };
         fs::create_dir_all(dir).map_err(io(dir))?;
-        let dir = dir.canonicalize().map_err(io(dir))?;
+        let requested = dir.canonicalize().map_err(io(dir))?;
+        let run_as = RunAs::for_this_process();
+        let dir = match run_as {
+            Some(user) => reachable_dir(requested, user)?,
+            None => requested,
+        };
         // sun_path holds 108 bytes, and the socket file name adds 13.
         if dir.as_os_str().len() > 90 {
             return Err(ClusterError::PathTooLong(dir));
         }
-        let cluster = Cluster {
-            dir,
-            bins,
-            run_as: unprivileged_user(),
+        let bins = match (bins, data_dir_major(&dir)) {
+            (Some(bins), _) => bins,
+            (None, Some(major)) => Binaries::discover_major(major)?,
+            (None, None) => Binaries::discover()?,
         };
+        let cluster = Cluster { dir, bins, run_as };
         cluster.prepare_folder()?;
         if !cluster.dir.join("PG_VERSION").exists() {
             cluster.initdb()?;
         }
         if !cluster.is_running() {
             cluster.clear_stale_lock()?;
-            cluster.pg_ctl_start()?;
+            cluster.pg_ctl("starting PostgreSQL", "start")?;
+        } else if cluster.server_program_replaced() {
+            // A package upgrade (same major, new minor) swapped the programs under the running
+            // server: its new backends would load libraries of the new minor and fail.
+            tracing::warn!(
+                dir = %cluster.dir.display(),
+                "the PostgreSQL server programs were replaced under the running server; restarting it"
+            );
+            cluster.pg_ctl("restarting PostgreSQL", "restart")?;
         }
         Ok(cluster)
+    }
+
+    /// The PID of the running postmaster, from its lock file.
+    pub fn postmaster_pid(&self) -> Option<i32> {
+        fs::read_to_string(self.dir.join("postmaster.pid"))
+            .ok()?
+            .lines()
+            .next()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// True when the running server's program file was deleted or replaced since it started.
+    fn server_program_replaced(&self) -> bool {
+        let Some(pid) = self.postmaster_pid() else {
+            return false;
+        };
+        fs::read_link(format!("/proc/{pid}/exe"))
+            .map(|exe| exe.to_string_lossy().ends_with(" (deleted)"))
+            .unwrap_or(false)
     }
 
     fn prepare_folder(&self) -> Result<(), ClusterError> {
@@ -267,14 +230,10 @@ impl Cluster {
     /// in containers, where PIDs restart low); PostgreSQL would then refuse to start.
     fn clear_stale_lock(&self) -> Result<(), ClusterError> {
         let pid_file = self.dir.join("postmaster.pid");
-        let Ok(contents) = fs::read_to_string(&pid_file) else {
+        if !pid_file.exists() {
             return Ok(());
-        };
-        let pid: i32 = contents
-            .lines()
-            .next()
-            .and_then(|l| l.trim().parse().ok())
-            .unwrap_or(0);
+        }
+        let pid = self.postmaster_pid().unwrap_or(0);
         let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         let is_postgres = pid > 0 && String::from_utf8_lossy(&cmdline).contains("postgres");
         if !is_postgres {
@@ -294,7 +253,7 @@ impl Cluster {
         Ok(())
     }
 
-    fn pg_ctl_start(&self) -> Result<(), ClusterError> {
+    fn pg_ctl(&self, action: &str, verb: &str) -> Result<(), ClusterError> {
         // random_page_cost: this cluster is on local disk with its working set in memory, where
         // a random read costs about what a sequential one does. With the default (4) the
         // planner preferred walking every open work order in heap order to reading the few
@@ -305,22 +264,14 @@ impl Cluster {
             self.dir_str()
         );
         let log = self.log_path().to_string_lossy().into_owned();
-        self.run_ok(
-            "starting PostgreSQL",
-            "pg_ctl",
-            &[
-                "start",
-                "-D",
-                &self.dir_str(),
-                "-w",
-                "-t",
-                "60",
-                "-l",
-                &log,
-                "-o",
-                &options,
-            ],
-        )
+        let mut args = vec![verb, "-D"];
+        let dir = self.dir_str();
+        args.push(&dir);
+        if verb == "restart" {
+            args.extend(["-m", "fast"]);
+        }
+        args.extend(["-w", "-t", "60", "-l", &log, "-o", &options]);
+        self.run_ok(action, "pg_ctl", &args)
     }
 
     pub fn socket_path(&self) -> PathBuf {
@@ -362,4 +313,52 @@ impl Cluster {
             ],
         )
     }
+}
+
+/// Where the cluster for `requested` lives when the server runs as `user`: there if the
+/// account can reach it; else, for a new cluster, a folder it can reach (with a note left in
+/// `requested` saying where); an existing cluster it cannot reach is an error naming the fix.
+fn reachable_dir(requested: PathBuf, user: RunAs) -> Result<PathBuf, ClusterError> {
+    let Some(blocked) = user.blocked_at(&requested) else {
+        return Ok(requested);
+    };
+    if requested.join("PG_VERSION").exists() {
+        return Err(ClusterError::Unreachable {
+            dir: requested,
+            blocked,
+            user: user.name,
+        });
+    }
+    let relocated = relocated_dir(&requested);
+    let io = |path: &Path, source| ClusterError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    fs::create_dir_all(&relocated).map_err(|e| io(&relocated, e))?;
+    if let Some(blocked_too) = user.blocked_at(&relocated) {
+        return Err(ClusterError::Unreachable {
+            dir: requested,
+            blocked: blocked_too,
+            user: user.name,
+        });
+    }
+    let note = requested.join("WHERE-IS-THE-DATABASE.txt");
+    fs::write(
+        &note,
+        format!(
+            "PostgreSQL runs as the `{}` account, which cannot pass through {}.\n\
+             The database of this data directory is kept in {}.\n",
+            user.name,
+            blocked.display(),
+            relocated.display()
+        ),
+    )
+    .map_err(|e| io(&note, e))?;
+    tracing::warn!(
+        blocked = %blocked.display(),
+        database = %relocated.display(),
+        "PostgreSQL runs as `{}`, which cannot reach the data directory; the database is kept where it can",
+        user.name
+    );
+    Ok(relocated)
 }
