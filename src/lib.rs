@@ -32,6 +32,7 @@ pub mod routes;
 pub mod schedule;
 pub mod seed;
 pub mod service_requests;
+pub mod settings;
 pub mod sites;
 pub mod storage;
 pub mod web;

@@ -9,7 +9,7 @@ mod serve;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use sitesync::config::Config;
 use sitesync::db::bootstrap::Database;
 use sitesync::db::{PoolOptions, PooledConn};
@@ -82,7 +82,13 @@ pub fn main() -> ExitCode {
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
-    let cli = Cli::parse();
+    let matches = Cli::command()
+        .after_help(sitesync::settings::help())
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => return fail(&e),

@@ -137,3 +137,56 @@ fn as_root_a_data_dir_the_server_cannot_reach_is_kept_where_it_can() {
     assert!(message.contains("chmod o+x"), "{message}");
     assert!(message.contains("SITESYNC_DATA_DIR"), "{message}");
 }
+
+/// `--help` lists every setting SiteSync reads, with its default.
+#[test]
+fn help_lists_every_setting_with_its_default() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut read = Vec::new();
+    for file in [
+        "src/config.rs",
+        "src/cli/mod.rs",
+        "src/cli/seed.rs",
+        "src/cli/serve.rs",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+        for (at, _) in text.match_indices("\"SITESYNC_") {
+            let name: String = text[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                .collect();
+            read.push(name);
+        }
+    }
+    read.sort();
+    read.dedup();
+    assert!(read.len() > 15, "{read:?}");
+    let listed: Vec<&str> = sitesync::settings::SETTINGS
+        .iter()
+        .map(|s| s.name)
+        .collect();
+    let missing: Vec<&String> = read
+        .iter()
+        .filter(|n| !listed.contains(&n.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "not in settings::SETTINGS: {missing:?}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sitesync"))
+        .arg("--help")
+        .output()
+        .expect("run --help");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for setting in sitesync::settings::SETTINGS {
+        assert!(help.contains(setting.name), "--help lacks {}", setting.name);
+        assert!(
+            help.contains(setting.default),
+            "--help lacks {}'s default",
+            setting.name
+        );
+    }
+    assert!(
+        help.contains("SITESYNC_DATA_DIR") && help.contains("./var"),
+        "{help}"
+    );
+}

@@ -30,6 +30,7 @@ mod performance;
 mod schedule;
 mod service_requests;
 mod sites;
+mod toolchain;
 mod webhooks;
 mod work_order_field;
 mod work_orders;
