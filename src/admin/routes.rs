@@ -1,4 +1,5 @@
-//! `/admin/organizations`: every organization, with suspend and reinstate.
+//! `/admin/organizations`: every organization, with suspend, reinstate, and deletion with
+//! its grace period.
 
 use crate::web::local_time::filters;
 use actix_web::{web, HttpResponse};
@@ -8,8 +9,10 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::admin::audit::PlatformActor;
 use crate::auth::identity::Viewer;
 use crate::db::schema_public::{memberships, organizations};
+use crate::orgs::deletion;
 use crate::web::forms::optional;
 use crate::web::{render, AppError, Layout};
 use crate::AppState;
@@ -24,6 +27,7 @@ struct OrgRow {
     organization_type: String,
     created_at: DateTime<Utc>,
     suspended_at: Option<DateTime<Utc>>,
+    purge_after: Option<DateTime<Utc>>,
     members: i64,
 }
 
@@ -87,6 +91,7 @@ pub async fn organizations(
                     organizations::organization_type,
                     organizations::created_at,
                     organizations::suspended_at,
+                    organizations::purge_after,
                     member_count,
                 ))
                 .load::<OrgRow>(conn)?;
@@ -131,9 +136,7 @@ async fn set_suspended(
             format!("{name} is active again.")
         },
     );
-    Ok(HttpResponse::SeeOther()
-        .insert_header(("Location", "/admin/organizations"))
-        .finish())
+    Ok(back_to_list())
 }
 
 pub async fn suspend(
@@ -150,4 +153,82 @@ pub async fn unsuspend(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     set_suspended(viewer, state, path.into_inner(), false).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    /// The organization's web address, typed again: deleting is not a misclick.
+    confirm: String,
+}
+
+fn slug_of(conn: &mut PgConnection, id: Uuid) -> Result<String, AppError> {
+    organizations::table
+        .find(id)
+        .filter(organizations::deleted_at.is_null())
+        .select(organizations::slug)
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn delete(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    form: web::Form<DeleteForm>,
+) -> Result<HttpResponse, AppError> {
+    let admin = viewer.require_platform_admin()?;
+    let actor = PlatformActor::account(admin.id, &admin.email);
+    let id = path.into_inner();
+    let confirm = form.into_inner().confirm.trim().to_string();
+    let (slug, purge_after) = state
+        .db
+        .run(move |conn| -> Result<_, AppError> {
+            let slug = slug_of(conn, id)?;
+            if confirm != slug {
+                return Err(AppError::BadRequest(format!(
+                    "Type the web address “{slug}” to confirm the deletion; nothing was deleted."
+                )));
+            }
+            let purge_after = deletion::schedule(conn, &slug, &actor)?;
+            Ok((slug, purge_after))
+        })
+        .await?;
+    viewer.flash(
+        "success",
+        format!(
+            "{slug} is suspended and will be deleted for good on {} unless restored before.",
+            purge_after.format("%-d %B %Y")
+        ),
+    );
+    Ok(back_to_list())
+}
+
+pub async fn restore(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let admin = viewer.require_platform_admin()?;
+    let actor = PlatformActor::account(admin.id, &admin.email);
+    let id = path.into_inner();
+    let slug = state
+        .db
+        .run(move |conn| -> Result<_, AppError> {
+            let slug = slug_of(conn, id)?;
+            deletion::restore(conn, &slug, &actor)?;
+            Ok(slug)
+        })
+        .await?;
+    viewer.flash(
+        "success",
+        format!("{slug} is no longer scheduled for deletion and is active again."),
+    );
+    Ok(back_to_list())
+}
+
+fn back_to_list() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", "/admin/organizations"))
+        .finish()
 }

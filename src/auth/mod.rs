@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod csrf;
+pub mod deletion;
+pub mod deletion_routes;
 pub mod devices;
 pub mod forms;
 pub mod identity;

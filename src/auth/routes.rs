@@ -396,7 +396,7 @@ pub async fn account_page(
     render(&account_page_for(&viewer, &loaded, None, None))
 }
 
-fn account_page_for(
+pub(super) fn account_page_for(
     viewer: &Viewer,
     account: &accounts::Account,
     profile: Option<(ProfileForm, FieldErrors)>,
@@ -424,6 +424,7 @@ fn account_page_for(
         profile_errors,
         password: PasswordForm::default(),
         password_errors: password_errors.unwrap_or_default(),
+        delete_errors: FieldErrors::default(),
         memberships: viewer
             .signed_in()
             .map(|a| a.memberships.clone())

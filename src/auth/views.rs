@@ -77,6 +77,7 @@ pub struct AccountPage {
     pub profile_errors: FieldErrors,
     pub password: PasswordForm,
     pub password_errors: FieldErrors,
+    pub delete_errors: FieldErrors,
     pub memberships: Vec<MembershipSummary>,
     pub timezones: &'static [&'static str],
 }

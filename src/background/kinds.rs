@@ -47,6 +47,7 @@ pub const KINDS: &[&dyn Kind] = &[
     &crate::maintenance::jobs::GenerateMaintenance,
     &crate::notifications::jobs::RouteNotifications,
     &crate::notifications::jobs::NotificationDigest,
+    &crate::orgs::deletion::PurgeOrganizations,
     &crate::service_requests::operations::reporter::EmailFaultReporter,
     &crate::webhooks::deliver::DeliverWebhook,
     &crate::work_orders::jobs::CapForgottenTimers,

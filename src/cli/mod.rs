@@ -4,6 +4,7 @@ mod admin;
 mod checks;
 mod migrate;
 mod org;
+mod org_deletion;
 mod seed;
 mod serve;
 

@@ -19,6 +19,17 @@ pub enum OrgCommand {
         #[arg(long = "type", default_value = "service_company")]
         organization_type: String,
     },
+    /// Schedule an organization's deletion: suspended now, purged after a 30-day grace period
+    /// (schema, role, files and platform rows) unless restored.
+    Delete {
+        #[arg(long)]
+        slug: String,
+    },
+    /// Cancel a scheduled deletion within the grace period.
+    Restore {
+        #[arg(long)]
+        slug: String,
+    },
 }
 
 pub fn run(config: Config, command: OrgCommand) -> ExitCode {
@@ -28,6 +39,8 @@ pub fn run(config: Config, command: OrgCommand) -> ExitCode {
             name,
             organization_type,
         } => create_org(config, &slug, &name, &organization_type),
+        OrgCommand::Delete { slug } => super::org_deletion::delete(config, &slug),
+        OrgCommand::Restore { slug } => super::org_deletion::restore(config, &slug),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod cluster;
 pub mod connection;
 pub mod migrations;
+pub mod references;
 pub mod schema_org;
 pub mod schema_public;
 pub mod sql_types;

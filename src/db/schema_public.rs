@@ -727,6 +727,27 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
+        deletion_requested_at -> Nullable<Timestamptz>,
+        purge_after -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::sql_types::*;
+
+    platform_audit (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        actor_account_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        actor_label -> Varchar,
+        #[max_length = 60]
+        action -> Varchar,
+        organization_id -> Nullable<Uuid>,
+        #[max_length = 255]
+        subject -> Varchar,
+        detail -> Text,
     }
 }
 
@@ -894,6 +915,7 @@ diesel::joinable!(notifications -> accounts (account_id));
 diesel::joinable!(notifications -> organizations (organization_id));
 diesel::joinable!(outbox_messages -> accounts (account_id));
 diesel::joinable!(outbox_messages -> organizations (organization_id));
+diesel::joinable!(platform_audit -> organizations (organization_id));
 diesel::joinable!(security_events -> accounts (account_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(technician_profiles -> accounts (account_id));
@@ -934,6 +956,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     organizations,
     outbox_messages,
+    platform_audit,
     security_events,
     sessions,
     technician_profiles,

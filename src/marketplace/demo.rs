@@ -333,7 +333,7 @@ pub fn ensure(conn: &mut PgConnection) -> QueryResult<()> {
             let buyer = sellers[(index + offset + 1) % sellers.len()];
             number += 1;
             let listing_id = list(conn, part, seller, number)?;
-            if number % 9 == 0 {
+            if number.is_multiple_of(9) {
                 sell(conn, listing_id, seller.0, buyer.0, buyer.1, number)?;
             }
         }
@@ -366,10 +366,10 @@ fn list(
         location_city: Some(city.into()),
         location_state: Some(state.into()),
         location_country: "Australia".into(),
-        shipping_available: number % 5 != 0,
+        shipping_available: !number.is_multiple_of(5),
         shipping_cost: Some(BigDecimal::from(15 + (number % 3) as i64 * 10)),
         // A listing that does not ship can always be picked up, as the listing form requires.
-        local_pickup: number % 3 != 0 || number % 5 == 0,
+        local_pickup: !number.is_multiple_of(3) || number.is_multiple_of(5),
     };
     let id = queries::insert_listing(conn, org_id, account_id, &input)?;
     // Spread the listing dates over the last weeks, so "newest" means something.
@@ -419,7 +419,7 @@ fn sell(
             marketplace_transactions::shipped_at.eq(when),
             marketplace_transactions::delivered_at.eq(when),
             marketplace_transactions::completed_at.eq(when),
-            marketplace_transactions::buyer_rating.eq(if number % 2 == 0 { 5 } else { 4 }),
+            marketplace_transactions::buyer_rating.eq(if number.is_multiple_of(2) { 5 } else { 4 }),
             marketplace_transactions::buyer_review.eq("Part as described, quick pickup."),
             marketplace_transactions::seller_rating.eq(5),
             marketplace_transactions::seller_review.eq("Paid promptly."),

@@ -65,7 +65,7 @@ fn display_pixels(n: u32) -> String {
     let text = n.to_string();
     let mut grouped = String::new();
     for (i, c) in text.chars().enumerate() {
-        if i > 0 && (text.len() - i) % 3 == 0 {
+        if i > 0 && (text.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);

@@ -2,6 +2,7 @@
 //! organization's schema, and the per-request gate in front of it.
 
 pub mod context;
+pub mod deletion;
 mod door;
 pub mod handle;
 pub mod migrate;

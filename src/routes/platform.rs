@@ -66,6 +66,10 @@ pub fn accounts(cfg: &mut ServiceConfig) {
         )
         .route("/account", web::get().to(auth::routes::account_page))
         .route(
+            "/account/delete",
+            web::post().to(auth::deletion_routes::delete),
+        )
+        .route(
             "/account/profile",
             web::post().to(auth::routes::update_profile),
         )
@@ -176,6 +180,14 @@ pub fn administration(cfg: &mut ServiceConfig) {
     .route(
         "/admin/organizations/{id}/unsuspend",
         web::post().to(admin::routes::unsuspend),
+    )
+    .route(
+        "/admin/organizations/{id}/delete",
+        web::post().to(admin::routes::delete),
+    )
+    .route(
+        "/admin/organizations/{id}/restore",
+        web::post().to(admin::routes::restore),
     )
     .route("/admin/mail", web::get().to(mail::routes::list))
     .route("/admin/mail/{id}", web::get().to(mail::routes::detail))

@@ -203,7 +203,7 @@ pub fn run(db: &Db, options: &SeedOptions, progress: &Progress) -> Result<(), Se
                             ));
                         }
                         let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        if finished % 50 == 0 || plan.is_large() {
+                        if finished.is_multiple_of(50) || plan.is_large() {
                             progress.say(format!(
                                 "organizations: {} of {total}",
                                 created_before + finished

@@ -304,7 +304,7 @@ pub fn seed(conn: &mut PgConnection, actor: &Actor) -> Result<(), AppError> {
                 serial_number: format!("{}{:07}", &make[..1], 4_200_000 + lift_number * 311),
                 ..Default::default()
             };
-            if lift_number % 5 == 0 {
+            if lift_number.is_multiple_of(5) {
                 form.known_quirks = QUIRKS[lift_number % QUIRKS.len()].into();
             }
             form.specifications = vec![

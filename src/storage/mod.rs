@@ -68,6 +68,8 @@ pub trait FileStore: Send + Sync {
     fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StorageError>;
     fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError>;
     fn delete(&self, key: &str) -> Result<(), StorageError>;
+    /// Removes every file whose key starts with `folder/` (a deleted organization's, say).
+    fn delete_folder(&self, folder: &str) -> Result<(), StorageError>;
 }
 
 /// Files in a folder under the data directory.
@@ -121,6 +123,17 @@ impl FileStore for LocalStore {
 
     fn delete(&self, key: &str) -> Result<(), StorageError> {
         match fs::remove_file(self.path(key)?) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    fn delete_folder(&self, folder: &str) -> Result<(), StorageError> {
+        let path = self.path(folder)?;
+        if path == self.root {
+            return Err(StorageError::InvalidKey);
+        }
+        match fs::remove_dir_all(path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
             _ => Ok(()),
         }

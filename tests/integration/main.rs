@@ -14,6 +14,7 @@ mod cluster;
 mod conversations;
 mod crawler;
 mod dashboard;
+mod deletion;
 mod first_start;
 mod forum;
 mod foundation;
