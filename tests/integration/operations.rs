@@ -198,11 +198,12 @@ async fn metrics_are_never_on_the_public_port() {
     assert!(!page.body.contains("sitesync_http_requests_total"));
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+/// Two different free ports (both held until both are known).
+fn free_ports() -> (u16, u16) {
+    let bind = || std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+    let (a, b) = (bind(), bind());
+    let port = |l: &std::net::TcpListener| l.local_addr().expect("address").port();
+    (port(&a), port(&b))
 }
 
 /// The status line and body of `GET path` on a local port, if anything answers.
@@ -239,7 +240,7 @@ fn wait_until_up(server: &mut Child, port: u16) {
 
 #[test]
 fn serve_puts_metrics_on_their_own_address_and_logs_json() {
-    let (public, private) = (free_port(), free_port());
+    let (public, private) = free_ports();
     let data_dir = harness::temp_dir("ops-serve");
     let mut server = Command::new(env!("CARGO_BIN_EXE_sitesync"))
         .arg("serve")
