@@ -7,7 +7,7 @@ use diesel::{Connection, PgConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 use sitesync::config::Config;
 use sitesync::db::bootstrap::Database;
-use sitesync::db::{migrations, PooledConn};
+use sitesync::db::{migrations, PoolOptions, PooledConn};
 use sitesync::orgs::{self, migrate, queries, As, OrgHandle, TenancyError};
 
 use super::{fail, open};
@@ -109,12 +109,16 @@ fn report(schema: &str, pending: &[String]) {
 }
 
 /// `sitesync migrate --check`: lists what `migrate` would apply, schema by schema, applying
-/// nothing. Exits 1 when anything is pending, 0 when nothing is, 2 when a schema could not be
-/// checked.
+/// nothing. Exits 1 when anything is pending, 0 when nothing is, 2 when the database or a
+/// schema could not be checked (so a deploy script never mistakes an outage for pending work).
 pub fn check(config: Config) -> ExitCode {
-    let database = match open(&config, "sitesync migrate --check") {
+    let options = PoolOptions::from_config(&config, "sitesync migrate --check");
+    let database = match Database::open(&config, options) {
         Ok(d) => d,
-        Err(code) => return code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
     };
     let outcome = check_all(&database);
     database.close();
