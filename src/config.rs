@@ -61,6 +61,20 @@ pub struct Config {
     /// install). Off by default: an administrator's URL must not reach into the server's own
     /// network (cloud metadata, the database, internal services).
     pub webhook_allow_private: bool,
+    /// `SITESYNC_METRICS_BIND`: the separate address (`127.0.0.1:9100`) that serves `/metrics`
+    /// in the Prometheus text format. Unset, there are no metrics; they are never served on the
+    /// public address, whose visitors must not see the platform's traffic and queues.
+    pub metrics_bind: Option<std::net::SocketAddr>,
+    /// `SITESYNC_LOG_FORMAT`: `text` (the default, for people) or `json` (one object per line,
+    /// for a log collector).
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Key material; `Debug` is deliberately not derived so it cannot end up in a log line.
@@ -121,9 +135,18 @@ impl Config {
             })?,
         };
         let secs = |name, default| parse_var(name, default).map(Duration::from_secs);
+        let bind = var("SITESYNC_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let metrics_bind = parse_metrics_bind(var("SITESYNC_METRICS_BIND").as_deref())?;
+        if metrics_bind.is_some() && bind.trim().parse().ok() == metrics_bind {
+            return Err(ConfigError::Invalid {
+                name: "SITESYNC_METRICS_BIND",
+                reason: "it must differ from SITESYNC_BIND: metrics are never served publicly"
+                    .into(),
+            });
+        }
         Ok(Config {
             database_url: var("DATABASE_URL"),
-            bind: var("SITESYNC_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            bind,
             public_url: parse_public_url(var("SITESYNC_PUBLIC_URL").as_deref())?,
             data_dir,
             secret_key,
@@ -153,6 +176,8 @@ impl Config {
                 "SITESYNC_WEBHOOK_ALLOW_PRIVATE",
                 var("SITESYNC_WEBHOOK_ALLOW_PRIVATE").as_deref(),
             )?,
+            metrics_bind,
+            log_format: parse_log_format(var("SITESYNC_LOG_FORMAT").as_deref())?,
         })
     }
 
@@ -234,6 +259,30 @@ fn parse_flag(name: &'static str, raw: Option<&str>) -> Result<bool, ConfigError
     }
 }
 
+/// An IP address and port; unset means no metrics at all.
+fn parse_metrics_bind(raw: Option<&str>) -> Result<Option<std::net::SocketAddr>, ConfigError> {
+    raw.map(str::trim)
+        .map(|raw| {
+            raw.parse().map_err(|_| ConfigError::Invalid {
+                name: "SITESYNC_METRICS_BIND",
+                reason: format!("{raw:?}: use an IP address and port such as 127.0.0.1:9100"),
+            })
+        })
+        .transpose()
+}
+
+/// `text` (the default) or `json`.
+fn parse_log_format(raw: Option<&str>) -> Result<LogFormat, ConfigError> {
+    match raw.map(|r| r.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("text") => Ok(LogFormat::Text),
+        Some("json") => Ok(LogFormat::Json),
+        Some(other) => Err(ConfigError::Invalid {
+            name: "SITESYNC_LOG_FORMAT",
+            reason: format!("{other:?}: use text or json"),
+        }),
+    }
+}
+
 fn parse_proxies(raw: Option<&str>) -> Result<Vec<IpAddr>, ConfigError> {
     raw.unwrap_or_default()
         .split(',')
@@ -301,7 +350,27 @@ impl SecretKey {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_public_url;
+    use super::{parse_log_format, parse_metrics_bind, parse_public_url, LogFormat};
+
+    #[test]
+    fn metrics_are_off_unless_an_address_is_given() {
+        assert_eq!(parse_metrics_bind(None).ok(), Some(None));
+        assert_eq!(
+            parse_metrics_bind(Some("127.0.0.1:9100")).ok().flatten(),
+            "127.0.0.1:9100".parse().ok()
+        );
+        for bad in ["9100", "localhost", "127.0.0.1"] {
+            assert!(parse_metrics_bind(Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn logs_are_text_unless_json_is_asked_for() {
+        assert_eq!(parse_log_format(None).ok(), Some(LogFormat::Text));
+        assert_eq!(parse_log_format(Some("JSON")).ok(), Some(LogFormat::Json));
+        let refused = parse_log_format(Some("yaml")).err().map(|e| e.to_string());
+        assert!(refused.is_some_and(|e| e.contains("SITESYNC_LOG_FORMAT")));
+    }
 
     #[test]
     fn public_urls_are_plain_http_addresses() {

@@ -25,6 +25,7 @@ pub mod mail;
 pub mod maintenance;
 pub mod marketplace;
 pub mod members;
+pub mod metrics;
 pub mod notifications;
 pub mod orgs;
 pub mod people;
@@ -170,4 +171,7 @@ pub fn app(
         .wrap(web::middleware::security_headers(secure))
         .wrap(Compress::default())
         .wrap_fn(web::middleware::request_log)
+        .wrap(actix_web::middleware::from_fn(
+            crate::metrics::record_requests,
+        ))
 }

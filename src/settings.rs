@@ -107,6 +107,16 @@ pub const SETTINGS: &[Setting] = &[
         "let webhooks reach private addresses and plain http://",
     ),
     setting(
+        "SITESYNC_METRICS_BIND",
+        "unset: no metrics",
+        "separate address serving /metrics (Prometheus)",
+    ),
+    setting(
+        "SITESYNC_LOG_FORMAT",
+        "text",
+        "text, or json for one JSON object per line",
+    ),
+    setting(
         "SITESYNC_SEED_PASSWORD",
         "bench-harbour-lifts-2026",
         "password of the accounts `sitesync seed` makes",

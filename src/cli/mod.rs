@@ -11,7 +11,7 @@ mod serve;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use sitesync::config::Config;
+use sitesync::config::{Config, LogFormat};
 use sitesync::db::bootstrap::Database;
 use sitesync::db::{PoolOptions, PooledConn};
 use tracing_subscriber::EnvFilter;
@@ -49,6 +49,10 @@ enum Command {
         /// How many organization schemas to migrate at once.
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
         jobs: u16,
+        /// Apply nothing: list each schema's pending migrations and exit with 1 if there are
+        /// any (0 when all are up to date, 2 when the check itself failed), for deploy scripts.
+        #[arg(long, conflicts_with = "jobs")]
+        check: bool,
     },
     /// Manage organizations.
     Org {
@@ -76,13 +80,6 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
     let matches = Cli::command()
         .after_help(sitesync::settings::help())
         .get_matches();
@@ -94,14 +91,36 @@ pub fn main() -> ExitCode {
         Ok(config) => config,
         Err(e) => return fail(&e),
     };
+    init_logging(config.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::serve(config, cli.demo, cli.bench_routes),
-        Command::Migrate { jobs } => migrate::migrate(config, usize::from(jobs)),
+        Command::Migrate { check: true, .. } => migrate::check(config),
+        Command::Migrate { jobs, .. } => migrate::migrate(config, usize::from(jobs)),
         Command::Org { command } => org::run(config, command),
         Command::Audit { command } => checks::audit(config, command),
         Command::Inventory { command } => checks::inventory(config, command),
         Command::Seed(args) => seed::seed(config, &args),
         Command::Admin { command } => admin::run(config, command),
+    }
+}
+
+/// Log lines for people (`text`, coloured on a terminal) or one JSON object per line
+/// (`SITESYNC_LOG_FORMAT=json`); `RUST_LOG` filters both, `info` by default.
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init(),
     }
 }
 

@@ -1,9 +1,11 @@
 //! `sitesync serve`: the web application, its background worker and housekeeping.
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use actix_web::{web, HttpServer};
 use sitesync::config::Config;
+use sitesync::metrics::Exporter;
 use sitesync::{app, demo, AppState};
 
 use super::{fail, open, run_migrations};
@@ -44,14 +46,29 @@ pub fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
         tracing::warn!("serving the benchmark routes under /bench: not for production");
         state = state.with_bench_routes();
     }
+    let exporter = state
+        .config
+        .metrics_bind
+        .map(|address| Exporter::install(database.db.clone()).map(|e| (address, web::Data::new(e))))
+        .transpose();
+    let exporter = match exporter {
+        Ok(exporter) => exporter,
+        Err(e) => {
+            database.close();
+            return fail(&e);
+        }
+    };
     let state = web::Data::new(state);
     let state_for_housekeeping = state.clone();
-    let address = bind.clone();
     let served = actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new(move || app(state.clone()))
-            .bind(&bind)?
+            .bind(&bind)
+            .map_err(|e| format!("could not serve on {bind} (SITESYNC_BIND): {e}"))?
             .shutdown_timeout(10)
             .run();
+        let metrics = exporter
+            .map(|(address, exporter)| serve_metrics(exporter, address))
+            .transpose()?;
         println!("SiteSync is running at http://{bind}/");
         if with_demo {
             println!("Demo organization: http://{bind}/o/{}", demo::DEMO_SLUG);
@@ -66,15 +83,38 @@ pub fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
         ));
         actix_web::rt::spawn(housekeeping(state_for_housekeeping));
         println!("Press Ctrl-C to stop.");
-        server.await
+        let served = server.await.map_err(|e| e.to_string());
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
+        served
     });
     database.close();
     match served {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!(
-            "could not serve on {address} (SITESYNC_BIND): {e}"
-        )),
+        Err(e) => fail(&e),
     }
+}
+
+/// Serves `/metrics` on its own address, beside the public server, and refreshes the gauges
+/// that take a query. The public server's signal handling stops both.
+fn serve_metrics(
+    exporter: web::Data<Exporter>,
+    address: SocketAddr,
+) -> Result<actix_web::dev::ServerHandle, String> {
+    let for_server = exporter.clone();
+    let server = HttpServer::new(move || sitesync::metrics::app(for_server.clone()))
+        .workers(1)
+        .disable_signals()
+        .shutdown_timeout(1)
+        .bind(address)
+        .map_err(|e| format!("could not serve metrics on {address} (SITESYNC_METRICS_BIND): {e}"))?
+        .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    actix_web::rt::spawn(async move { exporter.refresh_forever().await });
+    println!("Metrics are served at http://{address}/metrics");
+    Ok(handle)
 }
 
 /// Every ten minutes: forget expired sessions and old sign-in attempts.

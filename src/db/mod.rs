@@ -16,6 +16,7 @@ pub mod static_sql;
 
 pub use static_sql::static_sql;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -66,6 +67,33 @@ pub struct Db {
     url: Arc<str>,
     permits: Arc<Semaphore>,
     timeout: Duration,
+    /// Callers waiting for a connection, for the pool's metrics.
+    waiting: Arc<AtomicUsize>,
+}
+
+/// The pool at one moment, as `/metrics` shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    pub max: u32,
+    pub open: u32,
+    pub idle: u32,
+    pub waiting: usize,
+}
+
+/// Counts one caller as waiting for a connection until it has one (or gives up).
+struct Waiting(Arc<AtomicUsize>);
+
+impl Waiting {
+    fn start(counter: &Arc<AtomicUsize>) -> Waiting {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Waiting(counter.clone())
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 pub struct PoolOptions {
@@ -115,6 +143,7 @@ impl Db {
             url: url.into(),
             permits: Arc::new(Semaphore::new(options.size as usize)),
             timeout: options.timeout,
+            waiting: Arc::default(),
         })
     }
 
@@ -141,6 +170,8 @@ impl Db {
         T: Send + 'static,
         E: From<Unavailable> + Send + 'static,
     {
+        // Waiting spans the permit and the checkout behind it.
+        let waiting = Waiting::start(&self.waiting);
         let permit = tokio::time::timeout(self.timeout, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| Unavailable("timed out waiting for a database connection".into()))?
@@ -148,11 +179,14 @@ impl Db {
         let pool = self.pool.clone();
         let outcome = actix_web::web::block(move || {
             let _permit = permit;
-            let mut conn = pool
-                .get()
+            let checkout = pool.get();
+            drop(waiting);
+            let mut conn = checkout
                 .map(PooledConn)
                 .map_err(|e| Unavailable(e.to_string()))?;
-            work(&mut conn)
+            let outcome = work(&mut conn);
+            crate::metrics::connection_organizations(conn.ledger().len());
+            outcome
         })
         .await
         .map_err(|e| Unavailable(e.to_string()))?;
@@ -161,6 +195,7 @@ impl Db {
 
     /// A connection for blocking code outside a request (CLI commands, tests).
     pub fn get(&self) -> Result<PooledConn, Unavailable> {
+        let _waiting = Waiting::start(&self.waiting);
         self.pool
             .get()
             .map(PooledConn)
@@ -169,6 +204,17 @@ impl Db {
 
     pub fn state(&self) -> diesel::r2d2::State {
         self.pool.state()
+    }
+
+    /// Size, open and idle connections, and how many callers wait for one.
+    pub fn stats(&self) -> PoolStats {
+        let state = self.pool.state();
+        PoolStats {
+            max: self.pool.max_size(),
+            open: state.connections,
+            idle: state.idle_connections,
+            waiting: self.waiting.load(Ordering::Relaxed),
+        }
     }
 }
 

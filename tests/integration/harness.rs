@@ -169,6 +169,8 @@ pub fn test_config(url: &str, pool_size: u32) -> Config {
         mail_from: "SiteSync <no-reply@sitesync.test>".parse().expect("sender"),
         // As in production; the webhook tests that deliver to a loopback listener turn it on.
         webhook_allow_private: false,
+        metrics_bind: None,
+        log_format: sitesync::config::LogFormat::Text,
     }
 }
 

@@ -27,6 +27,7 @@ mod maintenance;
 mod marketplace;
 mod members;
 mod notifications;
+mod operations;
 mod performance;
 mod schedule;
 mod service_requests;
