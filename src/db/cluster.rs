@@ -96,7 +96,7 @@ impl Binaries {
             .ok_or(ClusterError::BinariesNotFound)
     }
 
-    fn tool(&self, name: &str) -> PathBuf {
+    pub fn tool(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
 }
@@ -171,6 +171,11 @@ impl Cluster {
             cluster.pg_ctl_start()?;
         }
         Ok(cluster)
+    }
+
+    /// The PostgreSQL binaries this cluster runs on (their pg_dump matches its server).
+    pub fn binaries(&self) -> &Binaries {
+        &self.bins
     }
 
     fn prepare_folder(&self) -> Result<(), ClusterError> {
