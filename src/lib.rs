@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod background;
+pub mod backup;
 pub mod bench;
 pub mod config;
 pub mod contractors;
@@ -76,7 +77,9 @@ pub struct AppState {
 impl AppState {
     /// The state for `config`, with files kept under the data directory.
     pub fn new(db: Db, config: Config) -> AppState {
-        let files = Arc::new(storage::LocalStore::new(&config.data_dir.join("files")));
+        let files = Arc::new(storage::LocalStore::new(&storage::local_root(
+            &config.data_dir,
+        )));
         let live = Arc::new(live::Hub::new(db.url()));
         AppState {
             db,

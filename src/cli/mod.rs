@@ -1,6 +1,7 @@
 //! The `sitesync` command: serve the web application (default) and administer organizations.
 
 mod admin;
+mod backup;
 mod checks;
 mod migrate;
 mod org;
@@ -74,6 +75,16 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Back up the database, the file store and the secret key into a new or empty folder.
+    Backup {
+        #[arg(long, value_name = "DIR")]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into a fresh data directory or an empty DATABASE_URL database.
+    Restore {
+        #[arg(long, value_name = "DIR")]
+        from: std::path::PathBuf,
+    },
     /// Generate bulk data for benchmarks (organizations, sites, lifts, work orders, forum,
     /// marketplace, jobs). Adds only what is missing, so it can be run again with larger sizes.
     Seed(seed::SeedArgs),
@@ -101,6 +112,8 @@ pub fn main() -> ExitCode {
         Command::Inventory { command } => checks::inventory(config, command),
         Command::Seed(args) => seed::seed(config, &args),
         Command::Admin { command } => admin::run(config, command),
+        Command::Backup { to } => backup::backup(&config, &to),
+        Command::Restore { from } => backup::restore(&config, &from),
     }
 }
 

@@ -53,6 +53,11 @@ impl Database {
         self.cluster.is_some()
     }
 
+    /// The private cluster this database lives in, when `DATABASE_URL` is unset.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_ref()
+    }
+
     /// Closes this process's connections, then stops the embedded cluster unless another
     /// SiteSync process (a running server, say, while this is a CLI command) still uses it.
     pub fn close(self) {

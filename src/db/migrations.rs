@@ -77,14 +77,18 @@ pub fn apply_public(conn: &mut PgConnection) -> Result<(), MigrationError> {
 }
 
 fn ensure_group_role(conn: &mut PgConnection) -> QueryResult<()> {
-    // Roles are shared by every database of a cluster, so another database may have made it.
-    diesel::sql_query(format!(
-        "DO $$ BEGIN CREATE ROLE {ORG_GROUP_ROLE} NOLOGIN; \
-         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
-    ))
-    .execute(conn)?;
+    diesel::sql_query(create_group_role_sql()).execute(conn)?;
     diesel::sql_query(format!("GRANT USAGE ON SCHEMA public TO {ORG_GROUP_ROLE}")).execute(conn)?;
     Ok(())
+}
+
+/// Creates [`ORG_GROUP_ROLE`] unless it exists. Roles are shared by every database of a
+/// cluster, so another database (or an earlier restore) may have made it.
+pub fn create_group_role_sql() -> String {
+    format!(
+        "DO $$ BEGIN CREATE ROLE {ORG_GROUP_ROLE} NOLOGIN; \
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+    )
 }
 
 /// Applies pending org migrations to `schema_name`, in the caller's transaction already

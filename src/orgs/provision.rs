@@ -101,6 +101,19 @@ pub fn create_in_transaction(
         format!("GRANT {role} TO CURRENT_USER"),
         format!("CREATE SCHEMA {schema}"),
         format!("GRANT USAGE ON SCHEMA {schema} TO {role}"),
+    ];
+    for statement in statements.iter().chain(&default_privileges(&schema, &role)) {
+        diesel::sql_query(statement).execute(conn)?;
+    }
+    migrate::organization_in(conn, ledger, &org.handle())?;
+    Ok(org)
+}
+
+/// Gives `role` its rights on the tables and sequences later made in `schema` (both quoted).
+/// Default privileges belong to the user who runs them, which must be the one that will run
+/// the organization's migrations: provisioning, and a restore (`backup::dump`).
+pub fn default_privileges(schema: &str, role: &str) -> [String; 2] {
+    [
         format!(
             "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} \
              GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}"
@@ -108,12 +121,7 @@ pub fn create_in_transaction(
         format!(
             "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}"
         ),
-    ];
-    for statement in statements {
-        diesel::sql_query(statement).execute(conn)?;
-    }
-    migrate::organization_in(conn, ledger, &org.handle())?;
-    Ok(org)
+    ]
 }
 
 pub fn create(conn: &mut PooledConn, new: &NewOrganization) -> Result<Organization, CreateError> {

@@ -72,6 +72,11 @@ pub trait FileStore: Send + Sync {
     fn delete_folder(&self, folder: &str) -> Result<(), StorageError>;
 }
 
+/// The folder under the data directory that holds the local store's files (backups copy it).
+pub fn local_root(data_dir: &Path) -> PathBuf {
+    data_dir.join("files")
+}
+
 /// Files in a folder under the data directory.
 pub struct LocalStore {
     root: PathBuf,

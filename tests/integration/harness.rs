@@ -214,6 +214,11 @@ impl TestApp {
         Self::build(pool_size, false, adjust).await
     }
 
+    /// An app on a database the test made itself (a restored one, say).
+    pub async fn on_database(url: &str) -> TestApp {
+        Self::serve(url.to_string(), 4, false, |_| ()).await
+    }
+
     /// A second app server on this one's database, as two servers behind a load balancer.
     pub async fn beside(&self) -> TestApp {
         Self::serve(self.url.clone(), 4, false, |_| ()).await

@@ -10,6 +10,7 @@ mod api;
 mod architecture;
 mod attachments;
 mod background;
+mod backup;
 mod cluster;
 mod conversations;
 mod crawler;

@@ -136,6 +136,11 @@ impl Cluster {
             .unwrap_or(false)
     }
 
+    /// The PostgreSQL binaries this cluster runs on (their pg_dump matches its server).
+    pub fn binaries(&self) -> &Binaries {
+        &self.bins
+    }
+
     fn prepare_folder(&self) -> Result<(), ClusterError> {
         let err = |source| ClusterError::Io {
             path: self.dir.clone(),
