@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use diesel::PgConnection;
 use sitesync::config::Config;
+use sitesync::web::AppError;
 
 use super::{fail, with_connection};
 
@@ -36,18 +38,25 @@ pub fn inventory(config: Config, command: InventoryCommand) -> ExitCode {
     verify_inventory(config, &org)
 }
 
-fn verify_audit(config: Config, slug: &str) -> ExitCode {
-    use sitesync::audit::chain::{self, ChainStatus};
-    let outcome = with_connection(&config, "sitesync audit", |conn| {
+/// Runs `check` inside the organization `slug`, through the one door.
+fn inside<T>(
+    config: &Config,
+    name: &'static str,
+    slug: &str,
+    check: impl FnOnce(&mut PgConnection) -> Result<T, AppError>,
+) -> Result<T, String> {
+    with_connection(config, name, |conn| {
         let org = sitesync::orgs::queries::find_by_slug(conn, slug)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("no organization with the slug {slug:?}"))?;
-        sitesync::orgs::enter(
-            conn,
-            &org.handle(),
-            |conn| -> Result<ChainStatus, sitesync::web::AppError> { Ok(chain::verify(conn)?) },
-        )
-        .map_err(|e| e.to_string())
+        sitesync::orgs::enter(conn, &org.handle(), check).map_err(|e| e.to_string())
+    })
+}
+
+fn verify_audit(config: Config, slug: &str) -> ExitCode {
+    use sitesync::audit::chain::{self, ChainStatus};
+    let outcome = inside(&config, "sitesync audit", slug, |conn| {
+        Ok::<ChainStatus, AppError>(chain::verify(conn)?)
     });
     match outcome {
         Ok(ChainStatus::Intact { events }) => {
@@ -64,16 +73,8 @@ fn verify_audit(config: Config, slug: &str) -> ExitCode {
 
 fn verify_inventory(config: Config, slug: &str) -> ExitCode {
     use sitesync::inventory::verify::{self, Report};
-    let outcome = with_connection(&config, "sitesync inventory", |conn| {
-        let org = sitesync::orgs::queries::find_by_slug(conn, slug)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("no organization with the slug {slug:?}"))?;
-        sitesync::orgs::enter(
-            conn,
-            &org.handle(),
-            |conn| -> Result<Report, sitesync::web::AppError> { Ok(verify::verify(conn)?) },
-        )
-        .map_err(|e| e.to_string())
+    let outcome = inside(&config, "sitesync inventory", slug, |conn| {
+        Ok::<Report, AppError>(verify::verify(conn)?)
     });
     match outcome {
         Ok(report) if report.is_consistent() => {

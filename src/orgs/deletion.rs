@@ -36,7 +36,8 @@ pub enum DeletionError {
     Files(#[from] StorageError),
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organizations)]
 struct Target {
     id: Uuid,
     name: String,
@@ -50,14 +51,7 @@ fn target(conn: &mut PgConnection, slug: &str) -> Result<Target, DeletionError> 
     organizations::table
         .filter(organizations::slug.eq(slug))
         .filter(organizations::deleted_at.is_null())
-        .select((
-            organizations::id,
-            organizations::name,
-            organizations::slug,
-            organizations::schema_name,
-            organizations::role_name,
-            organizations::purge_after,
-        ))
+        .select(Target::as_select())
         .for_update()
         .first(conn)
         .optional()?
@@ -146,14 +140,7 @@ pub fn purge(
             .find(organization_id)
             .filter(organizations::deleted_at.is_null())
             .filter(organizations::purge_after.le(Utc::now()))
-            .select((
-                organizations::id,
-                organizations::name,
-                organizations::slug,
-                organizations::schema_name,
-                organizations::role_name,
-                organizations::purge_after,
-            ))
+            .select(Target::as_select())
             .for_update()
             .first(conn)
             .optional()?;
