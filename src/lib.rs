@@ -34,6 +34,7 @@ pub mod seed;
 pub mod service_requests;
 pub mod sites;
 pub mod storage;
+pub mod transfer;
 pub mod web;
 pub mod webhooks;
 pub mod work_orders;

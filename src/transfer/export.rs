@@ -1,0 +1,160 @@
+//! Writing one organization to an archive (or, for people, to CSV files).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Text};
+
+use super::archive::{ArchiveWriter, ExportedOrganization, Manifest, FORMAT_VERSION};
+use super::rows::{self, FILE_KEY_COLUMNS};
+use super::tools::find_pg_dump;
+use super::{applied_migration, Format, TransferError};
+use crate::db::bootstrap::Database;
+use crate::db::TextRow;
+use crate::orgs::queries::{self, Organization};
+use crate::storage::FileStore;
+
+/// What an export wrote.
+#[derive(Debug)]
+pub struct ExportSummary {
+    pub organization: String,
+    /// Entries in the file: tables, row sets and stored files.
+    pub entries: usize,
+    pub files: usize,
+    /// Stored files the organization's rows name that were not in the file store.
+    pub missing_files: Vec<String>,
+    pub bytes: u64,
+}
+
+/// Writes the organization `slug` of `database` to `to`, with its files from `files`.
+pub fn export(
+    database: &Database,
+    files: &dyn FileStore,
+    slug: &str,
+    to: &Path,
+    format: Format,
+) -> Result<ExportSummary, TransferError> {
+    let mut conn = database.db.get()?;
+    let org = queries::find_by_slug(&mut conn, slug)?
+        .ok_or_else(|| TransferError::NoSuchOrganization(slug.to_string()))?;
+    let mut writer = ArchiveWriter::create(to)?;
+    // One snapshot for everything read, pg_dump's included, so the schema and the platform
+    // rows agree even while people keep working.
+    let outcome = conn
+        .build_transaction()
+        .repeatable_read()
+        .read_only()
+        .run(|conn| match format {
+            Format::Archive => write_archive(database, conn, files, &org, &mut writer),
+            Format::Csv => super::csv::write(conn, &org, &mut writer).map(|()| (0, Vec::new())),
+        });
+    let (stored, missing_files) = match outcome {
+        Ok(counts) => counts,
+        Err(e) => {
+            writer.abandon();
+            return Err(e);
+        }
+    };
+    let entries = writer.entries().len();
+    let manifest = match format {
+        Format::Archive => Some(manifest(&mut conn, &org, &writer)?),
+        Format::Csv => None,
+    };
+    writer.finish(manifest.as_ref())?;
+    let bytes = std::fs::metadata(to)
+        .map_err(|e| TransferError::io(to, e))?
+        .len();
+    Ok(ExportSummary {
+        organization: org.slug,
+        entries,
+        files: stored,
+        missing_files,
+        bytes,
+    })
+}
+
+fn write_archive(
+    database: &Database,
+    conn: &mut PgConnection,
+    files: &dyn FileStore,
+    org: &Organization,
+    writer: &mut ArchiveWriter,
+) -> Result<(usize, Vec<String>), TransferError> {
+    let version: TextRow =
+        diesel::sql_query("SELECT current_setting('server_version_num') AS value")
+            .get_result(conn)?;
+    let server_major = version.value.parse::<u32>().unwrap_or(0) / 10_000;
+    let pg_dump = find_pg_dump(server_major)?;
+    let snapshot: TextRow =
+        diesel::sql_query("SELECT pg_export_snapshot() AS value").get_result(conn)?;
+    let dump = pg_dump.dump_schema(&database.url, &org.schema_name, &snapshot.value)?;
+    writer.add("schema.sql", &dump)?;
+    let mut keys = schema_file_keys(conn, org)?;
+    for table in rows::all() {
+        let json = table.json(conn, org.id)?;
+        let parsed: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&json)?;
+        for row in parsed {
+            for column in FILE_KEY_COLUMNS {
+                if let Some(serde_json::Value::String(key)) = row.get(*column) {
+                    keys.insert(key.clone());
+                }
+            }
+        }
+        writer.add(&format!("rows/{}.json", table.name), json.as_bytes())?;
+    }
+    let mut missing = Vec::new();
+    let mut stored = 0;
+    for key in &keys {
+        match files.get(key)? {
+            Some(bytes) => {
+                writer.add(&format!("files/{key}"), &bytes)?;
+                stored += 1;
+            }
+            None => missing.push(key.clone()),
+        }
+    }
+    Ok((stored, missing))
+}
+
+/// The file-store keys named by the rows of the organization's schema.
+fn schema_file_keys(conn: &mut PgConnection, org: &Organization) -> QueryResult<BTreeSet<String>> {
+    let in_schema: Vec<TextRow> = diesel::sql_query(
+        "SELECT format('SELECT %I::text AS value FROM %I.%I WHERE %I IS NOT NULL', \
+                       a.attname, n.nspname, c.relname, a.attname) AS value \
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
+           AND NOT a.attisdropped AND a.attname = ANY($2)",
+    )
+    .bind::<Text, _>(&org.schema_name)
+    .bind::<Array<Text>, _>(FILE_KEY_COLUMNS)
+    .load(conn)?;
+    let mut keys = BTreeSet::new();
+    for query in in_schema {
+        let found: Vec<TextRow> = diesel::sql_query(query.value).load(conn)?;
+        keys.extend(found.into_iter().map(|row| row.value));
+    }
+    Ok(keys)
+}
+
+fn manifest(
+    conn: &mut PgConnection,
+    org: &Organization,
+    writer: &ArchiveWriter,
+) -> Result<Manifest, TransferError> {
+    Ok(Manifest {
+        format_version: FORMAT_VERSION,
+        sitesync_version: env!("CARGO_PKG_VERSION").to_string(),
+        org_migration: applied_migration(conn, &org.schema_name)?,
+        public_migration: applied_migration(conn, "public")?,
+        exported_at: chrono::Utc::now(),
+        organization: ExportedOrganization {
+            id: org.id,
+            slug: org.slug.clone(),
+            name: org.name.clone(),
+            schema_name: org.schema_name.clone(),
+        },
+        entries: writer.entries().clone(),
+    })
+}
