@@ -29,6 +29,7 @@ mod performance;
 mod schedule;
 mod service_requests;
 mod sites;
+mod transfer;
 mod webhooks;
 mod work_order_field;
 mod work_orders;
