@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 use sitesync::config::Config;
+use sitesync::db::bootstrap::Database;
+use sitesync::db::PoolOptions;
 use sitesync::orgs::provision::{self, NewOrganization};
 use sitesync::storage::LocalStore;
 use sitesync::transfer::{self, Format};
@@ -36,7 +38,8 @@ pub enum OrgCommand {
     },
     /// Recreate an organization from an export archive, on this or another installation.
     /// People are matched to accounts by email; those without one get an account with no
-    /// password, to be set through "forgot password".
+    /// password, to be set through "forgot password". The archive's schema is SQL run as the
+    /// database owner: import only archives from an installation you trust.
     Import {
         #[arg(long)]
         from: PathBuf,
@@ -69,9 +72,10 @@ pub fn run(config: Config, command: OrgCommand) -> ExitCode {
 /// Runs `work` on the migrated database and the file store, then closes the database.
 fn with_database<T>(
     config: &Config,
-    work: impl FnOnce(&sitesync::db::bootstrap::Database, &LocalStore) -> Result<T, String>,
+    work: impl FnOnce(&Database, &LocalStore) -> Result<T, String>,
 ) -> Result<T, String> {
-    let database = open(config, "sitesync org").map_err(|_| String::new())?;
+    let database = Database::open(config, PoolOptions::from_config(config, "sitesync org"))
+        .map_err(|e| e.to_string())?;
     let store = LocalStore::new(&config.data_dir.join("files"));
     let outcome = run_migrations(&database, 1).and_then(|()| work(&database, &store));
     database.close();
@@ -101,7 +105,6 @@ fn export(config: Config, slug: &str, to: &std::path::Path, format: ExportFormat
             );
             ExitCode::SUCCESS
         }
-        Err(e) if e.is_empty() => ExitCode::FAILURE,
         Err(e) => fail(&e),
     }
 }
@@ -125,7 +128,6 @@ fn import(config: Config, from: &std::path::Path, slug: Option<&str>) -> ExitCod
             );
             ExitCode::SUCCESS
         }
-        Err(e) if e.is_empty() => ExitCode::FAILURE,
         Err(e) => fail(&e),
     }
 }

@@ -109,7 +109,8 @@ pub fn register_in_transaction(
     let role = quoted(&role_name)?;
     // The org role signs in with no password: it is only ever assumed with SET ROLE, and a
     // LOGIN role keeps working where a coordinator connects as the current role (Citus).
-    diesel::sql_query(format!("CREATE ROLE {role} LOGIN IN ROLE {ORG_GROUP_ROLE}")).execute(conn)?;
+    diesel::sql_query(format!("CREATE ROLE {role} LOGIN IN ROLE {ORG_GROUP_ROLE}"))
+        .execute(conn)?;
     diesel::sql_query(format!("GRANT {role} TO CURRENT_USER")).execute(conn)?;
     Ok(org)
 }

@@ -62,7 +62,10 @@ pub fn restore_schema_in(
         .ok_or_else(|| RestoreError::SchemaName(org.schema_name.clone()))?;
     let renamed = dumped_schema != org.schema_name;
     let occupied = renamed && schema_exists(conn, dumped_schema)?;
-    let aside = format!("\"org_transfer_aside_{:08x}\"", rand::thread_rng().gen::<u32>());
+    let aside = format!(
+        "\"org_transfer_aside_{:08x}\"",
+        rand::thread_rng().gen::<u32>()
+    );
     if occupied {
         diesel::sql_query(format!("ALTER SCHEMA {dumped} RENAME TO {aside}")).execute(conn)?;
     }
@@ -85,9 +88,10 @@ pub fn restore_schema_in(
 }
 
 pub fn schema_exists(conn: &mut PgConnection, schema_name: &str) -> QueryResult<bool> {
-    let found: Count = diesel::sql_query("SELECT count(*) AS n FROM pg_namespace WHERE nspname = $1")
-        .bind::<Text, _>(schema_name)
-        .get_result(conn)?;
+    let found: Count =
+        diesel::sql_query("SELECT count(*) AS n FROM pg_namespace WHERE nspname = $1")
+            .bind::<Text, _>(schema_name)
+            .get_result(conn)?;
     Ok(found.n > 0)
 }
 

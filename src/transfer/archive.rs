@@ -155,7 +155,10 @@ impl Archive {
                 return Err(TransferError::Checksum(name.clone()));
             }
         }
-        if let Some(extra) = entries.keys().find(|name| !manifest.entries.contains_key(*name)) {
+        if let Some(extra) = entries
+            .keys()
+            .find(|name| !manifest.entries.contains_key(*name))
+        {
             return Err(damaged(format!("{extra} is not in the manifest")));
         }
         Ok(Archive { manifest, entries })

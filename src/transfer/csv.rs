@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use super::archive::ArchiveWriter;
-use super::{columns, ident, rows, tables, text_rows, TransferError};
+use super::{columns, ident, rows, tables, text_rows, TextRows, TransferError};
 use crate::orgs::queries::Organization;
 
 const README: &str = "This archive holds one organization's data as CSV files (UTF-8, comma \
@@ -43,7 +43,7 @@ pub fn write(
     Ok(())
 }
 
-fn to_csv(header: &[String], rows: &[Vec<Option<String>>]) -> Result<Vec<u8>, TransferError> {
+fn to_csv(header: &[String], rows: &TextRows) -> Result<Vec<u8>, TransferError> {
     let mut out = ::csv::Writer::from_writer(Vec::new());
     out.write_record(header)?;
     for row in rows {

@@ -52,7 +52,9 @@ pub fn import(
 ) -> Result<ImportSummary, TransferError> {
     let archive = Archive::open(from)?;
     check_versions(&archive.manifest)?;
-    let slug = slug.unwrap_or(&archive.manifest.organization.slug).to_string();
+    let slug = slug
+        .unwrap_or(&archive.manifest.organization.slug)
+        .to_string();
     Slug::parse(&slug).map_err(|e| TransferError::Slug {
         slug: slug.clone(),
         reason: e.to_string(),
@@ -127,6 +129,9 @@ fn check_versions(manifest: &Manifest) -> Result<(), TransferError> {
 struct Renames {
     ids: HashMap<String, String>,
     keys: HashMap<String, String>,
+    /// The organization's pages' path before and after (`/o/acme/`, `/o/acme_copy/`), for
+    /// links stored in rows (notifications).
+    pages: (String, String),
 }
 
 impl Renames {
@@ -134,12 +139,16 @@ impl Renames {
         self.ids.insert(old.to_string(), new.to_string());
     }
 
-    /// Rewrites every value of `row` that is an old id or file key.
+    /// Rewrites every value of `row` that is an old id, file key or link into the
+    /// organization's pages.
     fn rewrite(&self, row: &mut Row) {
+        let (old_pages, new_pages) = &self.pages;
         for value in row.values_mut() {
             if let Value::String(text) = value {
                 if let Some(new) = self.ids.get(text).or_else(|| self.keys.get(text)) {
                     *text = new.clone();
+                } else if let Some(rest) = text.strip_prefix(old_pages.as_str()) {
+                    *text = format!("{new_pages}{rest}");
                 }
             }
         }
@@ -150,17 +159,17 @@ impl Renames {
     fn file_key(&self, key: &str) -> String {
         key.split('/')
             .map(|segment| {
-                let (head, tail) = segment.split_at(segment.len().min(36));
-                match self.ids.get(head) {
-                    Some(new) => format!("{new}{tail}"),
-                    None => segment.to_string(),
+                let renamed = segment.get(..36).and_then(|head| self.ids.get(head));
+                match (renamed, segment.get(36..)) {
+                    (Some(new), Some(tail)) => format!("{new}{tail}"),
+                    _ => segment.to_string(),
                 }
             })
             .collect::<Vec<_>>()
             .join("/")
     }
 
-    fn changed<'a>(map: &'a HashMap<String, String>) -> Vec<(&'a String, &'a String)> {
+    fn changed(map: &HashMap<String, String>) -> Vec<(&String, &String)> {
         map.iter().filter(|(old, new)| old != new).collect()
     }
 }
@@ -204,7 +213,13 @@ impl Loader<'_> {
             other => other.into(),
         })?;
         copy_details(conn, &org, archived)?;
-        let mut renames = Renames::default();
+        let mut renames = Renames {
+            pages: (
+                format!("/o/{}/", manifest.organization.slug),
+                format!("/o/{slug}/"),
+            ),
+            ..Renames::default()
+        };
         renames.id(&manifest.organization.id.to_string(), &org.id.to_string());
         let (matched, created) = accounts_in(conn, &self.rows(rows::ACCOUNTS.name)?, &mut renames)?;
 
@@ -356,11 +371,7 @@ fn unique_job_slugs(conn: &mut PgConnection, rows: &mut [Row], org_slug: &str) -
 
 /// Points the restored schema's references to renamed platform rows (accounts matched by
 /// email, the organization, renumbered listings) and file keys at their new values.
-fn renumber_in_schema(
-    conn: &mut PgConnection,
-    schema: &str,
-    renames: &Renames,
-) -> QueryResult<()> {
+fn renumber_in_schema(conn: &mut PgConnection, schema: &str, renames: &Renames) -> QueryResult<()> {
     rename_values(
         conn,
         schema,

@@ -116,6 +116,9 @@ struct TextArray {
     value: Vec<Option<String>>,
 }
 
+/// Rows of values in PostgreSQL's text form (`None` for NULL).
+pub type TextRows = Vec<Vec<Option<String>>>;
+
 /// The rows `source` (a FROM clause naming its table `t`; `$1` is the organization's id) gives,
 /// `columns` in PostgreSQL's text form, ordered by the first column.
 fn text_rows(
@@ -123,7 +126,7 @@ fn text_rows(
     columns: &[String],
     source: &str,
     org_id: uuid::Uuid,
-) -> QueryResult<Vec<Vec<Option<String>>>> {
+) -> QueryResult<TextRows> {
     let Some(first) = columns.first() else {
         return Ok(Vec::new());
     };

@@ -19,7 +19,7 @@ use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::{columns, ident, text_rows};
+use super::{columns, ident, text_rows, TextRows};
 use crate::db::TextRow;
 
 /// One public table's rows of the organization.
@@ -146,7 +146,7 @@ impl PublicTable {
         &self,
         conn: &mut PgConnection,
         org_id: Uuid,
-    ) -> QueryResult<(Vec<String>, Vec<Vec<Option<String>>>)> {
+    ) -> QueryResult<(Vec<String>, TextRows)> {
         let columns = self.carried_columns(conn)?;
         let rows = text_rows(conn, &columns, &self.source(), org_id)?;
         Ok((columns, rows))
@@ -155,7 +155,11 @@ impl PublicTable {
 
 /// Inserts `rows` (objects as exported) into `public.table`, taking the columns both the
 /// archive and this installation have, so an archive from an older version still loads.
-pub fn insert(conn: &mut PgConnection, table: &str, rows: &[Map<String, Value>]) -> QueryResult<()> {
+pub fn insert(
+    conn: &mut PgConnection,
+    table: &str,
+    rows: &[Map<String, Value>],
+) -> QueryResult<()> {
     let Some(first) = rows.first() else {
         return Ok(());
     };

@@ -182,7 +182,10 @@ async fn pages(app: &TestApp, email: &str, password: &str, slug: &str, order: &s
     assert_eq!(sites.status, StatusCode::OK, "{}", sites.body);
     let order = browser.get(&format!("/o/{slug}/work-orders/{order}")).await;
     assert_eq!(order.status, StatusCode::OK, "{}", order.body);
-    assert!(order.body.contains("lift-certificate.pdf"), "the attachment is listed");
+    assert!(
+        order.body.contains("lift-certificate.pdf"),
+        "the attachment is listed"
+    );
     sites.body
 }
 
@@ -198,7 +201,14 @@ async fn an_organization_moves_to_another_installation_with_its_data_and_files()
     let accounts_before = target.count("SELECT 1 FROM accounts");
     let out = succeeded(&sitesync(
         &target,
-        &["org", "import", "--from", path_arg(&file), "--slug", "moved"],
+        &[
+            "org",
+            "import",
+            "--from",
+            path_arg(&file),
+            "--slug",
+            "moved",
+        ],
     ));
     assert!(out.contains("imported organization moved"), "{out}");
 
@@ -229,6 +239,22 @@ async fn an_organization_moves_to_another_installation_with_its_data_and_files()
         };
         assert_eq!(of(&source, DEMO_SLUG), of(&target, "moved"), "{table}");
     }
+    // The owner's account here has another id: the rows naming the owner name it now.
+    assert_eq!(
+        target.count(
+            "SELECT 1 FROM org_moved.attachments t \
+             WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.uploaded_by)"
+        ),
+        0
+    );
+    assert_eq!(
+        target.count(
+            "SELECT 1 FROM notifications n JOIN organizations o ON o.id = n.organization_id \
+             WHERE o.slug = 'moved' AND n.link LIKE '/o/demo/%'"
+        ),
+        0,
+        "links lead to the organization's new address"
+    );
     // People without an account here got one that cannot sign in until a password is set.
     let created = target.count("SELECT 1 FROM accounts") - accounts_before;
     assert!(created > 0);
@@ -242,17 +268,27 @@ async fn an_organization_moves_to_another_installation_with_its_data_and_files()
     let page = tech
         .sign_in("tech@demo.sitesync.test", "harbour-lift-tech-2026")
         .await;
-    assert_ne!(page.status, StatusCode::SEE_OTHER, "no password moves along");
+    assert_ne!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "no password moves along"
+    );
 
     // The pages show the same data.
     let before = pages(&source, OWNER, OWNER_PASSWORD, DEMO_SLUG, &order).await;
     let after = pages(&target, OWNER, PASSWORD, "moved", &order).await;
     let names = site_names(&source, "org_demo");
     assert_eq!(names, site_names(&target, "org_moved"));
-    let shown: Vec<&String> = names.iter().filter(|n| before.contains(n.as_str())).collect();
+    let shown: Vec<&String> = names
+        .iter()
+        .filter(|n| before.contains(n.as_str()))
+        .collect();
     assert!(!shown.is_empty(), "the site list shows sites");
     for name in shown {
-        assert!(after.contains(name.as_str()), "{name} is listed after the move");
+        assert!(
+            after.contains(name.as_str()),
+            "{name} is listed after the move"
+        );
     }
     let owner = Browser::new(&target);
     owner.sign_in(OWNER, PASSWORD).await;
@@ -279,9 +315,20 @@ async fn an_organization_is_imported_beside_its_original() {
 
     succeeded(&sitesync(
         &app,
-        &["org", "import", "--from", path_arg(&file), "--slug", "demo_copy"],
+        &[
+            "org",
+            "import",
+            "--from",
+            path_arg(&file),
+            "--slug",
+            "demo_copy",
+        ],
     ));
-    assert_eq!(table_counts(&app, "org_demo"), original, "the original is untouched");
+    assert_eq!(
+        table_counts(&app, "org_demo"),
+        original,
+        "the original is untouched"
+    );
     assert_eq!(table_counts(&app, "org_demo_copy"), original);
     assert_eq!(
         roles(&app, DEMO_SLUG),
@@ -294,7 +341,11 @@ async fn an_organization_is_imported_beside_its_original() {
              WHERE o.slug = '{slug}'"
         ))
     };
-    assert_eq!(listings(DEMO_SLUG), listings("demo_copy"), "the copy has its own job listings");
+    assert_eq!(
+        listings(DEMO_SLUG),
+        listings("demo_copy"),
+        "the copy has its own job listings"
+    );
     // The copy's file is its own: a new key in the copy's folder, the original's left alone.
     let keys = text(
         &mut app.conn(),
@@ -341,7 +392,10 @@ async fn the_csv_export_has_a_file_per_table_and_readable_rows() {
         "platform/accounts.csv",
         "platform/memberships.csv",
     ] {
-        assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
     }
     assert!(!names.iter().any(|n| n.contains("__diesel")), "{names:?}");
     let mut sites = String::new();
@@ -350,7 +404,10 @@ async fn the_csv_export_has_a_file_per_table_and_readable_rows() {
         .read_to_string(&mut sites)
         .expect("read");
     let header = sites.lines().next().expect("header");
-    assert!(header.starts_with("id,") && header.contains(",name,"), "{header}");
+    assert!(
+        header.starts_with("id,") && header.contains(",name,"),
+        "{header}"
+    );
     let site = text(
         &mut app.conn(),
         "SELECT id::text || ' ' || name AS value FROM org_demo.sites ORDER BY id LIMIT 1",
@@ -423,7 +480,10 @@ async fn bad_archives_and_taken_slugs_are_refused_leaving_nothing() {
         }
     });
     let message = import(&newer, "newer");
-    assert!(message.contains("newer SiteSync (version 999.0.0"), "{message}");
+    assert!(
+        message.contains("newer SiteSync (version 999.0.0"),
+        "{message}"
+    );
     no_trace_of(&app, "newer");
 
     let ahead = altered(&file, "ahead", |name, bytes| {
@@ -438,7 +498,7 @@ async fn bad_archives_and_taken_slugs_are_refused_leaving_nothing() {
     let tampered = altered(&file, "tampered", |name, bytes| {
         if name == "rows/memberships.json" {
             *bytes = String::from_utf8_lossy(bytes)
-                .replace("read_only", "owner")
+                .replacen("\"role\":\"", "\"role\":\"owner\",\"was\":\"", 1)
                 .into_bytes();
         }
     });
@@ -466,7 +526,10 @@ async fn bad_archives_and_taken_slugs_are_refused_leaving_nothing() {
     let schema = {
         let mut zip = zip::ZipArchive::new(std::fs::File::open(&broken).expect("open")).unwrap();
         let mut sql = Vec::new();
-        zip.by_name("schema.sql").unwrap().read_to_end(&mut sql).unwrap();
+        zip.by_name("schema.sql")
+            .unwrap()
+            .read_to_end(&mut sql)
+            .unwrap();
         sql
     };
     let sha = {
@@ -489,10 +552,21 @@ async fn bad_archives_and_taken_slugs_are_refused_leaving_nothing() {
     let message = import(&consistent, "broken");
     assert!(message.contains("no_such_function"), "{message}");
     no_trace_of(&app, "broken");
-    assert_eq!(app.count("SELECT 1 FROM accounts"), accounts, "no account left");
-    assert_eq!(files_under(&app.config.data_dir.join("files")), files, "no file left");
     assert_eq!(
-        count(&mut app.conn(), "SELECT 1 FROM pg_namespace WHERE nspname = 'org_demo'"),
+        app.count("SELECT 1 FROM accounts"),
+        accounts,
+        "no account left"
+    );
+    assert_eq!(
+        files_under(&app.config.data_dir.join("files")),
+        files,
+        "no file left"
+    );
+    assert_eq!(
+        count(
+            &mut app.conn(),
+            "SELECT 1 FROM pg_namespace WHERE nspname = 'org_demo'"
+        ),
         1,
         "the original's schema is in place"
     );
