@@ -302,6 +302,17 @@ async fn an_organization_moves_to_another_installation_with_its_data_and_files()
         "the restored tables were analysed"
     );
 
+    // Under the slug it left with, the schema keeps its name too.
+    succeeded(&sitesync(
+        &target,
+        &["org", "import", "--from", path_arg(&file)],
+    ));
+    assert_eq!(
+        table_counts(&source, "org_demo"),
+        table_counts(&target, "org_demo")
+    );
+    assert_eq!(roles(&source, DEMO_SLUG), roles(&target, DEMO_SLUG));
+
     let _ = std::fs::remove_dir_all(file.parent().expect("folder"));
 }
 
