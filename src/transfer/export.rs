@@ -9,7 +9,7 @@ use diesel::sql_types::{Array, Text};
 use super::archive::{ArchiveWriter, ExportedOrganization, Manifest, FORMAT_VERSION};
 use super::rows::{self, FILE_KEY_COLUMNS};
 use super::tools::find_pg_dump;
-use super::{applied_migration, Format, TransferError};
+use super::{applied_migration, without_time_limits, Format, TransferError};
 use crate::db::bootstrap::Database;
 use crate::db::TextRow;
 use crate::orgs::queries::{self, Organization};
@@ -45,9 +45,12 @@ pub fn export(
         .build_transaction()
         .repeatable_read()
         .read_only()
-        .run(|conn| match format {
-            Format::Archive => write_archive(database, conn, files, &org, &mut writer),
-            Format::Csv => super::csv::write(conn, &org, &mut writer).map(|()| (0, Vec::new())),
+        .run(|conn| {
+            without_time_limits(conn)?;
+            match format {
+                Format::Archive => write_archive(database, conn, files, &org, &mut writer),
+                Format::Csv => super::csv::write(conn, &org, &mut writer).map(|()| (0, Vec::new())),
+            }
         });
     let (stored, missing_files) = match outcome {
         Ok(counts) => counts,

@@ -13,7 +13,10 @@ use uuid::Uuid;
 
 use super::archive::{Archive, Manifest, FORMAT_VERSION};
 use super::rows::{self, FILE_KEY_COLUMNS};
-use super::{known_org_migration, known_public_migration, newer_version, tools, TransferError};
+use super::{
+    known_org_migration, known_public_migration, newer_version, tools, without_time_limits,
+    TransferError,
+};
 use crate::auth::accounts;
 use crate::db::bootstrap::Database;
 use crate::db::{SchemaLedger, TextRow};
@@ -69,6 +72,7 @@ pub fn import(
     let ledger = conn.ledger();
     let mut written = Vec::new();
     let outcome = conn.transaction(|conn| {
+        without_time_limits(conn)?;
         let loader = Loader {
             archive: &archive,
             ledger: &ledger,

@@ -91,6 +91,18 @@ impl TransferError {
     }
 }
 
+/// Lifts the pool's per-statement and idle-in-transaction limits for the caller's
+/// transaction: an export or import of a large organization is one long transaction that
+/// also waits on pg_dump and the file store.
+fn without_time_limits(conn: &mut PgConnection) -> QueryResult<()> {
+    diesel::sql_query(
+        "SELECT set_config('statement_timeout', '0', true), \
+                set_config('idle_in_transaction_session_timeout', '0', true)",
+    )
+    .execute(conn)
+    .map(|_| ())
+}
+
 /// A name from the catalog as an SQL identifier.
 fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
