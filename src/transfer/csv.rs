@@ -1,6 +1,7 @@
 //! The export for people (`--format csv`): a zip with one CSV file per table of the
 //! organization's schema and one per kind of its platform rows, each with a header row and
-//! every value in PostgreSQL's own text form. What a customer leaving the service takes along.
+//! every value in PostgreSQL's own text form, and its files. What a customer leaving the
+//! service takes along.
 
 use diesel::prelude::*;
 
@@ -13,9 +14,10 @@ separated, a header row first; an empty field is an empty value or none).\n\n\
 organization/  one file per table of the organization's own data (sites, lifts, work orders…)\n\
 platform/      the organization's entries in the shared platform: the organization itself, \
 its people and their memberships, job listings and applications, marketplace listings and \
-notifications\n\n\
-Times are in UTC. Files uploaded to the organization are not included; ask for the full \
-export for those.\n";
+notifications\n\
+files/         the files uploaded to the organization (photos, documents, résumés), under the \
+names the storage_key, thumbnail_key and resume_file_key columns give\n\n\
+Times are in UTC.\n";
 
 /// Writes the CSV files of `org` to `writer`.
 pub fn write(

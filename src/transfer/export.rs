@@ -48,22 +48,24 @@ pub fn export(
         .run(|conn| {
             without_time_limits(conn)?;
             match format {
-                Format::Archive => write_archive(database, conn, files, &org, &mut writer),
-                Format::Csv => super::csv::write(conn, &org, &mut writer).map(|()| (0, Vec::new())),
+                Format::Archive => write_archive(database, conn, &org, &mut writer)?,
+                Format::Csv => super::csv::write(conn, &org, &mut writer)?,
             }
+            let (stored, missing) = add_files(conn, &org, files, &mut writer)?;
+            let manifest = match format {
+                Format::Archive => Some(manifest(conn, &org, &writer)?),
+                Format::Csv => None,
+            };
+            Ok((stored, missing, manifest))
         });
-    let (stored, missing_files) = match outcome {
-        Ok(counts) => counts,
+    let (stored, missing_files, manifest) = match outcome {
+        Ok(outcome) => outcome,
         Err(e) => {
             writer.abandon();
             return Err(e);
         }
     };
     let entries = writer.entries().len();
-    let manifest = match format {
-        Format::Archive => Some(manifest(&mut conn, &org, &writer)?),
-        Format::Csv => None,
-    };
     writer.finish(manifest.as_ref())?;
     let bytes = std::fs::metadata(to)
         .map_err(|e| TransferError::io(to, e))?
@@ -80,10 +82,9 @@ pub fn export(
 fn write_archive(
     database: &Database,
     conn: &mut PgConnection,
-    files: &dyn FileStore,
     org: &Organization,
     writer: &mut ArchiveWriter,
-) -> Result<(usize, Vec<String>), TransferError> {
+) -> Result<(), TransferError> {
     let version: TextRow =
         diesel::sql_query("SELECT current_setting('server_version_num') AS value")
             .get_result(conn)?;
@@ -93,18 +94,32 @@ fn write_archive(
         diesel::sql_query("SELECT pg_export_snapshot() AS value").get_result(conn)?;
     let dump = pg_dump.dump_schema(&database.url, &org.schema_name, &snapshot.value)?;
     writer.add("schema.sql", &dump)?;
-    let mut keys = schema_file_keys(conn, org)?;
     for table in rows::all() {
         let json = table.json(conn, org.id)?;
-        let parsed: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&json)?;
-        for row in parsed {
+        writer.add(&format!("rows/{}.json", table.name), json.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Adds the organization's stored files under `files/`; returns how many, and the keys its
+/// rows name that the store does not have.
+fn add_files(
+    conn: &mut PgConnection,
+    org: &Organization,
+    files: &dyn FileStore,
+    writer: &mut ArchiveWriter,
+) -> Result<(usize, Vec<String>), TransferError> {
+    let mut keys = schema_file_keys(conn, org)?;
+    for table in rows::DEPENDENT {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_str(&table.json(conn, org.id)?)?;
+        for row in rows {
             for column in FILE_KEY_COLUMNS {
                 if let Some(serde_json::Value::String(key)) = row.get(*column) {
                     keys.insert(key.clone());
                 }
             }
         }
-        writer.add(&format!("rows/{}.json", table.name), json.as_bytes())?;
     }
     let mut missing = Vec::new();
     let mut stored = 0;

@@ -390,7 +390,7 @@ async fn an_organization_is_imported_beside_its_original() {
 #[actix_web::test]
 async fn the_csv_export_has_a_file_per_table_and_readable_rows() {
     let app = TestApp::new().await;
-    demo::ensure(&mut app.conn()).expect("demo");
+    demo_with_a_file(&app).await;
     let file = export(&app, "csv", "csv");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&file).expect("open")).expect("zip");
     let names: Vec<String> = zip.file_names().map(str::to_string).collect();
@@ -409,6 +409,16 @@ async fn the_csv_export_has_a_file_per_table_and_readable_rows() {
         );
     }
     assert!(!names.iter().any(|n| n.contains("__diesel")), "{names:?}");
+    let stored = text(
+        &mut app.conn(),
+        "SELECT storage_key AS value FROM org_demo.attachments",
+    );
+    let mut pdf = Vec::new();
+    zip.by_name(&format!("files/{stored}"))
+        .expect("the uploaded file")
+        .read_to_end(&mut pdf)
+        .expect("read");
+    assert!(pdf.starts_with(b"%PDF-1.4"));
     let mut sites = String::new();
     zip.by_name("organization/sites.csv")
         .expect("sites")
