@@ -115,15 +115,13 @@ pub fn register_in_transaction(
     Ok(org)
 }
 
-/// Gives the organization's role its rights on its schema: on what is there now and, through
-/// default privileges, on what later migrations add.
+/// Gives the organization's role its rights on its schema: through default privileges, on the
+/// tables migrations add. Migrations may take some back (the audit trail is append-only).
 pub fn grant_schema(conn: &mut PgConnection, org: &Organization) -> Result<(), CreateError> {
     let schema = quoted(&org.schema_name)?;
     let role = quoted(&org.role_name)?;
     let statements = [
         format!("GRANT USAGE ON SCHEMA {schema} TO {role}"),
-        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}"),
-        format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}"),
         format!(
             "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} \
              GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}"

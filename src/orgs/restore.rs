@@ -13,6 +13,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use rand::Rng;
 
+use serde::{Deserialize, Serialize};
+
 use super::naming::quote_ident;
 use super::provision::{self, CreateError};
 use super::queries::Organization;
@@ -30,10 +32,53 @@ const DUMP_SETTINGS: &[&str] = &[
     "check_function_bodies",
 ];
 
+/// What an organization's role may do with one table or sequence of its schema. The dump
+/// carries no privileges (its roles do not exist here), so the exporting side lists its
+/// role's, and the importing side grants them to the new role: what migrations took away
+/// (UPDATE on the audit trail) stays away.
+#[derive(Debug, Clone, Serialize, Deserialize, QueryableByName)]
+pub struct Privileges {
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub sequence: bool,
+    #[diesel(sql_type = diesel::sql_types::Array<Text>)]
+    pub privileges: Vec<String>,
+}
+
+/// The privileges a grant read from an archive may name.
+const GRANTABLE: &[&str] = &[
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "TRUNCATE",
+    "REFERENCES",
+    "TRIGGER",
+    "USAGE",
+];
+
+/// The privileges `org`'s role holds on the tables and sequences of its schema.
+pub fn privileges(conn: &mut PgConnection, org: &Organization) -> QueryResult<Vec<Privileges>> {
+    diesel::sql_query(
+        "SELECT c.relname::text AS name, c.relkind = 'S' AS sequence, \
+                array_agg(DISTINCT a.privilege_type ORDER BY a.privilege_type) AS privileges \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         CROSS JOIN LATERAL aclexplode(c.relacl) a \
+         WHERE n.nspname = $1 AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = $2) \
+         GROUP BY c.relname, c.relkind ORDER BY c.relname",
+    )
+    .bind::<Text, _>(&org.schema_name)
+    .bind::<Text, _>(&org.role_name)
+    .load(conn)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RestoreError {
     #[error("the archive's schema name “{0}” is not one of an organization")]
     SchemaName(String),
+    #[error("the archive's privileges name “{0}”, which cannot be granted")]
+    Privilege(String),
     #[error("loading the organization's tables failed: {0}")]
     Load(diesel::result::Error),
     #[error("database error: {0}")]
@@ -49,12 +94,13 @@ struct Count {
 }
 
 /// Loads `dump_sql` (a plain `pg_dump -n dumped_schema`, without psql meta-commands) in the
-/// caller's transaction, as the schema of `org`, and gives `org`'s role its rights on it.
+/// caller's transaction, as the schema of `org`, and gives `org`'s role the `granted` rights.
 pub fn restore_schema_in(
     conn: &mut PgConnection,
     dump_sql: &str,
     dumped_schema: &str,
     org: &Organization,
+    granted: &[Privileges],
 ) -> Result<(), RestoreError> {
     let dumped =
         quote_ident(dumped_schema).ok_or_else(|| RestoreError::SchemaName(dumped_schema.into()))?;
@@ -84,6 +130,36 @@ pub fn restore_schema_in(
         diesel::sql_query(format!("ALTER SCHEMA {aside} RENAME TO {dumped}")).execute(conn)?;
     }
     provision::grant_schema(conn, org)?;
+    grant(conn, &target, org, granted)
+}
+
+fn grant(
+    conn: &mut PgConnection,
+    schema: &str,
+    org: &Organization,
+    granted: &[Privileges],
+) -> Result<(), RestoreError> {
+    let role = quote_ident(&org.role_name)
+        .ok_or_else(|| RestoreError::SchemaName(org.role_name.clone()))?;
+    for entry in granted {
+        if let Some(bad) = entry
+            .privileges
+            .iter()
+            .find(|p| !GRANTABLE.contains(&p.as_str()))
+        {
+            return Err(RestoreError::Privilege(bad.clone()));
+        }
+        if entry.privileges.is_empty() {
+            continue;
+        }
+        let kind = if entry.sequence { "SEQUENCE" } else { "TABLE" };
+        let name = format!("\"{}\"", entry.name.replace('"', "\"\""));
+        diesel::sql_query(format!(
+            "GRANT {} ON {kind} {schema}.{name} TO {role}",
+            entry.privileges.join(", ")
+        ))
+        .execute(conn)?;
+    }
     Ok(())
 }
 

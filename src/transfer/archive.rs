@@ -16,6 +16,9 @@ use super::TransferError;
 
 pub const MANIFEST: &str = "manifest.json";
 
+/// What the organization's role may do with each table and sequence of its schema.
+pub const PRIVILEGES: &str = "privileges.json";
+
 /// The archive layout this build writes and reads; a later layout gets a higher number.
 pub const FORMAT_VERSION: u32 = 1;
 

@@ -6,13 +6,14 @@ use std::path::Path;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Text};
 
-use super::archive::{ArchiveWriter, ExportedOrganization, Manifest, FORMAT_VERSION};
+use super::archive::{ArchiveWriter, ExportedOrganization, Manifest, FORMAT_VERSION, PRIVILEGES};
 use super::rows::{self, FILE_KEY_COLUMNS};
 use super::tools::find_pg_dump;
 use super::{applied_migration, without_time_limits, Format, TransferError};
 use crate::db::bootstrap::Database;
 use crate::db::TextRow;
 use crate::orgs::queries::{self, Organization};
+use crate::orgs::restore;
 use crate::storage::FileStore;
 
 /// What an export wrote.
@@ -94,6 +95,8 @@ fn write_archive(
         diesel::sql_query("SELECT pg_export_snapshot() AS value").get_result(conn)?;
     let dump = pg_dump.dump_schema(&database.url, &org.schema_name, &snapshot.value)?;
     writer.add("schema.sql", &dump)?;
+    let privileges = restore::privileges(conn, org)?;
+    writer.add(PRIVILEGES, &serde_json::to_vec_pretty(&privileges)?)?;
     for table in rows::all() {
         let json = table.json(conn, org.id)?;
         writer.add(&format!("rows/{}.json", table.name), json.as_bytes())?;

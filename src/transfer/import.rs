@@ -11,7 +11,7 @@ use diesel::sql_types::{Array, Nullable, Text, Uuid as SqlUuid};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::archive::{Archive, Manifest, FORMAT_VERSION};
+use super::archive::{Archive, Manifest, FORMAT_VERSION, PRIVILEGES};
 use super::rows::{self, FILE_KEY_COLUMNS};
 use super::{
     known_org_migration, known_public_migration, newer_version, tools, without_time_limits,
@@ -227,7 +227,16 @@ impl Loader<'_> {
         renames.id(&manifest.organization.id.to_string(), &org.id.to_string());
         let (matched, created) = accounts_in(conn, &self.rows(rows::ACCOUNTS.name)?, &mut renames)?;
 
-        restore::restore_schema_in(conn, dump, &manifest.organization.schema_name, &org)?;
+        let granted: Vec<restore::Privileges> =
+            serde_json::from_slice(self.archive.get(PRIVILEGES)?)
+                .map_err(|e| TransferError::Damaged(format!("{PRIVILEGES}: {e}")))?;
+        restore::restore_schema_in(
+            conn,
+            dump,
+            &manifest.organization.schema_name,
+            &org,
+            &granted,
+        )?;
         // An archive from an older version gets the migrations it lacks.
         migrate::organization_in(conn, self.ledger, &org.handle())?;
 
