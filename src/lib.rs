@@ -37,6 +37,7 @@ pub mod service_requests;
 pub mod settings;
 pub mod sites;
 pub mod storage;
+pub mod transfer;
 pub mod web;
 pub mod webhooks;
 pub mod work_orders;

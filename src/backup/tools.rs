@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use crate::db::bootstrap::Database;
-use crate::db::cluster::Binaries;
+use crate::db::cluster::{parse_major, Binaries};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
@@ -164,9 +164,7 @@ impl PgTools {
 /// The major version a tool reports (`pg_dump (PostgreSQL) 15.18 (Debian …)` → 15).
 fn tool_major(path: &Path) -> Option<u32> {
     let output = Command::new(path).arg("--version").output().ok()?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    let version = text.split(") ").nth(1)?.split_whitespace().next()?;
-    version.split('.').next()?.parse().ok()
+    parse_major(&String::from_utf8_lossy(&output.stdout))
 }
 
 /// The URL without its password, and the password (decoded), if it has one.

@@ -9,6 +9,7 @@ pub mod migrate;
 pub mod naming;
 pub mod provision;
 pub mod queries;
+pub mod restore;
 pub mod settings;
 mod tenancy;
 

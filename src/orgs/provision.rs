@@ -65,6 +65,21 @@ pub fn create_in_transaction(
     ledger: &SchemaLedger,
     new: &NewOrganization,
 ) -> Result<Organization, CreateError> {
+    let org = register_in_transaction(conn, new)?;
+    let schema = quoted(&org.schema_name)?;
+    diesel::sql_query(format!("CREATE SCHEMA {schema}")).execute(conn)?;
+    grant_schema(conn, &org)?;
+    migrate::organization_in(conn, ledger, &org.handle())?;
+    Ok(org)
+}
+
+/// The registry row and the database role of a new organization, without its schema: the
+/// schema is then either created empty ([`create_in_transaction`]) or brought in from an
+/// export (`orgs::restore`).
+pub fn register_in_transaction(
+    conn: &mut PgConnection,
+    new: &NewOrganization,
+) -> Result<Organization, CreateError> {
     let name = validate_name(new.name)?;
     let slug = Slug::parse(new.slug)?;
     if !ORGANIZATION_TYPES
@@ -91,22 +106,25 @@ pub fn create_in_transaction(
         }
         other => CreateError::Database(other),
     })?;
-    let (Some(schema), Some(role)) = (quote_ident(&schema_name), quote_ident(&role_name)) else {
-        return Err(CreateError::Slug(SlugError::Format));
-    };
+    let role = quoted(&role_name)?;
     // The org role signs in with no password: it is only ever assumed with SET ROLE, and a
     // LOGIN role keeps working where a coordinator connects as the current role (Citus).
-    let statements = [
-        format!("CREATE ROLE {role} LOGIN IN ROLE {ORG_GROUP_ROLE}"),
-        format!("GRANT {role} TO CURRENT_USER"),
-        format!("CREATE SCHEMA {schema}"),
-        format!("GRANT USAGE ON SCHEMA {schema} TO {role}"),
-    ];
-    for statement in statements.iter().chain(&default_privileges(&schema, &role)) {
+    diesel::sql_query(format!("CREATE ROLE {role} LOGIN IN ROLE {ORG_GROUP_ROLE}"))
+        .execute(conn)?;
+    diesel::sql_query(format!("GRANT {role} TO CURRENT_USER")).execute(conn)?;
+    Ok(org)
+}
+
+/// Gives the organization's role its rights on its schema: through default privileges, on the
+/// tables migrations add. Migrations may take some back (the audit trail is append-only).
+pub fn grant_schema(conn: &mut PgConnection, org: &Organization) -> Result<(), CreateError> {
+    let schema = quoted(&org.schema_name)?;
+    let role = quoted(&org.role_name)?;
+    let grant = format!("GRANT USAGE ON SCHEMA {schema} TO {role}");
+    for statement in std::iter::once(&grant).chain(&default_privileges(&schema, &role)) {
         diesel::sql_query(statement).execute(conn)?;
     }
-    migrate::organization_in(conn, ledger, &org.handle())?;
-    Ok(org)
+    Ok(())
 }
 
 /// Gives `role` its rights on the tables and sequences later made in `schema` (both quoted).
@@ -122,6 +140,10 @@ pub fn default_privileges(schema: &str, role: &str) -> [String; 2] {
             "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}"
         ),
     ]
+}
+
+fn quoted(name: &str) -> Result<String, CreateError> {
+    quote_ident(name).ok_or(CreateError::Slug(SlugError::Format))
 }
 
 pub fn create(conn: &mut PooledConn, new: &NewOrganization) -> Result<Organization, CreateError> {

@@ -34,6 +34,7 @@ mod schedule;
 mod service_requests;
 mod sites;
 mod toolchain;
+mod transfer;
 mod webhooks;
 mod work_order_field;
 mod work_orders;

@@ -13,7 +13,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub use binaries::{data_dir_major, Binaries};
+pub use binaries::{data_dir_major, parse_major, Binaries};
 pub use run_as::{relocated_dir, RunAs, RELOCATED_ROOT};
 
 /// The database user created by `initdb`; it owns every object the app creates.
