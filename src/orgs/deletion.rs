@@ -12,7 +12,8 @@ use crate::admin::audit::{self, PlatformActor};
 use crate::background::{Job, JobContext, JobError, Kind, NewJob};
 use crate::db::references::{self, quoted};
 use crate::db::schema_public::{conversations, job_applications, job_listings};
-use crate::db::schema_public::{marketplace_listings, organizations};
+use crate::db::schema_public::{marketplace_listings, marketplace_transactions, organizations};
+use crate::marketplace::lifecycle::ListingStatus;
 use crate::storage::{FileStore, LocalStore, StorageError};
 
 /// How long a scheduled deletion can still be undone.
@@ -195,8 +196,13 @@ pub fn purge(
 /// marketplace listings' photos, its conversations' files, the résumés sent to its jobs.
 fn file_folders(conn: &mut PgConnection, id: Uuid) -> QueryResult<Vec<String>> {
     let mut folders = vec![format!("attachments/{id}"), format!("signatures/{id}")];
+    // A listing someone bought from stays with its purchase, photos included.
     let listings: Vec<Uuid> = marketplace_listings::table
         .filter(marketplace_listings::seller_org_id.eq(id))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            marketplace_transactions::table
+                .filter(marketplace_transactions::listing_id.eq(marketplace_listings::id)),
+        )))
         .select(marketplace_listings::id)
         .load(conn)?;
     folders.extend(listings.iter().map(|l| format!("marketplace/{l}")));
@@ -214,29 +220,53 @@ fn file_folders(conn: &mut PgConnection, id: Uuid) -> QueryResult<Vec<String>> {
     Ok(folders)
 }
 
-/// Deletes every platform row that names the organization, except the platform audit, which
-/// must outlive it. Tables are tried in rounds, since some rows point at others (a purchase
-/// at a listing): each round deletes what no longer has anything pointing at it.
+/// Records as much another party's as the organization's own: the platform audit, and
+/// purchases (the other side's history of what it bought or sold). They stay, naming the
+/// tombstone, and so do the rows they point at (the listing a purchase was of, withdrawn).
+const SHARED: &[&str] = &["platform_audit", "marketplace_transactions"];
+
+/// Deletes every other platform row that names the organization. Tables are tried in rounds,
+/// since some rows point at others (an inquiry at a listing): each round deletes what no
+/// longer has anything pointing at it.
 fn delete_platform_rows(conn: &mut PgConnection, id: Uuid) -> Result<(), DeletionError> {
-    let mut pending: Vec<_> = references::to_table(conn, "organizations")?
-        .into_iter()
-        .filter(|r| r.table != "platform_audit")
-        .collect();
+    diesel::update(marketplace_listings::table)
+        .filter(marketplace_listings::seller_org_id.eq(id))
+        .filter(
+            marketplace_listings::status.eq_any([ListingStatus::Active, ListingStatus::Reserved]),
+        )
+        .set(marketplace_listings::status.eq(ListingStatus::Withdrawn))
+        .execute(conn)?;
+    let mut pending = Vec::new();
+    for reference in references::to_table(conn, "organizations")? {
+        if SHARED.contains(&reference.table.as_str()) {
+            continue;
+        }
+        let table = quoted(&reference.table);
+        let mut sql = format!(
+            "DELETE FROM public.{table} WHERE {} = $1",
+            quoted(&reference.column)
+        );
+        for keeper in references::to_table(conn, &reference.table)? {
+            if SHARED.contains(&keeper.table.as_str()) {
+                sql.push_str(&format!(
+                    " AND NOT EXISTS (SELECT 1 FROM public.{} k WHERE k.{} = {table}.id)",
+                    quoted(&keeper.table),
+                    quoted(&keeper.column)
+                ));
+            }
+        }
+        pending.push((reference, sql));
+    }
     while !pending.is_empty() {
         let before = pending.len();
         let mut blocked = Vec::new();
         let mut last_error = String::new();
-        for reference in pending {
-            let sql = format!(
-                "DELETE FROM public.{} WHERE {} = $1",
-                quoted(&reference.table),
-                quoted(&reference.column)
-            );
+        for (reference, sql) in pending {
             let attempt = conn
                 .transaction(|conn| diesel::sql_query(&sql).bind::<SqlUuid, _>(id).execute(conn));
             if let Err(e) = attempt {
                 last_error = format!("{}.{}: {e}", reference.table, reference.column);
-                blocked.push(reference);
+                blocked.push((reference, sql));
             }
         }
         if blocked.len() == before {

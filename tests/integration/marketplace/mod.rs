@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::harness::{self, Browser, Page, TestApp};
 
 mod buying;
+mod deletion;
 mod hardening;
 mod photos;
 mod selling;
