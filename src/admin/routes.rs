@@ -179,6 +179,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let admin = viewer.require_platform_admin()?;
     let actor = PlatformActor::account(admin.id, &admin.email);
+    let zone = crate::web::local_time::zone(&admin.timezone);
     let id = path.into_inner();
     let confirm = form.into_inner().confirm.trim().to_string();
     let (slug, purge_after) = state
@@ -198,7 +199,7 @@ pub async fn delete(
         "success",
         format!(
             "{slug} is suspended and will be deleted for good on {} unless restored before.",
-            purge_after.format("%-d %B %Y")
+            crate::web::local_time::date(&purge_after, &zone)
         ),
     );
     Ok(back_to_list())
