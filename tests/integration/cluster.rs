@@ -75,7 +75,8 @@ fn http_get(port: u16, path: &str) -> Option<String> {
     Some(response)
 }
 
-fn wait_until_up(server: &mut Child, port: u16) {
+/// Waits for `/healthz` to answer 200, failing if the server exits first.
+pub fn wait_until_up(server: &mut Child, port: u16) {
     let deadline = Instant::now() + Duration::from_secs(90);
     while Instant::now() < deadline {
         if let Some(response) = http_get(port, "/healthz") {

@@ -224,20 +224,6 @@ fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     Some((status, response))
 }
 
-fn wait_until_up(server: &mut Child, port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if http_get(port, "/healthz").is_some_and(|(status, _)| status == 200) {
-            return;
-        }
-        if let Ok(Some(status)) = server.try_wait() {
-            panic!("server exited early: {status}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("server did not come up");
-}
-
 #[test]
 fn serve_puts_metrics_on_their_own_address_and_logs_json() {
     let (public, private) = free_ports();
@@ -255,7 +241,7 @@ fn serve_puts_metrics_on_their_own_address_and_logs_json() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start server");
-    wait_until_up(&mut server, public);
+    crate::cluster::wait_until_up(&mut server, public);
     let on_public = http_get(public, "/metrics").map(|(status, _)| status);
     let (status, scraped) = http_get(private, "/metrics").expect("metrics answer");
     let other = http_get(private, "/healthz").map(|(status, _)| status);
