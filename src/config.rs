@@ -30,6 +30,9 @@ pub struct Config {
     pub pool_size: u32,
     /// `SITESYNC_POOL_TIMEOUT_SECS`: how long a request waits for a free connection before a 503.
     pub pool_timeout: Duration,
+    /// `SITESYNC_STATEMENT_TIMEOUT_SECS`: a statement of a request running longer is cancelled
+    /// and the request answered 503, so one slow query cannot hold a connection for long.
+    pub statement_timeout: Duration,
     /// `SITESYNC_POOL_MAX_LIFETIME_SECS`: connections are recycled after this long, which drops
     /// the per-schema catalog caches a connection gathers while serving many organizations.
     pub pool_max_lifetime: Duration,
@@ -152,6 +155,7 @@ impl Config {
             secret_key,
             pool_size: parse_var("SITESYNC_POOL_SIZE", 10u32)?.max(1),
             pool_timeout: secs("SITESYNC_POOL_TIMEOUT_SECS", 5)?,
+            statement_timeout: secs("SITESYNC_STATEMENT_TIMEOUT_SECS", 5)?.max(Duration::from_secs(1)),
             pool_max_lifetime: secs("SITESYNC_POOL_MAX_LIFETIME_SECS", 30 * 60)?,
             pool_idle_timeout: secs("SITESYNC_POOL_IDLE_TIMEOUT_SECS", 5 * 60)?,
             pool_schemas_per_connection: parse_var(

@@ -52,6 +52,11 @@ pub const SETTINGS: &[Setting] = &[
         "wait for a free connection before answering 503",
     ),
     setting(
+        "SITESYNC_STATEMENT_TIMEOUT_SECS",
+        "5",
+        "a request's statement running longer is cancelled and answered 503",
+    ),
+    setting(
         "SITESYNC_POOL_MAX_LIFETIME_SECS",
         "1800",
         "connections are recycled after this long",

@@ -149,7 +149,10 @@ impl ResponseError for ApiError {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"sitesync\""));
         }
         if matches!(self, ApiError::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, "5"));
+            response.insert_header((
+                header::RETRY_AFTER,
+                crate::web::errors::UNAVAILABLE_RETRY_AFTER_SECS,
+            ));
         }
         response.json(Problem {
             kind: format!("/api/docs#problem-{}", self.slug()),
@@ -195,10 +198,7 @@ impl From<WorkOrderError> for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
-        match e {
-            diesel::result::Error::NotFound => ApiError::NotFound,
-            other => ApiError::internal(other),
-        }
+        AppError::from(e).into()
     }
 }
 

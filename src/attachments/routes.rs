@@ -130,7 +130,7 @@ async fn serve(
     thumbnail: bool,
 ) -> Result<HttpResponse, AppError> {
     let attachment = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             Ok(operations::find(conn, id)?)
         })
         .await?;

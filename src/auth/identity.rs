@@ -81,7 +81,7 @@ impl FromRequest for Viewer {
                 (Some(id), Some(generation)) => {
                     let record = match preloaded(&session) {
                         Ok(record) => record,
-                        Err(()) => state.db.run(move |conn| load_signed_in(conn, id)).await?,
+                        Err(()) => state.db.read(move |conn| load_signed_in(conn, id)).await?,
                     };
                     let loaded = record.and_then(|r| r.into_signed_in(id, generation));
                     if loaded.is_none() {

@@ -174,7 +174,7 @@ impl SessionStore for PgSessionStore {
         let hash = key_hash(session_key.as_ref());
         let idle = self.idle;
         async move {
-            db.run(move |conn| load(conn, &hash, idle))
+            db.read(move |conn| load(conn, &hash, idle))
                 .await
                 .map_err(|e| LoadError::Other(e.into()))
         }

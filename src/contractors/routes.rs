@@ -56,7 +56,7 @@ pub async fn list(
     let (rows, pagination, specializations) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, _| {
+            .read(move |conn, _| {
                 let total = queries::count(conn, &query, today)?;
                 let pagination =
                     Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
@@ -308,7 +308,7 @@ pub async fn detail(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let (contractor, performance, reliability, work_orders, linked_member) = scope
-        .run(Permission::View, move |conn, ctx| {
+        .read(move |conn, ctx| {
             let contractor = queries::find(conn, id)?;
             let linked = match contractor.account_id {
                 Some(account) => member_options(conn, ctx.org.id)?

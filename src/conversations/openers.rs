@@ -62,7 +62,7 @@ pub async fn work_order(
     let id = path.into_inner().1;
     let slug = scope.slug().to_string();
     let found = scope
-        .run(Permission::View, move |conn, ctx| {
+        .read(move |conn, ctx| {
             let order = orders::find(conn, id)?;
             let assignee = match order.assigned_contractor_id {
                 Some(contractor) => contractors::find(conn, contractor)?.account_id,

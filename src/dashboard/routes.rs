@@ -18,7 +18,7 @@ pub async fn home(scope: OrgScope) -> Result<HttpResponse, AppError> {
     }
     let now = Utc::now();
     let (name, dashboard) = scope
-        .run(Permission::View, move |conn, ctx| {
+        .read(move |conn, ctx| {
             Ok((ctx.org.name.clone(), queries::load(conn, ctx.org.id, now)?))
         })
         .await?;

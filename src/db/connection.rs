@@ -15,8 +15,11 @@ use std::collections::HashSet;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex};
 
+use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, ManageConnection, PooledConnection, R2D2Connection};
 use diesel::PgConnection;
+
+use super::liveness::Liveness;
 
 /// The organization schemas one pooled connection has entered. Cloning it gives another handle
 /// on the same ledger, so work that already holds a transaction (and so only the bare
@@ -51,6 +54,10 @@ impl SchemaLedger {
 pub struct Conn {
     pg: PgConnection,
     ledger: SchemaLedger,
+    /// The pool's epoch when this connection last proved alive (see `db::liveness`).
+    alive_at_epoch: u64,
+    /// Found dead: the pool drops it instead of taking it back.
+    broken: bool,
 }
 
 impl Deref for Conn {
@@ -71,13 +78,15 @@ impl DerefMut for Conn {
 pub struct Manager {
     diesel: ConnectionManager<PgConnection>,
     max_schemas: usize,
+    liveness: Arc<Liveness>,
 }
 
 impl Manager {
-    pub fn new(url: &str, max_schemas: usize) -> Manager {
+    pub fn new(url: &str, max_schemas: usize, liveness: Arc<Liveness>) -> Manager {
         Manager {
             diesel: ConnectionManager::new(url),
             max_schemas,
+            liveness,
         }
     }
 }
@@ -87,10 +96,22 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<Conn, Self::Error> {
-        Ok(Conn {
-            pg: self.diesel.connect()?,
-            ledger: SchemaLedger::default(),
-        })
+        let epoch = self.liveness.epoch();
+        match self.diesel.connect() {
+            Ok(pg) => {
+                self.liveness.connected();
+                Ok(Conn {
+                    pg,
+                    ledger: SchemaLedger::default(),
+                    alive_at_epoch: epoch,
+                    broken: false,
+                })
+            }
+            Err(e) => {
+                self.liveness.connect_failed(&e.to_string());
+                Err(e)
+            }
+        }
     }
 
     fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
@@ -98,7 +119,9 @@ impl ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut Conn) -> bool {
-        conn.ledger.len() > self.max_schemas || self.diesel.has_broken(&mut conn.pg)
+        conn.broken
+            || conn.ledger.len() > self.max_schemas
+            || self.diesel.has_broken(&mut conn.pg)
     }
 }
 
@@ -109,6 +132,26 @@ impl PooledConn {
     /// The ledger of organization schemas this connection has entered.
     pub fn ledger(&self) -> SchemaLedger {
         self.0.ledger.clone()
+    }
+
+    /// Whether the connection still answers; a dead one is marked so the pool drops it.
+    pub fn answers(&mut self) -> bool {
+        let alive = self.0.pg.batch_execute("SELECT 1").is_ok();
+        self.0.broken |= !alive;
+        alive
+    }
+
+    /// Pings the connection when it has not proved alive since the pool's current epoch began.
+    pub fn alive_in(&mut self, liveness: &Liveness) -> bool {
+        let epoch = liveness.epoch();
+        if self.0.alive_at_epoch >= epoch {
+            return true;
+        }
+        let alive = self.answers();
+        if alive {
+            self.0.alive_at_epoch = epoch;
+        }
+        alive
     }
 }
 

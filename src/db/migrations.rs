@@ -66,6 +66,7 @@ pub enum MigrationError {
 pub fn apply_public(conn: &mut PgConnection) -> Result<(), MigrationError> {
     // Serialises concurrent starts (an app server and a CLI run at once).
     diesel::sql_query("SELECT pg_advisory_xact_lock(7400001)").execute(conn)?;
+    without_statement_timeout(conn)?;
     // Policies in the migrations name the group role, so it must exist first.
     ensure_group_role(conn)?;
     conn.run_pending_migrations(PUBLIC)
@@ -74,6 +75,14 @@ pub fn apply_public(conn: &mut PgConnection) -> Result<(), MigrationError> {
         diesel::sql_query(*grant).execute(conn)?;
     }
     Ok(())
+}
+
+/// A migration may rewrite a large table: the request-sized statement timeout does not apply
+/// to the rest of the caller's transaction.
+pub fn without_statement_timeout(conn: &mut PgConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT set_config('statement_timeout', '0', true)")
+        .execute(conn)
+        .map(|_| ())
 }
 
 fn ensure_group_role(conn: &mut PgConnection) -> QueryResult<()> {
@@ -98,6 +107,7 @@ pub fn apply_org(conn: &mut PgConnection, schema_name: &str) -> Result<(), Migra
     diesel::sql_query("SELECT pg_advisory_xact_lock(7400002, hashtext($1))")
         .bind::<Text, _>(schema_name)
         .execute(conn)?;
+    without_statement_timeout(conn)?;
     conn.run_pending_migrations(ORG)
         .map_err(|e| MigrationError::Migration(e.to_string()))?;
     Ok(())

@@ -7,6 +7,7 @@
 pub mod bootstrap;
 pub mod cluster;
 pub mod connection;
+pub mod liveness;
 pub mod migrations;
 pub mod references;
 pub mod schema_org;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connection::{Conn, Manager};
+use liveness::Liveness;
 use diesel::connection::SimpleConnection;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
@@ -48,14 +50,16 @@ pub struct Unavailable(pub String);
 #[derive(Debug)]
 struct SessionSettings {
     application_name: &'static str,
+    statement_timeout: Duration,
 }
 
 impl CustomizeConnection<Conn, diesel::r2d2::Error> for SessionSettings {
     fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(&format!(
-            "SET application_name = '{}'; SET statement_timeout = '30s'; \
+            "SET application_name = '{}'; SET statement_timeout = '{}ms'; \
              SET idle_in_transaction_session_timeout = '60s'",
-            self.application_name
+            self.application_name,
+            self.statement_timeout.as_millis()
         ))
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -69,6 +73,7 @@ pub struct Db {
     timeout: Duration,
     /// Callers waiting for a connection, for the pool's metrics.
     waiting: Arc<AtomicUsize>,
+    liveness: Arc<Liveness>,
 }
 
 /// The pool at one moment, as `/metrics` shows it.
@@ -106,6 +111,9 @@ pub struct PoolOptions {
     /// Shown in `pg_stat_activity`; the embedded cluster is stopped only when no process
     /// whose name starts with `sitesync` is still connected.
     pub application_name: &'static str,
+    /// A statement running longer is cancelled (a request gets a 503 page); work that needs
+    /// longer (migrations, seeding, bulk loads) lifts it for its own transaction.
+    pub statement_timeout: Duration,
 }
 
 impl PoolOptions {
@@ -117,12 +125,14 @@ impl PoolOptions {
             idle_timeout: config.pool_idle_timeout,
             schemas_per_connection: config.pool_schemas_per_connection,
             application_name,
+            statement_timeout: config.statement_timeout,
         }
     }
 }
 
 impl Db {
     pub fn connect(url: &str, options: PoolOptions) -> Result<Db, Unavailable> {
+        let liveness = Arc::new(Liveness::default());
         let pool = Pool::builder()
             .max_size(options.size)
             .min_idle(Some(0))
@@ -135,8 +145,13 @@ impl Db {
             .idle_timeout(Some(options.idle_timeout))
             .connection_customizer(Box::new(SessionSettings {
                 application_name: options.application_name,
+                statement_timeout: options.statement_timeout,
             }))
-            .build(Manager::new(url, options.schemas_per_connection))
+            .build(Manager::new(
+                url,
+                options.schemas_per_connection,
+                liveness.clone(),
+            ))
             .map_err(|e| Unavailable(e.to_string()))?;
         Ok(Db {
             pool,
@@ -144,6 +159,7 @@ impl Db {
             permits: Arc::new(Semaphore::new(options.size as usize)),
             timeout: options.timeout,
             waiting: Arc::default(),
+            liveness,
         })
     }
 
@@ -170,6 +186,47 @@ impl Db {
         T: Send + 'static,
         E: From<Unavailable> + Send + 'static,
     {
+        match self.attempt(work).await? {
+            Attempt::Done(outcome) => outcome,
+            Attempt::Lost => Err(Unavailable(LOST.into()).into()),
+        }
+    }
+
+    /// [`Db::run`] for work that only reads and so may run again: when the connection it was
+    /// given turns out dead (all connections terminated, the server restarted), it runs once
+    /// more on a fresh one, and the reader sees no error.
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: Fn(&mut PgConnection) -> Result<T, E> + Send + Sync + 'static,
+        T: Send + 'static,
+        E: From<Unavailable> + Send + 'static,
+    {
+        self.read_pooled(move |conn| work(conn)).await
+    }
+
+    /// [`Db::read`] with the pooled connection itself, for reads inside an organization.
+    pub async fn read_pooled<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: Fn(&mut PooledConn) -> Result<T, E> + Send + Sync + 'static,
+        T: Send + 'static,
+        E: From<Unavailable> + Send + 'static,
+    {
+        let work = Arc::new(work);
+        let first = work.clone();
+        if let Attempt::Done(outcome) = self.attempt(move |conn| first(conn)).await? {
+            return outcome;
+        }
+        self.run_pooled(move |conn| work(conn)).await
+    }
+
+    /// Checks out a live connection and runs `work` on it; `Lost` when the connection died
+    /// under the work (the server rolled back whatever it had begun).
+    async fn attempt<T, E, F>(&self, work: F) -> Result<Attempt<T, E>, Unavailable>
+    where
+        F: FnOnce(&mut PooledConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Send + 'static,
+    {
         // Waiting spans the permit and the checkout behind it.
         let waiting = Waiting::start(&self.waiting);
         let permit = tokio::time::timeout(self.timeout, self.permits.clone().acquire_owned())
@@ -177,29 +234,41 @@ impl Db {
             .map_err(|_| Unavailable("timed out waiting for a database connection".into()))?
             .map_err(|_| Unavailable("the connection pool is closed".into()))?;
         let pool = self.pool.clone();
-        let outcome = actix_web::web::block(move || {
+        let liveness = self.liveness.clone();
+        actix_web::web::block(move || {
             let _permit = permit;
-            let checkout = pool.get();
+            let checkout = checkout(&pool, &liveness);
             drop(waiting);
-            let mut conn = checkout
-                .map(PooledConn)
-                .map_err(|e| Unavailable(e.to_string()))?;
+            let mut conn = checkout?;
             let outcome = work(&mut conn);
             crate::metrics::connection_organizations(conn.ledger().len());
-            outcome
+            // Only a failure can mean the connection died; a ping tells it apart from the
+            // work's own errors.
+            if outcome.is_err() && !conn.answers() {
+                liveness.connection_lost();
+                return Ok(Attempt::Lost);
+            }
+            Ok(Attempt::Done(outcome))
         })
         .await
-        .map_err(|e| Unavailable(e.to_string()))?;
-        outcome
+        .map_err(|e| Unavailable(e.to_string()))?
+    }
+
+    /// Why the database cannot be used right now, or `None` when it answers: for `/healthz`.
+    pub async fn unavailable_because(&self) -> Option<String> {
+        let answered: Result<(), Unavailable> = self
+            .read(|conn| {
+                conn.batch_execute("SELECT 1")
+                    .map_err(|e| Unavailable(e.to_string()))
+            })
+            .await;
+        answered.err().map(|e| e.0)
     }
 
     /// A connection for blocking code outside a request (CLI commands, tests).
     pub fn get(&self) -> Result<PooledConn, Unavailable> {
         let _waiting = Waiting::start(&self.waiting);
-        self.pool
-            .get()
-            .map(PooledConn)
-            .map_err(|e| Unavailable(e.to_string()))
+        checkout(&self.pool, &self.liveness)
     }
 
     pub fn state(&self) -> diesel::r2d2::State {
@@ -216,6 +285,34 @@ impl Db {
             waiting: self.waiting.load(Ordering::Relaxed),
         }
     }
+}
+
+/// What a connection that died under its work is reported as.
+const LOST: &str = "the connection to the database was lost";
+
+enum Attempt<T, E> {
+    Done(Result<T, E>),
+    Lost,
+}
+
+/// A connection from the pool that has answered since the pool last found one dead; dead ones
+/// are dropped on the way (at most the pool's size of them, then a fresh connection).
+fn checkout(pool: &PgPool, liveness: &Liveness) -> Result<PooledConn, Unavailable> {
+    if pool.state().idle_connections == 0 {
+        if let Some(why) = liveness.refusing() {
+            return Err(Unavailable(why));
+        }
+    }
+    for _ in 0..=pool.max_size() {
+        let mut conn = pool
+            .get()
+            .map(PooledConn)
+            .map_err(|e| Unavailable(e.to_string()))?;
+        if conn.alive_in(liveness) {
+            return Ok(conn);
+        }
+    }
+    Err(Unavailable(LOST.into()))
 }
 
 /// A `LIKE`/`ILIKE` pattern matching `text` anywhere, with `%`, `_` and `\` taken literally.

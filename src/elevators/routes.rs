@@ -49,7 +49,7 @@ pub async fn list(
     let (rows, pagination, site_filter, manufacturers) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, ctx| {
+            .read(move |conn, ctx| {
                 let total = queries::count(conn, &query)?;
                 let pagination =
                     Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
@@ -103,7 +103,7 @@ pub async fn export(
     let query = query.into_inner();
     let today = local_time::today(&scope.viewer.zone(Some(scope.slug())));
     let rows = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             Ok(queries::all_matching(conn, &query)?)
         })
         .await?;
@@ -126,7 +126,7 @@ pub async fn options(
     let search = query.into_inner().q;
     let term = search.clone();
     let options = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             Ok(queries::search_options(conn, &term, 30)?)
         })
         .await?;
@@ -412,7 +412,7 @@ pub async fn detail(
     let slug = scope.slug().to_string();
     let can_plan = scope.can(Permission::ManageMaintenance);
     let (elevator, site, history, work_orders, health, maintenance) = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             let elevator = queries::find(conn, id)?;
             let health = crate::dashboard::views::HealthPanel::for_lift(conn, &slug, id)?;
             let site = sites::find(conn, elevator.site_id)?;

@@ -178,4 +178,18 @@ impl OrgScope {
         }
         outcome
     }
+
+    /// [`OrgScope::run`] for work that only reads what the member may view: it may run twice,
+    /// so a connection found dead under it is replaced and the page still answers.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: Fn(&mut PgConnection, &OrgCtx) -> Result<T, AppError> + Send + Sync + 'static,
+        T: Send + 'static,
+    {
+        self.require(Permission::View)?;
+        let ctx = self.ctx.clone();
+        self.db
+            .read_pooled(move |conn| door::enter(conn, &ctx.org, |conn| work(conn, &ctx)))
+            .await
+    }
 }

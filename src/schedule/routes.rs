@@ -115,8 +115,8 @@ pub async fn calendar(
     let (calendar, filters) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, ctx| {
-                let calendar = load(conn, ctx, &query, csrf, None)?;
+            .read(move |conn, ctx| {
+                let calendar = load(conn, ctx, &query, csrf.clone(), None)?;
                 let filters = if fragment {
                     None
                 } else {
@@ -415,7 +415,7 @@ fn feed_rows(conn: &mut PgConnection, ctx: &OrgCtx) -> Result<Vec<FeedRow>, AppE
 }
 
 pub async fn feeds(scope: OrgScope) -> Result<HttpResponse, AppError> {
-    let rows = scope.run(Permission::View, feed_rows).await?;
+    let rows = scope.read(feed_rows).await?;
     render(&FeedsPage {
         layout: scope.layout("Calendar feeds", "schedule"),
         slug: scope.slug().to_string(),
@@ -433,7 +433,7 @@ pub async fn renew_feed(
 ) -> Result<HttpResponse, AppError> {
     let person = parse_id(&path.1)?;
     let (name, token, rows) = scope
-        .run(Permission::View, move |conn, ctx| {
+        .read(move |conn, ctx| {
             let (contractor, token) = operations::renew_feed(conn, &ctx.actor, ctx.role, person)?;
             Ok((contractor.contact_name, token, feed_rows(conn, ctx)?))
         })

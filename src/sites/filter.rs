@@ -10,7 +10,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::queries;
-use crate::auth::roles::Permission;
 use crate::orgs::OrgScope;
 use crate::web::choices::Choices;
 use crate::web::{render, AppError};
@@ -71,7 +70,7 @@ pub async fn options(
     query: web::Query<OptionsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let sites = scope
-        .run(Permission::View, |conn, ctx| {
+        .read(|conn, ctx| {
             Ok(ctx.choices.get("sites", || queries::options(conn))?)
         })
         .await?;

@@ -39,7 +39,7 @@ pub async fn list(
     let (rows, pagination, states, cities) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, ctx| {
+            .read(move |conn, ctx| {
                 let total = queries::count(conn, &query)?;
                 let pagination =
                     Pagination::new(&path, query.page, PER_PAGE, total).keeping(&query);
@@ -85,7 +85,7 @@ pub async fn export(
     let query = query.into_inner();
     let today = crate::web::local_time::today(&scope.viewer.zone(Some(scope.slug())));
     let sites = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             Ok(queries::all_matching(conn, &query)?)
         })
         .await?;
@@ -198,7 +198,7 @@ pub async fn detail(
     let id = path.into_inner().1;
     let slug = scope.slug().to_string();
     let (site, lifts, activity, work_orders, health, maintenance) = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             let site = queries::find(conn, id)?;
             let lifts = elevators::for_site(conn, id)?;
             let mut entities: Vec<String> = lifts.iter().map(|l| l.id.to_string()).collect();

@@ -115,6 +115,10 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
+            // The transaction did not complete, so nothing of it was kept: try again.
+            other if crate::db::liveness::is_transient(&other) => {
+                AppError::Unavailable(other.to_string())
+            }
             other => AppError::internal(other),
         }
     }
@@ -141,6 +145,10 @@ impl From<askama::Error> for AppError {
         AppError::Internal(anyhow::Error::new(e).context("rendering a template"))
     }
 }
+
+/// When a client should try again after a 503: a lost connection is replaced at once, and a
+/// restarting database is usually back within seconds.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: &str = "5";
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -209,11 +217,16 @@ impl AppError {
         for header in super::middleware::SECURITY_HEADERS {
             response.insert_header(header);
         }
-        if let AppError::TooManyRequests {
-            retry_after_secs, ..
-        } = self
-        {
-            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        match self {
+            AppError::TooManyRequests {
+                retry_after_secs, ..
+            } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            AppError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_AFTER_SECS));
+            }
+            _ => {}
         }
         let html = if htmx {
             response.insert_header((

@@ -2,7 +2,6 @@
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use diesel::prelude::*;
 
 use super::{render, AppError, Layout};
 use crate::AppState;
@@ -19,22 +18,31 @@ pub async fn home() -> Result<HttpResponse, AppError> {
     })
 }
 
-/// 200 when the database answers, 503 otherwise (for load balancers and uptime checks).
+/// 200 when the database answers, 503 with the reason otherwise (for load balancers, uptime
+/// checks and whoever is looking into an outage).
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let answered: Result<usize, AppError> = state
-        .db
-        .run(|conn| Ok(diesel::sql_query("SELECT 1").execute(conn)?))
-        .await;
-    match answered {
-        Ok(_) => HttpResponse::Ok()
-            .content_type("text/plain; charset=utf-8")
-            .insert_header(("Cache-Control", "no-store"))
-            .body("ok"),
-        Err(_) => HttpResponse::ServiceUnavailable()
-            .content_type("text/plain; charset=utf-8")
-            .insert_header(("Cache-Control", "no-store"))
-            .body("database unavailable"),
-    }
+    let mut response = match state.db.unavailable_because().await {
+        None => HttpResponse::Ok().body("ok"),
+        Some(why) => HttpResponse::ServiceUnavailable()
+            .insert_header((
+                actix_web::http::header::RETRY_AFTER,
+                super::errors::UNAVAILABLE_RETRY_AFTER_SECS,
+            ))
+            .body(format!(
+                "database unavailable: {}",
+                why.lines().next().unwrap_or_default().trim()
+            )),
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        actix_web::http::header::CONTENT_TYPE,
+        actix_web::http::header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// Nothing here. Takes the viewer so the page shows who is signed in.

@@ -160,6 +160,7 @@ pub fn test_config(url: &str, pool_size: u32) -> Config {
         pool_max_lifetime: Duration::from_secs(600),
         pool_idle_timeout: Duration::from_secs(600),
         pool_schemas_per_connection: 100,
+        statement_timeout: Duration::from_secs(30),
         secure_cookies: false,
         session_idle: Duration::from_secs(8 * 3600),
         session_lifetime: Duration::from_secs(14 * 24 * 3600),

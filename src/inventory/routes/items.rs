@@ -29,7 +29,7 @@ pub async fn list(
     let (rows, pagination, page) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, ctx| {
+            .read(move |conn, ctx| {
                 let page = query.page.unwrap_or(1).max(1);
                 let rows = listing::page(conn, &query, (page - 1) * PER_PAGE, PER_PAGE)?;
                 let total = rows.first().map_or(0, |r| r.total);
@@ -97,7 +97,7 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let items = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             let rows = listing::page(conn, &query, 0, 100_000)?;
             let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
             Ok(queries::items_by_ids(conn, &ids)?)
@@ -226,7 +226,7 @@ pub async fn detail(
     let (item, levels, (movements, pagination), gallery, locations) = {
         let slug = slug.clone();
         scope
-            .run(Permission::View, move |conn, _| {
+            .read(move |conn, _| {
                 let item = queries::find_item(conn, id)?;
                 Ok((
                     item,

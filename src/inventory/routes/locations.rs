@@ -19,7 +19,7 @@ use crate::web::{render, render_status, see_other, AppError};
 
 pub async fn list(scope: OrgScope) -> Result<HttpResponse, AppError> {
     let rows = scope
-        .run(Permission::View, |conn, _| {
+        .read(|conn, _| {
             Ok(queries::location_rows(conn)?)
         })
         .await?;
@@ -170,7 +170,7 @@ pub async fn detail(
     let path = format!("/o/{slug}/inventory/locations/{id}");
     let page_no = query.page;
     let (location, holder, levels, (movements, pagination)) = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             let location = queries::find_location(conn, id)?;
             let holder = queries::holder_of(conn, &location)?;
             Ok((

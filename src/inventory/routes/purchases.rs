@@ -66,7 +66,7 @@ pub async fn list(scope: OrgScope, query: web::Query<ListQuery>) -> Result<HttpR
     let (rows, pagination) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, _| {
+            .read(move |conn, _| {
                 let page = query.page.unwrap_or(1).max(1);
                 let rows = purchases::page(conn, &status, (page - 1) * PER_PAGE, PER_PAGE)?;
                 let total = rows.first().map_or(0, |r| r.total);
@@ -249,7 +249,7 @@ async fn detail_page(
     outcome: Outcome,
 ) -> Result<HttpResponse, AppError> {
     let (order, location_name, lines) = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             let order = purchases::find(conn, id)?;
             let location_name = purchases::location_name(conn, order.location_id)?;
             Ok((order, location_name, purchases::lines_of(conn, id)?))

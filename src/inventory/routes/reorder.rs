@@ -31,7 +31,7 @@ pub async fn list(
     let query = query.into_inner();
     let path = format!("/o/{}/inventory/reorder", scope.slug());
     let (rows, pagination) = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             let page = query.page.unwrap_or(1).max(1);
             let rows = reorder::page(conn, (page - 1) * PER_PAGE, PER_PAGE)?;
             let total = rows.first().map_or(0, |r| r.total);

@@ -40,7 +40,7 @@ pub async fn list(
     let (rows, pagination, choices, figures) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, _| {
+            .read(move |conn, _| {
                 let page = query.page.unwrap_or(1).max(1);
                 let rows = queries::page(conn, &query, (page - 1) * PER_PAGE, PER_PAGE)?;
                 let total = rows.first().map_or(0, |r| r.total);
@@ -108,7 +108,7 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let rows: Vec<ScheduleRow> = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             Ok(queries::page(conn, &query, 0, 100_000)?)
         })
         .await?;
@@ -334,7 +334,7 @@ pub(super) async fn detail_page(
 ) -> Result<HttpResponse, AppError> {
     let today = today(scope);
     let (schedule, names, group_size, checklist, coming, visits, figures, meter_status) = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             let schedule = queries::find(conn, id)?;
             let names = queries::names_of(conn, &schedule)?;
             let ahead = queries::planned_ahead(conn, id)?;

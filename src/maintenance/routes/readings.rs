@@ -71,7 +71,7 @@ async fn readings_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let (unit_number, timezone, readings, meters) = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             let lift = crate::elevators::queries::find(conn, elevator_id)?;
             let mut meters = Vec::new();
             for meter in Meter::ALL.iter().copied() {
@@ -210,7 +210,7 @@ pub async fn forecast(
         .and_then(|d| d.pred_opt())
         .unwrap_or(from);
     let visits = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             Ok(forecast::planned(conn, from, until, None)?)
         })
         .await?;

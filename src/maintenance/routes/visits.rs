@@ -114,7 +114,7 @@ async fn holidays_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let holidays = scope
-        .run(Permission::View, |conn, _| Ok(queries::holidays(conn)?))
+        .read(|conn, _| Ok(queries::holidays(conn)?))
         .await?;
     render_status(
         status,

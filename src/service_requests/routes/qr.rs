@@ -18,7 +18,7 @@ async fn qr_page(
     link: ReportLink,
 ) -> Result<HttpResponse, AppError> {
     let label = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             Ok(sr::report_link(conn, link)?)
         })
         .await?;

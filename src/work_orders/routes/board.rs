@@ -35,7 +35,7 @@ pub async fn board(
     let (columns, filters) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, ctx| {
+            .read(move |conn, ctx| {
                 let columns = load_board(conn, &query)?;
                 let filters = if fragment {
                     None
@@ -78,7 +78,7 @@ pub async fn list(
     let (rows, pagination, filters) = {
         let query = query.clone();
         scope
-            .run(Permission::View, move |conn, ctx| {
+            .read(move |conn, ctx| {
                 let now = Utc::now();
                 let total = wo::count(conn, &query, now)?;
                 let pagination =
@@ -121,7 +121,7 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let rows = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             Ok(wo::all_matching(conn, &query, Utc::now())?)
         })
         .await?;
@@ -168,7 +168,7 @@ pub async fn export(
 /// The work orders assigned to the signed-in person's contractor record.
 pub async fn mine(scope: OrgScope) -> Result<HttpResponse, AppError> {
     let rows = scope
-        .run(Permission::View, |conn, ctx| {
+        .read(|conn, ctx| {
             Ok(
                 match contractors::for_account(conn, ctx.actor.account_id)? {
                     Some(id) => Some(wo::for_contractor(conn, id, 200)?),
@@ -212,7 +212,7 @@ pub(super) async fn board_move(
     match outcome {
         Ok((from, to)) => {
             let columns = scope
-                .run(Permission::View, move |conn, _| {
+                .read(move |conn, _| {
                     let now = Utc::now();
                     let statuses: Vec<_> = [from, to]
                         .into_iter()
@@ -232,7 +232,7 @@ pub(super) async fn board_move(
             // The work order as it is now goes back in place of the stale card; the message
             // shows in the page's alert area.
             let card = scope
-                .run(Permission::View, move |conn, _| Ok(wo::card(conn, id)?))
+                .read(move |conn, _| Ok(wo::card(conn, id)?))
                 .await?;
             let (status, message) = match error {
                 AppError::Rejected(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors.summary()),

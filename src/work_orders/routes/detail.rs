@@ -80,7 +80,7 @@ pub(super) async fn page(
     message: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let data = scope
-        .run(Permission::View, move |conn, ctx| load(conn, ctx, id))
+        .read(move |conn, ctx| load(conn, ctx, id))
         .await?;
     let title = format!("{} — {}", data.order.work_order_number, data.order.title);
     render_status(

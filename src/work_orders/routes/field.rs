@@ -95,7 +95,7 @@ pub async fn print(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let data = scope
-        .run(Permission::View, move |conn, ctx| {
+        .read(move |conn, ctx| {
             super::detail::load(conn, ctx, id)
         })
         .await?;
@@ -115,7 +115,7 @@ pub async fn signature(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let signoff = scope
-        .run(Permission::View, move |conn, _| {
+        .read(move |conn, _| {
             Ok(field_queries::signoff(conn, id)?)
         })
         .await?;
