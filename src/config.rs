@@ -155,7 +155,8 @@ impl Config {
             secret_key,
             pool_size: parse_var("SITESYNC_POOL_SIZE", 10u32)?.max(1),
             pool_timeout: secs("SITESYNC_POOL_TIMEOUT_SECS", 5)?,
-            statement_timeout: secs("SITESYNC_STATEMENT_TIMEOUT_SECS", 5)?.max(Duration::from_secs(1)),
+            statement_timeout: secs("SITESYNC_STATEMENT_TIMEOUT_SECS", 5)?
+                .max(Duration::from_secs(1)),
             pool_max_lifetime: secs("SITESYNC_POOL_MAX_LIFETIME_SECS", 30 * 60)?,
             pool_idle_timeout: secs("SITESYNC_POOL_IDLE_TIMEOUT_SECS", 5 * 60)?,
             pool_schemas_per_connection: parse_var(

@@ -130,9 +130,7 @@ async fn serve(
     thumbnail: bool,
 ) -> Result<HttpResponse, AppError> {
     let attachment = scope
-        .read(move |conn, _| {
-            Ok(operations::find(conn, id)?)
-        })
+        .read(move |conn, _| Ok(operations::find(conn, id)?))
         .await?;
     let file = StoredFile {
         storage_key: attachment.storage_key,

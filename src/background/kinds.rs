@@ -41,6 +41,7 @@ pub trait Kind: Sync {
 
 /// The registry: every kind a worker can run.
 pub const KINDS: &[&dyn Kind] = &[
+    &crate::dashboard::figures::RefreshFigures,
     &crate::dashboard::jobs::HealthSnapshot,
     &crate::inventory::jobs::SettleListingStock,
     &crate::mail::deliver::DeliverMail,

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod demo;
+pub mod figures;
 pub mod health;
 pub mod jobs;
 pub mod queries;

@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use diesel::sql_types::{
     BigInt, Date, Double, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid,
 };
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The lift figures of the tiles and the status chart.
-#[derive(Debug, Clone, Default, QueryableByName)]
+#[derive(Debug, Clone, Default, QueryableByName, Serialize, Deserialize)]
 pub struct LiftFigures {
     #[diesel(sql_type = BigInt)]
     pub active: i64,
@@ -66,7 +67,7 @@ pub fn lift_figures(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<
 }
 
 /// Open work orders by priority, overdue ones, and entrapments of the last 30 days.
-#[derive(Debug, Clone, Default, QueryableByName)]
+#[derive(Debug, Clone, Default, QueryableByName, Serialize, Deserialize)]
 pub struct WorkOrderFigures {
     #[diesel(sql_type = BigInt)]
     pub emergency: i64,
@@ -111,7 +112,7 @@ pub fn work_order_figures(
     .get_result(conn)
 }
 
-#[derive(Debug, Clone, Default, QueryableByName)]
+#[derive(Debug, Clone, Default, QueryableByName, Serialize, Deserialize)]
 pub struct RequestFigures {
     #[diesel(sql_type = BigInt)]
     pub open: i64,
@@ -130,7 +131,8 @@ pub fn request_figures(conn: &mut PgConnection) -> QueryResult<RequestFigures> {
 /// One line of "needs attention".
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Attention {
-    /// `lift_down`, `inspection_overdue` or `work_order_overdue`.
+    /// `lift_down`, `inspection_overdue`, `work_order_overdue`, `pm_overdue` or
+    /// `request_unacknowledged`.
     #[diesel(sql_type = Text)]
     pub kind: String,
     #[diesel(sql_type = SqlUuid)]
@@ -144,53 +146,113 @@ pub struct Attention {
     /// Since when: down since, inspection due on, work order due at.
     #[diesel(sql_type = Timestamptz)]
     pub since: DateTime<Utc>,
-    #[diesel(sql_type = BigInt)]
-    pub total: i64,
 }
 
-/// Lifts down, inspections overdue, overdue emergency/high work orders, planned maintenance
-/// visits past their due date and fault reports nobody has acknowledged, oldest first.
+/// The kinds of item that need attention, each a query over `$1` (now) with the expression
+/// its items are ordered by: lifts down, inspections overdue, overdue emergency/high work
+/// orders, planned maintenance visits past their due date and fault reports nobody has
+/// acknowledged.
+fn attention_arms() -> [(String, &'static str); 5] {
+    [
+        (
+            format!(
+                "SELECT 'lift_down' AS kind, e.id, 'Lift ' || e.unit_number AS label, \
+                   s.name AS site_name, coalesce(e.status_reason, '') AS detail, \
+                   e.status_changed_at AS since \
+                 {CURRENT_LIFTS} AND e.status = 'out_of_service'"
+            ),
+            "e.status_changed_at",
+        ),
+        (
+            format!(
+                "SELECT 'inspection_overdue', e.id, 'Lift ' || e.unit_number, s.name, \
+                   coalesce(e.inspection_certificate_number, ''), e.next_inspection_due::timestamptz \
+                 {CURRENT_LIFTS} AND e.status <> 'decommissioned' AND e.next_inspection_due < {SITE_DAY}"
+            ),
+            "e.next_inspection_due",
+        ),
+        (
+            format!(
+                "SELECT 'work_order_overdue', w.id, w.work_order_number || ' ' || w.title, s.name, \
+                   w.priority::text, w.due_date \
+                 FROM work_orders w JOIN sites s ON s.id = w.site_id \
+                 WHERE w.status IN {OPEN} AND w.priority IN ('emergency', 'high') AND w.due_date < $1"
+            ),
+            "w.due_date",
+        ),
+        (
+            format!(
+                "SELECT 'pm_overdue', w.id, w.work_order_number || ' ' || w.title, s.name, \
+                   w.priority::text, o.due_on::timestamptz \
+                 FROM maintenance_occurrences o JOIN work_orders w ON w.id = o.work_order_id \
+                 JOIN maintenance_schedules ms ON ms.id = o.schedule_id AND ms.deleted_at IS NULL \
+                 JOIN sites s ON s.id = w.site_id \
+                 WHERE o.status = 'raised' AND w.status IN {OPEN} \
+                   AND o.due_on < ($1 AT TIME ZONE s.timezone)::date \
+                   AND NOT (w.priority IN ('emergency', 'high') AND w.due_date < $1)"
+            ),
+            "o.due_on",
+        ),
+        (
+            "SELECT 'request_unacknowledged', r.id, r.reference || ' ' || r.subject, s.name, \
+               r.request_type, r.created_at \
+             FROM service_requests r JOIN sites s ON s.id = r.site_id WHERE r.status = 'open'"
+                .to_string(),
+            "r.created_at",
+        ),
+    ]
+}
+
+/// The statement behind [`needs_attention`] (`$1` now, `$2` the limit). Each kind gives at
+/// most its own `limit` oldest through its index, so the page never gathers every overdue item
+/// of a large history.
+pub fn needs_attention_sql() -> String {
+    let arms: Vec<String> = attention_arms()
+        .into_iter()
+        .map(|(arm, order)| format!("({arm} ORDER BY {order} LIMIT $2)"))
+        .collect();
+    format!(
+        "SELECT kind, id, label, site_name, detail, since FROM ({}) items \
+         ORDER BY since, label LIMIT $2",
+        arms.join(" UNION ALL ")
+    )
+}
+
+/// The `limit` oldest items that need attention.
 pub fn needs_attention(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
     limit: i64,
 ) -> QueryResult<Vec<Attention>> {
+    diesel::sql_query(needs_attention_sql())
+        .bind::<Timestamptz, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(conn)
+}
+
+#[derive(QueryableByName)]
+struct Total {
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+}
+
+/// How many items need attention in all.
+pub fn attention_total(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<i64> {
+    let arms: Vec<String> = attention_arms()
+        .into_iter()
+        .map(|(arm, _)| format!("({arm})"))
+        .collect();
     diesel::sql_query(format!(
-        "SELECT kind, id, label, site_name, detail, since, count(*) OVER () AS total FROM ( \
-           SELECT 'lift_down' AS kind, e.id, 'Lift ' || e.unit_number AS label, s.name AS site_name, \
-             coalesce(e.status_reason, '') AS detail, e.status_changed_at AS since \
-           {CURRENT_LIFTS} AND e.status = 'out_of_service' \
-           UNION ALL \
-           SELECT 'inspection_overdue', e.id, 'Lift ' || e.unit_number, s.name, \
-             coalesce(e.inspection_certificate_number, ''), e.next_inspection_due::timestamptz \
-           {CURRENT_LIFTS} AND e.status <> 'decommissioned' AND e.next_inspection_due < {SITE_DAY} \
-           UNION ALL \
-           SELECT 'work_order_overdue', w.id, w.work_order_number || ' ' || w.title, s.name, \
-             w.priority::text, w.due_date \
-           FROM work_orders w JOIN sites s ON s.id = w.site_id \
-           WHERE w.status IN {OPEN} AND w.priority IN ('emergency', 'high') AND w.due_date < $1 \
-           UNION ALL \
-           SELECT 'pm_overdue', w.id, w.work_order_number || ' ' || w.title, s.name, \
-             w.priority::text, o.due_on::timestamptz \
-           FROM maintenance_occurrences o JOIN work_orders w ON w.id = o.work_order_id \
-           JOIN maintenance_schedules ms ON ms.id = o.schedule_id AND ms.deleted_at IS NULL \
-           JOIN sites s ON s.id = w.site_id \
-           WHERE o.status = 'raised' AND w.status IN {OPEN} \
-             AND o.due_on < (now() AT TIME ZONE s.timezone)::date \
-             AND NOT (w.priority IN ('emergency', 'high') AND w.due_date < $1) \
-           UNION ALL \
-           SELECT 'request_unacknowledged', r.id, r.reference || ' ' || r.subject, s.name, \
-             r.request_type, r.created_at \
-           FROM service_requests r JOIN sites s ON s.id = r.site_id WHERE r.status = 'open' \
-         ) items ORDER BY since, label LIMIT $2"
+        "SELECT count(*) AS total FROM ({}) items",
+        arms.join(" UNION ALL ")
     ))
     .bind::<Timestamptz, _>(now)
-    .bind::<BigInt, _>(limit)
-    .load(conn)
+    .get_result::<Total>(conn)
+    .map(|row| row.total)
 }
 
 /// A labelled value of a chart.
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone, QueryableByName, Serialize, Deserialize)]
 pub struct Point {
     #[diesel(sql_type = Text)]
     pub label: String,
@@ -306,7 +368,7 @@ pub fn time_zone(conn: &mut PgConnection, organization_id: Uuid) -> QueryResult<
 }
 
 /// Breakdown reliability: mean time to repair and mean time between breakdowns.
-#[derive(Debug, Clone, Default, QueryableByName)]
+#[derive(Debug, Clone, Default, QueryableByName, Serialize, Deserialize)]
 pub struct Reliability {
     #[diesel(sql_type = BigInt)]
     pub breakdowns: i64,
@@ -403,52 +465,31 @@ pub fn site_history(
 /// Everything the dashboard shows.
 pub struct Dashboard {
     pub sites: i64,
-    /// Fault reports still open, and those not yet acknowledged.
-    pub requests: RequestFigures,
-    pub lifts: LiftFigures,
-    pub work_orders: WorkOrderFigures,
+    /// The aggregates, as of [`Dashboard::counted_at`].
+    pub figures: super::figures::Figures,
+    pub counted_at: DateTime<Utc>,
     pub attention: Vec<Attention>,
-    pub weekly: Vec<Point>,
-    pub repair_time: Vec<Point>,
-    pub manufacturers: Vec<Point>,
     pub lowest_sites: Vec<SiteHealth>,
-    pub reliability: Reliability,
-    /// Planned maintenance done on time, and month by month for the chart.
-    pub maintenance: crate::maintenance::compliance::Compliance,
-    pub maintenance_months: Vec<crate::maintenance::compliance::Month>,
     pub time_zone: String,
 }
 
 pub const ATTENTION_LIMIT: i64 = 25;
 
-/// Loads the dashboard in the caller's organization transaction: eleven statements, whatever
-/// the number of sites, lifts and work orders.
+/// Loads the dashboard in the caller's organization transaction: the kept aggregates and a
+/// few statements served by indexes, whatever the number of sites, lifts and work orders.
 pub fn load(
     conn: &mut PgConnection,
     organization_id: Uuid,
     now: DateTime<Utc>,
 ) -> QueryResult<Dashboard> {
     let time_zone = time_zone(conn, organization_id)?;
+    let kept = super::figures::for_view(conn, organization_id, now, &time_zone)?;
     Ok(Dashboard {
         sites: crate::sites::queries::count_active(conn)?,
-        requests: request_figures(conn)?,
-        lifts: lift_figures(conn, now)?,
-        work_orders: work_order_figures(conn, now)?,
+        figures: kept.figures,
+        counted_at: kept.counted_at,
         attention: needs_attention(conn, now, ATTENTION_LIMIT)?,
-        weekly: weekly_work_orders(conn, now, &time_zone)?,
-        repair_time: monthly_repair_time(conn, now, &time_zone)?,
-        manufacturers: breakdowns_by_manufacturer(conn, now)?,
         lowest_sites: lowest_sites(conn, 5)?,
-        reliability: reliability(conn, Scope::default(), now)?,
-        maintenance: crate::maintenance::compliance::figures(
-            conn,
-            crate::maintenance::compliance::Of::Organization,
-        )?,
-        maintenance_months: crate::maintenance::compliance::monthly(
-            conn,
-            crate::web::local_time::day(&now, &crate::web::local_time::zone(&time_zone)),
-            12,
-        )?,
         time_zone,
     })
 }

@@ -18,16 +18,14 @@ pub async fn home(scope: OrgScope) -> Result<HttpResponse, AppError> {
     }
     let now = Utc::now();
     let (name, dashboard) = scope
-        .read(move |conn, ctx| {
-            Ok((ctx.org.name.clone(), queries::load(conn, ctx.org.id, now)?))
-        })
+        .read(move |conn, ctx| Ok((ctx.org.name.clone(), queries::load(conn, ctx.org.id, now)?)))
         .await?;
     let charts = vec![
-        views::weekly_chart(&dashboard.weekly),
-        views::repair_time_chart(&dashboard.repair_time),
-        views::manufacturer_chart(&dashboard.manufacturers),
+        views::weekly_chart(&dashboard.figures.weekly),
+        views::repair_time_chart(&dashboard.figures.repair_time),
+        views::manufacturer_chart(&dashboard.figures.manufacturers),
         views::status_chart(&dashboard),
-        crate::maintenance::views::completion_chart(&dashboard.maintenance_months),
+        crate::maintenance::views::completion_chart(&dashboard.figures.maintenance_months),
     ];
     render(&DashboardPage {
         layout: scope.layout(name.clone(), "org_home"),

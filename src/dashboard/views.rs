@@ -152,7 +152,7 @@ pub fn manufacturer_chart(points: &[Point]) -> Chart {
 }
 
 pub fn status_chart(dashboard: &Dashboard) -> Chart {
-    let l = &dashboard.lifts;
+    let l = &dashboard.figures.lifts;
     let items: Vec<(String, f64, &str)> = vec![
         ("Operational".into(), l.operational as f64, "bar-ok"),
         ("Degraded".into(), l.degraded as f64, "bar-warn"),
@@ -225,8 +225,8 @@ pub struct DashboardPage {
 impl DashboardPage {
     pub fn is_empty(&self) -> bool {
         self.dashboard.sites == 0
-            && self.dashboard.lifts.active == 0
-            && self.dashboard.work_orders.open() == 0
+            && self.dashboard.figures.lifts.active == 0
+            && self.dashboard.figures.work_orders.open() == 0
     }
 
     /// "3 days", "5 hours": how long ago `since` was.

@@ -119,9 +119,7 @@ impl ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut Conn) -> bool {
-        conn.broken
-            || conn.ledger.len() > self.max_schemas
-            || self.diesel.has_broken(&mut conn.pg)
+        conn.broken || conn.ledger.len() > self.max_schemas || self.diesel.has_broken(&mut conn.pg)
     }
 }
 

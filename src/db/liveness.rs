@@ -117,7 +117,9 @@ mod tests {
         );
         let unique = Error::DatabaseError(
             DatabaseErrorKind::UniqueViolation,
-            Box::new(String::from("duplicate key value violates unique constraint")),
+            Box::new(String::from(
+                "duplicate key value violates unique constraint",
+            )),
         );
         assert!(is_transient(&closed));
         assert!(is_transient(&timeout));

@@ -22,13 +22,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connection::{Conn, Manager};
-use liveness::Liveness;
 use diesel::connection::SimpleConnection;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::r2d2::{CustomizeConnection, Pool};
 use diesel::PgConnection;
 use diesel::{QueryResult, RunQueryDsl};
+use liveness::Liveness;
 use tokio::sync::Semaphore;
 
 use crate::config::Config;

@@ -167,6 +167,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    dashboard_figures (id) {
+        id -> Bool,
+        figures -> Jsonb,
+        counted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use crate::db::sql_types::*;
 
@@ -931,6 +939,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
     contractors,
     csv_imports,
+    dashboard_figures,
     elevator_status_history,
     elevators,
     health_score_history,

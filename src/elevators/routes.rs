@@ -103,9 +103,7 @@ pub async fn export(
     let query = query.into_inner();
     let today = local_time::today(&scope.viewer.zone(Some(scope.slug())));
     let rows = scope
-        .read(move |conn, _| {
-            Ok(queries::all_matching(conn, &query)?)
-        })
+        .read(move |conn, _| Ok(queries::all_matching(conn, &query)?))
         .await?;
     let body = csv::export(&rows).map_err(AppError::internal)?;
     Ok(csv_response(&format!("lifts-{today}.csv"), body))
@@ -126,9 +124,7 @@ pub async fn options(
     let search = query.into_inner().q;
     let term = search.clone();
     let options = scope
-        .read(move |conn, _| {
-            Ok(queries::search_options(conn, &term, 30)?)
-        })
+        .read(move |conn, _| Ok(queries::search_options(conn, &term, 30)?))
         .await?;
     render(&OptionsFragment { options, search })
 }

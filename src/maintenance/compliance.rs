@@ -10,7 +10,17 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Uuid as SqlUuid};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, QueryableByName)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    QueryableByName,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Compliance {
     #[diesel(sql_type = BigInt)]
     pub on_time_90: i64,
@@ -102,7 +112,7 @@ pub fn figures(conn: &mut PgConnection, of: Of) -> QueryResult<Compliance> {
 }
 
 /// One month of the chart: visits due that month (by today) and how many were on time.
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone, QueryableByName, serde::Serialize, serde::Deserialize)]
 pub struct Month {
     #[diesel(sql_type = Date)]
     pub month: NaiveDate,

@@ -70,9 +70,7 @@ pub async fn options(
     query: web::Query<OptionsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let sites = scope
-        .read(|conn, ctx| {
-            Ok(ctx.choices.get("sites", || queries::options(conn))?)
-        })
+        .read(|conn, ctx| Ok(ctx.choices.get("sites", || queries::options(conn))?))
         .await?;
     render(&SiteOptions {
         sites,

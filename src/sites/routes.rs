@@ -85,9 +85,7 @@ pub async fn export(
     let query = query.into_inner();
     let today = crate::web::local_time::today(&scope.viewer.zone(Some(scope.slug())));
     let sites = scope
-        .read(move |conn, _| {
-            Ok(queries::all_matching(conn, &query)?)
-        })
+        .read(move |conn, _| Ok(queries::all_matching(conn, &query)?))
         .await?;
     let body = csv::export(&sites).map_err(AppError::internal)?;
     Ok(csv_response(&format!("sites-{}.csv", today), body))

@@ -121,7 +121,12 @@ fn site_name(app: &TestApp, site: &str) -> String {
 }
 
 fn assert_try_again(page: &harness::Page) {
-    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
     assert_eq!(page.header("retry-after"), Some("5"));
     assert!(page.body.contains("Please try again"), "{}", page.body);
 }
@@ -230,7 +235,11 @@ fn postgres_stopped_and_started_under_running_servers() {
     let cluster = Cluster::start(&data_dir.join("pg")).expect("the running cluster");
     let by_url_dir = harness::temp_dir("db-restart-url");
     let url_port = free_port();
-    let mut by_url = serve(&by_url_dir, url_port, Some(&cluster.url(sitesync::db::bootstrap::EMBEDDED_DATABASE)));
+    let mut by_url = serve(
+        &by_url_dir,
+        url_port,
+        Some(&cluster.url(sitesync::db::bootstrap::EMBEDDED_DATABASE)),
+    );
     wait_until_up(&mut by_url, url_port);
     for port in [private_port, url_port] {
         assert!(fetch(port, "/forum").0.starts_with("HTTP/1.1 200"));
@@ -241,7 +250,10 @@ fn postgres_stopped_and_started_under_running_servers() {
         for path in ["/forum", "/forum", "/healthz"] {
             let (response, took) = fetch(port, path);
             assert!(response.starts_with("HTTP/1.1 503"), "{path}: {response}");
-            assert!(response.to_lowercase().contains("retry-after: 5"), "{response}");
+            assert!(
+                response.to_lowercase().contains("retry-after: 5"),
+                "{response}"
+            );
             assert!(took < Duration::from_secs(6), "{path} took {took:?}");
         }
         let (health, _) = fetch(port, "/healthz");
@@ -260,7 +272,10 @@ fn postgres_stopped_and_started_under_running_servers() {
         }
         assert!(fetch(port, "/forum").0.starts_with("HTTP/1.1 200"));
     }
-    println!("both servers answered again {:?} after the start", back.elapsed());
+    println!(
+        "both servers answered again {:?} after the start",
+        back.elapsed()
+    );
 
     for mut server in [by_url, private] {
         let _ = server.kill();

@@ -15,6 +15,7 @@ mod cluster;
 mod conversations;
 mod crawler;
 mod dashboard;
+mod dashboard_figures;
 mod database_faults;
 mod deletion;
 mod first_start;

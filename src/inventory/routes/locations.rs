@@ -19,9 +19,7 @@ use crate::web::{render, render_status, see_other, AppError};
 
 pub async fn list(scope: OrgScope) -> Result<HttpResponse, AppError> {
     let rows = scope
-        .read(|conn, _| {
-            Ok(queries::location_rows(conn)?)
-        })
+        .read(|conn, _| Ok(queries::location_rows(conn)?))
         .await?;
     render(&LocationsPage {
         layout: scope.layout("Stock locations", "inventory"),

@@ -108,9 +108,7 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let rows: Vec<ScheduleRow> = scope
-        .read(move |conn, _| {
-            Ok(queries::page(conn, &query, 0, 100_000)?)
-        })
+        .read(move |conn, _| Ok(queries::page(conn, &query, 0, 100_000)?))
         .await?;
     let body = crate::imports::write(
         &[

@@ -210,9 +210,7 @@ pub async fn forecast(
         .and_then(|d| d.pred_opt())
         .unwrap_or(from);
     let visits = scope
-        .read(move |conn, _| {
-            Ok(forecast::planned(conn, from, until, None)?)
-        })
+        .read(move |conn, _| Ok(forecast::planned(conn, from, until, None)?))
         .await?;
     let per_month = forecast::per_month(&visits, from, until);
     let month_labels = per_month

@@ -113,9 +113,7 @@ async fn holidays_page(
     form: HolidayForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let holidays = scope
-        .read(|conn, _| Ok(queries::holidays(conn)?))
-        .await?;
+    let holidays = scope.read(|conn, _| Ok(queries::holidays(conn)?)).await?;
     render_status(
         status,
         &HolidaysPage {

@@ -18,9 +18,7 @@ async fn qr_page(
     link: ReportLink,
 ) -> Result<HttpResponse, AppError> {
     let label = scope
-        .read(move |conn, _| {
-            Ok(sr::report_link(conn, link)?)
-        })
+        .read(move |conn, _| Ok(sr::report_link(conn, link)?))
         .await?;
     let (title, heading) = match &label.unit {
         Some(unit) => (

@@ -121,9 +121,7 @@ pub async fn export(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let rows = scope
-        .read(move |conn, _| {
-            Ok(wo::all_matching(conn, &query, Utc::now())?)
-        })
+        .read(move |conn, _| Ok(wo::all_matching(conn, &query, Utc::now())?))
         .await?;
     let body = crate::imports::write(
         &[
@@ -231,9 +229,7 @@ pub(super) async fn board_move(
         Err(error @ (AppError::Conflict(_) | AppError::Rejected(_))) => {
             // The work order as it is now goes back in place of the stale card; the message
             // shows in the page's alert area.
-            let card = scope
-                .read(move |conn, _| Ok(wo::card(conn, id)?))
-                .await?;
+            let card = scope.read(move |conn, _| Ok(wo::card(conn, id)?)).await?;
             let (status, message) = match error {
                 AppError::Rejected(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors.summary()),
                 AppError::Conflict(message) => (StatusCode::CONFLICT, message),

@@ -79,9 +79,7 @@ pub(super) async fn page(
     errors: FieldErrors,
     message: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let data = scope
-        .read(move |conn, ctx| load(conn, ctx, id))
-        .await?;
+    let data = scope.read(move |conn, ctx| load(conn, ctx, id)).await?;
     let title = format!("{} — {}", data.order.work_order_number, data.order.title);
     render_status(
         status,

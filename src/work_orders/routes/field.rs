@@ -95,9 +95,7 @@ pub async fn print(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let data = scope
-        .read(move |conn, ctx| {
-            super::detail::load(conn, ctx, id)
-        })
+        .read(move |conn, ctx| super::detail::load(conn, ctx, id))
         .await?;
     let title = format!("{} — work order sheet", data.order.work_order_number);
     render(&PrintPage {
@@ -115,9 +113,7 @@ pub async fn signature(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner().1;
     let signoff = scope
-        .read(move |conn, _| {
-            Ok(field_queries::signoff(conn, id)?)
-        })
+        .read(move |conn, _| Ok(field_queries::signoff(conn, id)?))
         .await?;
     let key = signoff
         .and_then(|s| s.signature_key)
