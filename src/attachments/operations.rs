@@ -63,6 +63,9 @@ impl From<AttachmentError> for AppError {
         match e {
             AttachmentError::NotFound => AppError::NotFound,
             AttachmentError::Forbidden(why) => AppError::Forbidden(why.into()),
+            AttachmentError::Storage(StorageError::Full) => {
+                AppError::PayloadTooLarge(crate::storage::FULL_MESSAGE.into())
+            }
             AttachmentError::Storage(e) => AppError::internal(e),
             AttachmentError::Database(e) => AppError::internal(e),
         }

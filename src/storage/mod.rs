@@ -59,9 +59,29 @@ pub fn size_label(byte_size: i32) -> String {
 pub enum StorageError {
     #[error("invalid file key")]
     InvalidKey,
+    /// The store has no room (or no quota) left for the file; nothing of it was kept.
+    #[error("the file store is full")]
+    Full,
     #[error("file storage error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
 }
+
+impl From<std::io::Error> for StorageError {
+    fn from(e: std::io::Error) -> Self {
+        let full = e.kind() == std::io::ErrorKind::StorageFull
+            || matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT));
+        if full {
+            StorageError::Full
+        } else {
+            StorageError::Io(e)
+        }
+    }
+}
+
+/// What a person is told when the store is full: their upload is not lost through any fault
+/// of theirs, and trying later (or asking for room) is what helps.
+pub const FULL_MESSAGE: &str = "There is not enough space to store the file right now, so \
+     nothing was saved. Please try again later; if it keeps happening, tell your administrator.";
 
 /// Where files live. Keys are ours: lower-case letters, digits, `-`, `_` and `/`.
 pub trait FileStore: Send + Sync {
@@ -111,10 +131,14 @@ impl FileStore for LocalStore {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        // Write then rename, so a reader never sees half a file.
+        // Write then rename, so a reader never sees half a file; a write that fails (a full
+        // disk) leaves nothing behind.
         let partial = path.with_extension("partial");
-        fs::write(&partial, bytes)?;
-        fs::rename(partial, path)?;
+        let written = fs::write(&partial, bytes).and_then(|()| fs::rename(&partial, &path));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&partial);
+            return Err(e.into());
+        }
         Ok(())
     }
 

@@ -15,6 +15,7 @@ mod cluster;
 mod conversations;
 mod crawler;
 mod dashboard;
+mod faults;
 mod deletion;
 mod first_start;
 mod forum;
