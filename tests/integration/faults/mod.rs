@@ -150,3 +150,21 @@ pub fn server_sessions(conn: &mut PgConnection, condition: &str) -> i64 {
         ),
     )
 }
+
+/// The backend PID of a session of `sitesync serve` that matches `condition`, if any.
+pub fn server_session(conn: &mut PgConnection, condition: &str) -> Option<i32> {
+    #[derive(diesel::QueryableByName)]
+    struct Pid {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+    diesel::RunQueryDsl::get_result::<Pid>(
+        diesel::sql_query(format!(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+             AND application_name = 'sitesync serve' AND ({condition}) LIMIT 1"
+        )),
+        conn,
+    )
+    .ok()
+    .map(|row| row.pid)
+}
