@@ -78,6 +78,17 @@ impl From<std::io::Error> for StorageError {
     }
 }
 
+impl From<StorageError> for crate::web::AppError {
+    /// A full store is the person's to hear about (their upload was not kept); anything else
+    /// is an internal failure.
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::Full => crate::web::AppError::PayloadTooLarge(FULL_MESSAGE.into()),
+            other => crate::web::AppError::internal(other),
+        }
+    }
+}
+
 /// What a person is told when the store is full: their upload is not lost through any fault
 /// of theirs, and trying later (or asking for room) is what helps.
 pub const FULL_MESSAGE: &str = "There is not enough space to store the file right now, so \

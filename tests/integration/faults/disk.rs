@@ -1,14 +1,14 @@
 //! The file store's disk full (a 1 MB tmpfs as the store): an upload that does not fit is
 //! refused with a clear page and the form to try again, no row points at a file that was not
 //! written, and the files written before the one that did not fit are removed with the rows
-//! that rolled back.
+//! that rolled back. The same for the public fault report form with a photo.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use awc::http::StatusCode;
 
-use crate::harness::TestApp;
+use crate::harness::{Browser, TestApp};
 use crate::work_order_field::{post_multipart, setup};
 
 /// A tmpfs mounted over a folder for the life of the value.
@@ -113,5 +113,28 @@ async fn a_full_store_refuses_the_upload_clearly_and_keeps_nothing_of_it() {
         &mut app.conn(),
         "SELECT storage_key AS value FROM org_acme.attachments",
     );
+    assert_eq!(files_under(&store), vec![key.clone()]);
+
+    // The public fault report with a photo that no longer fits: the report is not recorded
+    // without it, and the form comes back with what was typed.
+    let token = crate::harness::text(
+        &mut app.conn(),
+        "SELECT report_token AS value FROM org_acme.elevators",
+    );
+    let visitor = Browser::new(&app);
+    let report = format!("/report/acme/{token}");
+    visitor.get(&report).await;
+    let fields = [
+        ("request_type", "issue_report"),
+        ("subject", "Lift shudders"),
+        ("contact_name", "Dana"),
+        ("trapped", "0"),
+        ("website", ""),
+    ];
+    let page = post_multipart(&visitor, &report, &fields, &[("shudder.pdf", &half)]).await;
+    assert_eq!(page.status, StatusCode::INSUFFICIENT_STORAGE, "{}", page.body);
+    assert!(page.body.contains("not enough space to store the file"));
+    assert!(page.body.contains("value=\"Lift shudders\""), "{}", page.body);
+    assert_eq!(app.count("SELECT 1 FROM org_acme.service_requests"), 0);
     assert_eq!(files_under(&store), vec![key]);
 }
