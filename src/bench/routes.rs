@@ -144,10 +144,15 @@ pub async fn queue_mail(
 
 /// A request that takes `millis` (at most a minute) on a pooled connection: what a stopping
 /// server must let finish, and what a load test uses to hold connections.
-pub async fn slow(state: web::Data<AppState>, path: web::Path<u32>) -> Result<HttpResponse, AppError> {
+pub async fn slow(
+    state: web::Data<AppState>,
+    path: web::Path<u32>,
+) -> Result<HttpResponse, AppError> {
     let millis = path.into_inner();
     if millis > 60_000 {
-        return Err(AppError::BadRequest("Ask for at most 60000 milliseconds.".into()));
+        return Err(AppError::BadRequest(
+            "Ask for at most 60000 milliseconds.".into(),
+        ));
     }
     state
         .db

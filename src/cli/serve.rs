@@ -97,10 +97,7 @@ pub fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
         // either way the worker finishes its job and gives back what it holds before the
         // database goes away.
         worker.stop();
-        if actix_web::rt::time::timeout(JOB_GRACE, jobs)
-            .await
-            .is_err()
-        {
+        if actix_web::rt::time::timeout(JOB_GRACE, jobs).await.is_err() {
             tracing::warn!("the background job under way did not finish in time");
             background::runner::release(&db, &worker).await;
         }

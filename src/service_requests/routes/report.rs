@@ -153,7 +153,9 @@ pub async fn report(
                         Err(AttachmentError::Storage(StorageError::Full)) => {
                             return Err(NotSent::StoreFull)
                         }
-                        other => other.map_err(|e| NotSent::Report(ReportError::Failed(e.into())))?,
+                        other => {
+                            other.map_err(|e| NotSent::Report(ReportError::Failed(e.into())))?
+                        }
                     };
                 }
                 Ok(request)
@@ -161,9 +163,7 @@ pub async fn report(
             let outcome = match sent {
                 Ok(request) => Ok(Box::new(request)),
                 Err(NotSent::Report(ReportError::Failed(error))) => return Err(error),
-                Err(NotSent::Report(ReportError::Invalid(errors))) => {
-                    Err(Refusal::invalid(errors))
-                }
+                Err(NotSent::Report(ReportError::Invalid(errors))) => Err(Refusal::invalid(errors)),
                 Err(NotSent::Report(limit)) => Err(Refusal {
                     status: StatusCode::TOO_MANY_REQUESTS,
                     errors: FieldErrors::default(),

@@ -84,25 +84,52 @@ async fn a_full_store_refuses_the_upload_clearly_and_keeps_nothing_of_it() {
     let upload = format!("{order}/attachments");
     let rows = "SELECT 1 FROM org_acme.attachments";
 
-    let page = post_multipart(&s.manager, &upload, &[], &[("manual.pdf", &pdf(1536 * 1024))]).await;
-    assert_eq!(page.status, StatusCode::INSUFFICIENT_STORAGE, "{}", page.body);
+    let page = post_multipart(
+        &s.manager,
+        &upload,
+        &[],
+        &[("manual.pdf", &pdf(1536 * 1024))],
+    )
+    .await;
+    assert_eq!(
+        page.status,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "{}",
+        page.body
+    );
     assert!(
         page.body.contains("not enough space to store the file"),
         "{}",
         page.body
     );
     assert!(
-        page.body.contains(&format!("action=\"{upload}?csrf_token=")),
+        page.body
+            .contains(&format!("action=\"{upload}?csrf_token=")),
         "the form is there to try again: {}",
         page.body
     );
     assert_eq!(app.count(rows), 0);
-    assert_eq!(files_under(&store), Vec::<String>::new(), "no partial file left");
+    assert_eq!(
+        files_under(&store),
+        Vec::<String>::new(),
+        "no partial file left"
+    );
 
     // Each fits alone, not both: the first one's row rolls back and its file goes with it.
     let half = pdf(600 * 1024);
-    let page = post_multipart(&s.manager, &upload, &[], &[("a.pdf", &half), ("b.pdf", &half)]).await;
-    assert_eq!(page.status, StatusCode::INSUFFICIENT_STORAGE, "{}", page.body);
+    let page = post_multipart(
+        &s.manager,
+        &upload,
+        &[],
+        &[("a.pdf", &half), ("b.pdf", &half)],
+    )
+    .await;
+    assert_eq!(
+        page.status,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "{}",
+        page.body
+    );
     assert_eq!(app.count(rows), 0);
     assert_eq!(files_under(&store), Vec::<String>::new());
 
@@ -132,9 +159,18 @@ async fn a_full_store_refuses_the_upload_clearly_and_keeps_nothing_of_it() {
         ("website", ""),
     ];
     let page = post_multipart(&visitor, &report, &fields, &[("shudder.pdf", &half)]).await;
-    assert_eq!(page.status, StatusCode::INSUFFICIENT_STORAGE, "{}", page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("not enough space to store the file"));
-    assert!(page.body.contains("value=\"Lift shudders\""), "{}", page.body);
+    assert!(
+        page.body.contains("value=\"Lift shudders\""),
+        "{}",
+        page.body
+    );
     assert_eq!(app.count("SELECT 1 FROM org_acme.service_requests"), 0);
     assert_eq!(files_under(&store), vec![key]);
 }

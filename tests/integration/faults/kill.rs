@@ -11,11 +11,10 @@ use diesel::prelude::*;
 use sitesync::auth::roles::Role;
 
 use super::{
-    app_sharing_sessions, post_form, server_session, server_sessions, status_of, wait_for,
-    Server,
+    app_sharing_sessions, post_form, server_session, server_sessions, status_of, wait_for, Server,
 };
-use crate::harness::{self, TestApp};
 use crate::fixtures;
+use crate::harness::{self, TestApp};
 
 /// Kills the server once a session of it runs a statement matching `statement` (a LIKE
 /// pattern), `into` later, with that session's transaction still open; then waits until the
@@ -38,9 +37,11 @@ fn kill_during(app: &TestApp, server: &mut Server, statement: &str, into: Durati
     );
     let killed_at = started.elapsed();
     server.kill();
-    wait_for("the killed sessions to end", Duration::from_secs(30), || {
-        server_sessions(&mut conn, "true") == 0
-    });
+    wait_for(
+        "the killed sessions to end",
+        Duration::from_secs(30),
+        || server_sessions(&mut conn, "true") == 0,
+    );
     killed_at
 }
 
@@ -82,7 +83,11 @@ async fn a_killed_import_adds_nothing_and_goes_in_whole_when_confirmed_again() {
         Duration::from_millis(500),
     );
     assert_eq!(status_of(request), 0, "the request got no answer");
-    assert_eq!((app.count(sites), app.count(audited)), before, "nothing half-applied");
+    assert_eq!(
+        (app.count(sites), app.count(audited)),
+        before,
+        "nothing half-applied"
+    );
     assert_eq!(
         app.count("SELECT 1 FROM org_acme.csv_imports WHERE applied_at IS NULL"),
         1,
@@ -198,7 +203,9 @@ async fn a_job_killed_midway_is_taken_over_after_its_lease_and_runs_once() {
     // Today's snapshot, which the server schedules on start, waits on our lock halfway: after
     // rescoring the lifts, before writing the history.
     let mut blocker = app.conn();
-    diesel::sql_query("BEGIN").execute(&mut *blocker).expect("begin");
+    diesel::sql_query("BEGIN")
+        .execute(&mut *blocker)
+        .expect("begin");
     diesel::sql_query("LOCK TABLE org_acme.health_score_history IN ACCESS EXCLUSIVE MODE")
         .execute(&mut *blocker)
         .expect("lock");
@@ -206,16 +213,20 @@ async fn a_job_killed_midway_is_taken_over_after_its_lease_and_runs_once() {
     let data_dir = harness::temp_dir("faults-job");
     let mut server = Server::start(Some(&app.url), &data_dir, &[]);
     let mut conn = app.conn();
-    wait_for("the snapshot to wait on the lock", Duration::from_secs(30), || {
-        server_sessions(&mut conn, "wait_event_type = 'Lock'") == 1
-    });
+    wait_for(
+        "the snapshot to wait on the lock",
+        Duration::from_secs(30),
+        || server_sessions(&mut conn, "wait_event_type = 'Lock'") == 1,
+    );
     server.kill();
     diesel::sql_query("ROLLBACK")
         .execute(&mut *blocker)
         .expect("unlock");
-    wait_for("the killed sessions to end", Duration::from_secs(30), || {
-        server_sessions(&mut conn, "true") == 0
-    });
+    wait_for(
+        "the killed sessions to end",
+        Duration::from_secs(30),
+        || server_sessions(&mut conn, "true") == 0,
+    );
     let killed = snapshot_job(&app);
     assert_eq!((killed.state.as_str(), killed.attempts), ("running", 1));
     assert_eq!(app.count(history), 0, "its work rolled back");
@@ -239,6 +250,10 @@ async fn a_job_killed_midway_is_taken_over_after_its_lease_and_runs_once() {
     let _ = std::fs::remove_dir_all(&data_dir);
     let done = snapshot_job(&app);
     assert_eq!(done.attempts, 2, "the killed attempt and the one that ran");
-    assert_eq!(app.count(history), 1, "one history row: the job's work counted once");
+    assert_eq!(
+        app.count(history),
+        1,
+        "one history row: the job's work counted once"
+    );
     println!("killed job: done {recovered:?} after its lease ran out");
 }

@@ -122,7 +122,12 @@ pub fn status_of(mut stream: TcpStream) -> u16 {
 }
 
 /// Posts a form with the browser's session and CSRF token to the server on `port`.
-pub fn post_form(port: u16, browser: &Browser<'_>, path: &str, fields: &[(&str, &str)]) -> TcpStream {
+pub fn post_form(
+    port: u16,
+    browser: &Browser<'_>,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> TcpStream {
     let token = browser.csrf();
     let mut all = fields.to_vec();
     all.push(("csrf_token", &token));

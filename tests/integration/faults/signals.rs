@@ -48,7 +48,12 @@ fn running(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
         .and_then(|stat| {
-            let state = stat.rsplit_once(')')?.1.split_whitespace().next()?.to_string();
+            let state = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .next()?
+                .to_string();
             Some(state != "Z" && state != "X")
         })
         .unwrap_or(false)
@@ -80,9 +85,11 @@ fn sigterm_drains_requests_and_the_running_job_then_stops_the_cluster() {
         .expect("lock");
     let today = Utc::now().date_naive().to_string();
     assert!(enqueue_snapshot(&mut conn, &today));
-    wait_for("the job to wait on the lock", Duration::from_secs(30), || {
-        server_sessions(&mut conn, "wait_event_type = 'Lock'") == 1
-    });
+    wait_for(
+        "the job to wait on the lock",
+        Duration::from_secs(30),
+        || server_sessions(&mut conn, "wait_event_type = 'Lock'") == 1,
+    );
     // Due as well, but the worker is busy: it must not take this one once told to stop.
     let yesterday = (Utc::now().date_naive() - Days::new(1)).to_string();
     assert!(enqueue_snapshot(&mut conn, &yesterday));
@@ -93,9 +100,11 @@ fn sigterm_drains_requests_and_the_running_job_then_stops_the_cluster() {
         let status = status_of(send(port, "GET", "/bench/slow/3000", "", ""));
         (status, started.elapsed())
     });
-    wait_for("the slow request to reach the database", Duration::from_secs(10), || {
-        server_sessions(&mut conn, "state = 'active' AND query LIKE '%pg_sleep%'") == 1
-    });
+    wait_for(
+        "the slow request to reach the database",
+        Duration::from_secs(10),
+        || server_sessions(&mut conn, "state = 'active' AND query LIKE '%pg_sleep%'") == 1,
+    );
 
     let signalled = Instant::now();
     server.signal(libc::SIGTERM);
@@ -119,7 +128,10 @@ fn sigterm_drains_requests_and_the_running_job_then_stops_the_cluster() {
         stopped_after < Duration::from_secs(10),
         "stopped {stopped_after:?} after SIGTERM"
     );
-    assert!(!data_dir.join("pg/postmaster.pid").exists(), "cluster stopped");
+    assert!(
+        !data_dir.join("pg/postmaster.pid").exists(),
+        "cluster stopped"
+    );
     assert!(!running(postmaster), "the postmaster {postmaster} is gone");
     println!(
         "SIGTERM: slow request {slow_took:?}, exit {stopped_after:?} after the signal, \
