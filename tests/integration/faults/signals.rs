@@ -125,8 +125,8 @@ fn sigterm_drains_requests_and_the_running_job_then_stops_the_cluster() {
     assert!(slow_took >= Duration::from_millis(2900), "{slow_took:?}");
     assert!(status.success(), "clean exit: {status}");
     assert!(
-        stopped_after < Duration::from_secs(10),
-        "stopped {stopped_after:?} after SIGTERM"
+        stopped_after < Duration::from_secs(30),
+        "stopped {stopped_after:?} after SIGTERM, within the drain's 30 s"
     );
     assert!(
         !data_dir.join("pg/postmaster.pid").exists(),
