@@ -209,6 +209,16 @@ mod tests {
     }
 
     #[test]
+    fn a_full_disk_is_told_apart_from_other_failures() {
+        for full in [libc::ENOSPC, libc::EDQUOT] {
+            let error = std::io::Error::from_raw_os_error(full);
+            assert!(matches!(StorageError::from(error), StorageError::Full));
+        }
+        let denied = std::io::Error::from_raw_os_error(libc::EACCES);
+        assert!(matches!(StorageError::from(denied), StorageError::Io(_)));
+    }
+
+    #[test]
     fn keys_cannot_escape_the_folder() {
         let dir = std::env::temp_dir().join(format!("sitesync-store-{}", std::process::id()));
         let store = LocalStore::new(&dir);
