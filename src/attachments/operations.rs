@@ -63,7 +63,7 @@ impl From<AttachmentError> for AppError {
         match e {
             AttachmentError::NotFound => AppError::NotFound,
             AttachmentError::Forbidden(why) => AppError::Forbidden(why.into()),
-            AttachmentError::Storage(e) => AppError::internal(e),
+            AttachmentError::Storage(e) => e.into(),
             AttachmentError::Database(e) => AppError::internal(e),
         }
     }

@@ -2,13 +2,15 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
 use uuid::Uuid;
 
 use super::files::{accept_off_thread, LIMITS};
-use super::operations::{self, Owner};
+use super::operations::{self, AttachmentError, Owner};
 use super::views::{owner_path, upload_path, RefusedPage};
 use crate::auth::roles::Permission;
 use crate::orgs::OrgScope;
+use crate::storage::{StorageError, FULL_MESSAGE};
 use crate::web::downloads::{send_file, StoredFile};
 use crate::web::uploads::read_form_with_files;
 use crate::web::{render_status, see_other, AppError};
@@ -59,18 +61,37 @@ async fn upload(
         }
     };
     let store = state.files.clone();
-    let count = scope
+    let attached = scope
         .run(Permission::WorkOnAssigned, move |conn, ctx| {
-            Ok(operations::attach(
-                conn,
-                store.as_ref(),
-                &Acting::member(ctx),
-                owner,
-                &accepted,
-                task,
-            )?)
+            // In a savepoint, so a full store takes back the rows of the files before it
+            // while the page can still say why.
+            let attached = conn.transaction(|conn| {
+                operations::attach(
+                    conn,
+                    store.as_ref(),
+                    &Acting::member(ctx),
+                    owner,
+                    &accepted,
+                    task,
+                )
+            });
+            match attached {
+                Err(AttachmentError::Storage(StorageError::Full)) => Ok(None),
+                other => Ok(Some(other?)),
+            }
         })
         .await?;
+    let Some(count) = attached else {
+        return render_status(
+            StatusCode::INSUFFICIENT_STORAGE,
+            &RefusedPage {
+                layout: scope.layout("Nothing was uploaded", section(owner)),
+                problem: FULL_MESSAGE.to_string(),
+                upload_to: upload_path(&slug, owner),
+                back: owner_path(&slug, owner),
+            },
+        );
+    };
     scope.viewer.flash(
         "success",
         if count == 1 {

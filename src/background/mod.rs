@@ -10,7 +10,9 @@
 //! `FOR UPDATE SKIP LOCKED`, so two never claim the same one, and marks it done in the same
 //! transaction as the job's own work, so its effects and its `done` commit together or not at
 //! all. A job whose worker died keeps its `running` lease until the lease runs out; then any
-//! worker takes it over, and the first worker can no longer mark it done.
+//! worker takes it over, and the first worker can no longer mark it done. A worker that is
+//! stopped (SIGTERM) finishes the job under way, takes no other and gives back what it still
+//! holds, so nothing waits for a lease after a clean stop.
 
 pub mod kinds;
 pub mod queries;

@@ -25,6 +25,8 @@ const JOBS_PER_TICK: usize = 1000;
 pub struct Worker {
     id: String,
     pub context: JobContext,
+    /// Set when the server is shutting down: no further job is claimed.
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Worker {
@@ -37,11 +39,29 @@ impl Worker {
                 mailer: Arc::new(crate::mail::Mailer::new(&config)),
                 config,
             },
+            stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }
 
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// Asks the worker to stop: the job it is running finishes, no other is claimed, and
+    /// [`worker`] gives back what it still holds and returns.
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
+    /// Resolves once [`Worker::stop`] was called.
+    async fn stopped(&self) {
+        let mut stopping = self.stopping.subscribe();
+        // The sender lives as long as `self`, so waiting cannot fail for want of one.
+        let _ = stopping.wait_for(|stop| *stop).await;
     }
 }
 
@@ -172,6 +192,9 @@ pub async fn tick(db: &Db, worker: &Worker, now: DateTime<Utc>) -> Result<Vec<Ra
 pub async fn run_due(db: &Db, worker: &Worker) -> Result<Vec<Ran>, AppError> {
     let mut ran = Vec::new();
     for _ in 0..JOBS_PER_TICK {
+        if worker.is_stopping() {
+            break;
+        }
         let worker = worker.clone();
         match db
             .run_pooled(move |conn| Ok::<_, AppError>(run_next(conn, &worker)?))
@@ -189,13 +212,18 @@ pub async fn run_due(db: &Db, worker: &Worker) -> Result<Vec<Ran>, AppError> {
 const POLL: StdDuration = StdDuration::from_secs(2);
 const SCHEDULE_EVERY: StdDuration = StdDuration::from_secs(60);
 
-/// The background loop every app server runs.
-pub async fn worker(db: Db, config: Arc<Config>) {
-    let worker = Worker::new(config);
+/// The background loop every app server runs, until [`Worker::stop`]: then the job under way
+/// finishes and every job still claimed by this worker is given back (queued again, its
+/// attempt not counted), so another server runs it at once instead of after the lease.
+pub async fn worker(db: Db, worker: Worker) {
     let mut interval = tokio::time::interval(POLL);
     let mut scheduled: Option<std::time::Instant> = None;
     loop {
-        interval.tick().await;
+        tokio::select! {
+            biased;
+            _ = worker.stopped() => break,
+            _ = interval.tick() => {}
+        }
         let outcome = if scheduled.is_none_or(|at| at.elapsed() >= SCHEDULE_EVERY) {
             scheduled = Some(std::time::Instant::now());
             tick(&db, &worker, Utc::now()).await
@@ -208,6 +236,39 @@ pub async fn worker(db: Db, config: Arc<Config>) {
             Err(e) => tracing::warn!(error = %e, "background jobs failed"),
         }
     }
+    release(&db, &worker).await;
+}
+
+/// Gives back every job `worker` still holds.
+pub async fn release(db: &Db, worker: &Worker) {
+    let id = worker.id().to_string();
+    match db
+        .run(move |conn| Ok::<_, AppError>(queries::release(conn, &id)?))
+        .await
+    {
+        Ok(released) => tracing::info!(released, "background worker stopped"),
+        Err(e) => tracing::warn!(error = %e, "background worker: releasing its jobs failed"),
+    }
+}
+
+/// Stops `worker` on the first SIGTERM, SIGINT or SIGQUIT (the web server hears the same
+/// signal and drains its requests meanwhile).
+pub async fn stop_on_signal(worker: Worker) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let listen = |kind| signal(kind).map_err(|e| tracing::warn!(error = %e, "signal handler"));
+    let (Ok(mut term), Ok(mut interrupt), Ok(mut quit)) = (
+        listen(SignalKind::terminate()),
+        listen(SignalKind::interrupt()),
+        listen(SignalKind::quit()),
+    ) else {
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = interrupt.recv() => {}
+        _ = quit.recv() => {}
+    }
+    worker.stop();
 }
 
 #[cfg(test)]

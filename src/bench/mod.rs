@@ -7,6 +7,8 @@
 //! transaction pointed at the organization's schema and role (`orgs::enter`).
 //! Their ratio is the cost of tenancy. Neither asks for a sign-in: they show a dozen site names
 //! of any organization, which is why they exist only on a benchmark server.
+//! `/bench/slow/{millis}` holds a pooled connection that long: a request still in flight when
+//! the server is told to stop, or a load that keeps connections busy.
 
 pub mod queries;
 pub mod routes;

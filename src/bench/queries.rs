@@ -45,3 +45,11 @@ pub fn first_sites_in(conn: &mut PgConnection, schema_name: &str) -> QueryResult
     ))
     .load(conn)
 }
+
+/// Holds the connection for `millis` inside the database, as a slow report would.
+pub fn hold(conn: &mut PgConnection, millis: u32) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_sleep($1::float8 / 1000)")
+        .bind::<diesel::sql_types::Integer, _>(i32::try_from(millis).unwrap_or(i32::MAX))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -19,7 +19,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.app_data(web::Data::new(OrgDirectory::default()))
         .route("/bench/baseline/{slug}", web::get().to(baseline))
         .route("/bench/tenancy/{slug}", web::get().to(tenancy_switch))
-        .route("/bench/mail/{count}", web::get().to(queue_mail));
+        .route("/bench/mail/{count}", web::get().to(queue_mail))
+        .route("/bench/slow/{millis}", web::get().to(slow));
 }
 
 /// Schema and role of each organization asked for, so that after the first request neither
@@ -139,4 +140,23 @@ pub async fn queue_mail(
         })
         .await?;
     Ok(HttpResponse::Ok().body(format!("queued {count}\n")))
+}
+
+/// A request that takes `millis` (at most a minute) on a pooled connection: what a stopping
+/// server must let finish, and what a load test uses to hold connections.
+pub async fn slow(
+    state: web::Data<AppState>,
+    path: web::Path<u32>,
+) -> Result<HttpResponse, AppError> {
+    let millis = path.into_inner();
+    if millis > 60_000 {
+        return Err(AppError::BadRequest(
+            "Ask for at most 60000 milliseconds.".into(),
+        ));
+    }
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(queries::hold(conn, millis)?))
+        .await?;
+    Ok(HttpResponse::Ok().body(format!("held {millis} ms\n")))
 }

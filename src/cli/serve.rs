@@ -4,11 +4,16 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use actix_web::{web, HttpServer};
+use sitesync::background::{self, Worker};
 use sitesync::config::Config;
 use sitesync::metrics::Exporter;
 use sitesync::{app, demo, AppState};
 
 use super::{fail, open, run_migrations};
+
+/// How long a stopping server waits for the background job under way; a job still running
+/// then is given back, and its own work rolls back when it finds the job no longer its own.
+const JOB_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
     let database = match open(&config, "sitesync serve") {
@@ -64,7 +69,8 @@ pub fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
         let server = HttpServer::new(move || app(state.clone()))
             .bind(&bind)
             .map_err(|e| format!("could not serve on {bind} (SITESYNC_BIND): {e}"))?
-            .shutdown_timeout(10)
+            // In-flight requests get this long to finish after SIGTERM.
+            .shutdown_timeout(30)
             .run();
         let metrics = exporter
             .map(|(address, exporter)| serve_metrics(exporter, address))
@@ -77,15 +83,23 @@ pub fn serve(config: Config, with_demo: bool, bench_routes: bool) -> ExitCode {
                 println!("  {:<24} {} / {}", login.what, login.email, login.password);
             }
         }
-        actix_web::rt::spawn(sitesync::background::worker(
-            state_for_housekeeping.db.clone(),
-            state_for_housekeeping.config.clone(),
-        ));
+        let worker = Worker::new(state_for_housekeeping.config.clone());
+        let db = state_for_housekeeping.db.clone();
+        let jobs = actix_web::rt::spawn(background::worker(db.clone(), worker.clone()));
+        actix_web::rt::spawn(background::runner::stop_on_signal(worker.clone()));
         actix_web::rt::spawn(housekeeping(state_for_housekeeping));
         println!("Press Ctrl-C to stop.");
         let served = server.await.map_err(|e| e.to_string());
         if let Some(metrics) = metrics {
             metrics.stop(true).await;
+        }
+        // The server stopped for a reason other than a signal, or the signal came first:
+        // either way the worker finishes its job and gives back what it holds before the
+        // database goes away.
+        worker.stop();
+        if actix_web::rt::time::timeout(JOB_GRACE, jobs).await.is_err() {
+            tracing::warn!("the background job under way did not finish in time");
+            background::runner::release(&db, &worker).await;
         }
         served
     });

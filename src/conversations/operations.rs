@@ -51,7 +51,7 @@ impl From<ConversationError> for AppError {
         match e {
             ConversationError::NotFound => AppError::NotFound,
             ConversationError::Refused(why) => AppError::Forbidden(why),
-            ConversationError::Storage(e) => AppError::internal(e),
+            ConversationError::Storage(e) => e.into(),
             ConversationError::Database(e) => AppError::internal(e),
         }
     }

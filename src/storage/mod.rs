@@ -59,9 +59,40 @@ pub fn size_label(byte_size: i32) -> String {
 pub enum StorageError {
     #[error("invalid file key")]
     InvalidKey,
+    /// The store has no room (or no quota) left for the file; nothing of it was kept.
+    #[error("the file store is full")]
+    Full,
     #[error("file storage error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
 }
+
+impl From<std::io::Error> for StorageError {
+    fn from(e: std::io::Error) -> Self {
+        let full = e.kind() == std::io::ErrorKind::StorageFull
+            || matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT));
+        if full {
+            StorageError::Full
+        } else {
+            StorageError::Io(e)
+        }
+    }
+}
+
+impl From<StorageError> for crate::web::AppError {
+    /// A full store is the person's to hear about (their upload was not kept); anything else
+    /// is an internal failure.
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::Full => crate::web::AppError::PayloadTooLarge(FULL_MESSAGE.into()),
+            other => crate::web::AppError::internal(other),
+        }
+    }
+}
+
+/// What a person is told when the store is full: their upload is not lost through any fault
+/// of theirs, and trying later (or asking for room) is what helps.
+pub const FULL_MESSAGE: &str = "There is not enough space to store the file right now, so \
+     nothing was saved. Please try again later; if it keeps happening, tell your administrator.";
 
 /// Where files live. Keys are ours: lower-case letters, digits, `-`, `_` and `/`.
 pub trait FileStore: Send + Sync {
@@ -111,10 +142,14 @@ impl FileStore for LocalStore {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        // Write then rename, so a reader never sees half a file.
+        // Write then rename, so a reader never sees half a file; a write that fails (a full
+        // disk) leaves nothing behind.
         let partial = path.with_extension("partial");
-        fs::write(&partial, bytes)?;
-        fs::rename(partial, path)?;
+        let written = fs::write(&partial, bytes).and_then(|()| fs::rename(&partial, &path));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&partial);
+            return Err(e.into());
+        }
         Ok(())
     }
 
@@ -171,6 +206,16 @@ mod tests {
             None
         );
         assert_eq!(FileKind::sniff(b""), None);
+    }
+
+    #[test]
+    fn a_full_disk_is_told_apart_from_other_failures() {
+        for full in [libc::ENOSPC, libc::EDQUOT] {
+            let error = std::io::Error::from_raw_os_error(full);
+            assert!(matches!(StorageError::from(error), StorageError::Full));
+        }
+        let denied = std::io::Error::from_raw_os_error(libc::EACCES);
+        assert!(matches!(StorageError::from(denied), StorageError::Io(_)));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod dashboard;
 mod dashboard_figures;
 mod database_faults;
 mod deletion;
+mod faults;
 mod first_start;
 mod forum;
 mod foundation;

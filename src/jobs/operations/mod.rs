@@ -56,7 +56,7 @@ impl From<JobsError> for AppError {
             JobsError::NotAllowed(why) => AppError::Forbidden(why),
             JobsError::Conflict(why) => AppError::Conflict(why),
             JobsError::Invalid(errors) => AppError::Rejected(errors),
-            JobsError::Storage(error) => AppError::internal(error),
+            JobsError::Storage(error) => error.into(),
             JobsError::Database(error) => error.into(),
         }
     }

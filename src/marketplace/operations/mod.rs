@@ -71,7 +71,7 @@ impl From<MarketError> for AppError {
             MarketError::Conflict(why) => AppError::Conflict(why),
             MarketError::Rejected(errors) => AppError::Rejected(errors),
             MarketError::Database(error) => error.into(),
-            MarketError::Storage(error) => AppError::internal(error),
+            MarketError::Storage(error) => error.into(),
         }
     }
 }

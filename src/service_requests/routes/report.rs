@@ -3,15 +3,17 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
 
 use super::in_public_org;
 use crate::attachments::files as attachment_files;
-use crate::attachments::operations::{self as attachments, Owner};
+use crate::attachments::operations::{self as attachments, AttachmentError, Owner};
 use crate::auth::Viewer;
 use crate::service_requests::forms::ReportForm;
 use crate::service_requests::operations::{self, ReportError};
 use crate::service_requests::queries::{self as sr, ReportTarget};
 use crate::service_requests::views::{self, ReportPage, StatusPage};
+use crate::storage::{StorageError, FULL_MESSAGE};
 use crate::web::forms::FieldErrors;
 use crate::web::uploads::read_form_with_files;
 use crate::web::{render, render_status, AppError};
@@ -85,6 +87,19 @@ impl Refusal {
     }
 }
 
+/// Why a report and its photos did not go in.
+enum NotSent {
+    Report(ReportError),
+    /// The file store had no room for the photos.
+    StoreFull,
+}
+
+impl From<diesel::result::Error> for NotSent {
+    fn from(e: diesel::result::Error) -> Self {
+        NotSent::Report(e.into())
+    }
+}
+
 pub async fn report(
     viewer: Viewer,
     state: web::Data<AppState>,
@@ -126,22 +141,43 @@ pub async fn report(
                 }
             };
             let acting = Acting::system(&org.handle, &org.actor);
-            // Refusals come before anything is written: answering them commits nothing.
-            let outcome = match operations::submit_public_report(conn, &acting, &target, &report) {
-                Ok(request) => {
-                    if !photos.is_empty() {
-                        let owner = Owner::ServiceRequest(request.id);
-                        attachments::attach(conn, store.as_ref(), &acting, owner, &photos, None)?;
-                    }
-                    Ok(Box::new(request))
+            // Refusals come before anything is written: answering them commits nothing. The
+            // report and its photos go in a savepoint together, so a full file store takes
+            // the report back too and the form can be shown again.
+            let sent = conn.transaction(|conn| {
+                let request = operations::submit_public_report(conn, &acting, &target, &report)
+                    .map_err(NotSent::Report)?;
+                if !photos.is_empty() {
+                    let owner = Owner::ServiceRequest(request.id);
+                    match attachments::attach(conn, store.as_ref(), &acting, owner, &photos, None) {
+                        Err(AttachmentError::Storage(StorageError::Full)) => {
+                            return Err(NotSent::StoreFull)
+                        }
+                        other => {
+                            other.map_err(|e| NotSent::Report(ReportError::Failed(e.into())))?
+                        }
+                    };
                 }
-                Err(ReportError::Failed(error)) => return Err(error),
-                Err(ReportError::Invalid(errors)) => Err(Refusal::invalid(errors)),
-                Err(limit) => Err(Refusal {
+                Ok(request)
+            });
+            let outcome = match sent {
+                Ok(request) => Ok(Box::new(request)),
+                Err(NotSent::Report(ReportError::Failed(error))) => return Err(error),
+                Err(NotSent::Report(ReportError::Invalid(errors))) => Err(Refusal::invalid(errors)),
+                Err(NotSent::Report(limit)) => Err(Refusal {
                     status: StatusCode::TOO_MANY_REQUESTS,
                     errors: FieldErrors::default(),
                     message: Some(limit.to_string()),
                 }),
+                Err(NotSent::StoreFull) => {
+                    let mut errors = FieldErrors::default();
+                    errors.add("files", FULL_MESSAGE);
+                    Err(Refusal {
+                        status: StatusCode::INSUFFICIENT_STORAGE,
+                        errors,
+                        message: None,
+                    })
+                }
             };
             Ok((target, outcome))
         },

@@ -223,10 +223,16 @@ fn signature_png(data_url: &str) -> Result<Option<Vec<u8>>, WorkOrderError> {
     Ok(Some(out.into_inner()))
 }
 
-/// The file store failing is an internal failure, reported (with its cause) like the
-/// database's: the completion's transaction rolls back and the person sees the request id.
+/// The file store failing rolls the completion's transaction back. A full store is the
+/// person's to hear about; anything else is an internal failure, reported (with its cause)
+/// like the database's, and the person sees the request id.
 fn storage_failed(error: StorageError) -> WorkOrderError {
-    WorkOrderError::Database(diesel::result::Error::QueryBuilderError(Box::new(error)))
+    match error {
+        StorageError::Full => WorkOrderError::Refused(crate::storage::FULL_MESSAGE.into()),
+        other => {
+            WorkOrderError::Database(diesel::result::Error::QueryBuilderError(Box::new(other)))
+        }
+    }
 }
 
 /// Records the sign-off of completed work order `id` (called in the completion's
