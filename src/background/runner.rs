@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
+use diesel::{Connection, RunQueryDsl};
 
 use super::queries::{self, Job};
 use super::{kinds, JobContext, JobError};
@@ -159,6 +159,9 @@ fn perform(conn: &mut PooledConn, job: &Job, worker: &Worker) -> Result<(), JobE
     };
     let ledger = conn.ledger();
     conn.transaction(|conn| {
+        // A job may count a large history or drop a schema: the request-sized statement
+        // timeout gives way to the job's own bound.
+        diesel::sql_query("SELECT set_config('statement_timeout', '10min', true)").execute(conn)?;
         // Before entering the organization's role, which may not write this table.
         if !queries::mark_done(conn, job.id, worker.id())? {
             return Err(JobError::Lost);

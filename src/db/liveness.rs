@@ -52,9 +52,15 @@ impl Liveness {
 
     /// Why a new connection cannot be had right now, when the last attempt failed a moment ago.
     pub fn refusing(&self) -> Option<String> {
+        self.failed_within(RETRY_CONNECT_AFTER)
+    }
+
+    /// Why the last connection attempt failed, when it was less than `within` ago and none
+    /// has succeeded since.
+    pub fn failed_within(&self, within: Duration) -> Option<String> {
         let last = self.last_connect_failure.lock().ok()?;
         match &*last {
-            Some((at, why)) if at.elapsed() < RETRY_CONNECT_AFTER => Some(why.clone()),
+            Some((at, why)) if at.elapsed() < within => Some(why.clone()),
             _ => None,
         }
     }

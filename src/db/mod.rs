@@ -298,14 +298,18 @@ enum Attempt<T, E> {
 /// A connection from the pool that has answered since the pool last found one dead; dead ones
 /// are dropped on the way (at most the pool's size of them, then a fresh connection).
 fn checkout(pool: &PgPool, liveness: &Liveness) -> Result<PooledConn, Unavailable> {
-    if pool.state().idle_connections == 0 {
-        if let Some(why) = liveness.refusing() {
+    for _ in 0..=pool.max_size() {
+        let none_idle = pool.state().idle_connections == 0;
+        if let Some(why) = liveness.refusing().filter(|_| none_idle) {
             return Err(Unavailable(why));
         }
-    }
-    for _ in 0..=pool.max_size() {
-        let mut conn = pool
-            .get()
+        // While the database is refusing connections, a request waits a moment for one rather
+        // than the whole pool timeout.
+        let got = match liveness.failed_within(DOWN_RECENTLY) {
+            Some(_) => pool.get_timeout(liveness::RETRY_CONNECT_AFTER),
+            None => pool.get(),
+        };
+        let mut conn = got
             .map(PooledConn)
             .map_err(|e| Unavailable(e.to_string()))?;
         if conn.alive_in(liveness) {
@@ -314,6 +318,9 @@ fn checkout(pool: &PgPool, liveness: &Liveness) -> Result<PooledConn, Unavailabl
     }
     Err(Unavailable(LOST.into()))
 }
+
+/// How long after a failed connection attempt the database counts as just having been down.
+const DOWN_RECENTLY: Duration = Duration::from_secs(30);
 
 /// A `LIKE`/`ILIKE` pattern matching `text` anywhere, with `%`, `_` and `\` taken literally.
 pub fn contains_pattern(text: &str) -> String {

@@ -254,7 +254,7 @@ fn postgres_stopped_and_started_under_running_servers() {
                 response.to_lowercase().contains("retry-after: 5"),
                 "{response}"
             );
-            assert!(took < Duration::from_secs(6), "{path} took {took:?}");
+            assert!(took < Duration::from_secs(3), "{path} took {took:?}");
         }
         let (health, _) = fetch(port, "/healthz");
         assert!(health.contains("database unavailable: "), "{health}");

@@ -1,1 +1,2 @@
+DROP INDEX idx_elevators_down;
 DROP TABLE dashboard_figures;

@@ -5,3 +5,7 @@ CREATE TABLE dashboard_figures (
     figures jsonb NOT NULL,
     counted_at timestamptz NOT NULL
 );
+
+-- "Needs attention" lists the lifts down longest first without reading every lift.
+CREATE INDEX idx_elevators_down ON elevators (status_changed_at)
+    WHERE status = 'out_of_service' AND deleted_at IS NULL;
