@@ -262,16 +262,18 @@ for w in workers:
                    ("dashboard", f"/o/{w.slug}")]
 
 # ---- samplers and faults ----------------------------------------------------------------------
-samples = []   # (t, rss_kib, pg connections or None)
+samples = []      # (t, rss_kib, PostgreSQL connections of the app or None)
+terminated = set()  # backends the fault ended: they linger in pg_stat_activity while exiting
 
 
 def sampler():
     while not stop.is_set():
         t = time.monotonic() - started
-        conns = psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sitesync serve'",
-                     check=False, timeout=3)
+        pids = psql("SELECT coalesce(string_agg(pid::text, ' '), '-') FROM pg_stat_activity "
+                    "WHERE application_name = 'sitesync serve'", check=False, timeout=3)
         with lock:
-            samples.append((t, soak_http.rss_kib(server_pid), int(conns) if conns.isdigit() else None))
+            live = None if not pids else len([p for p in pids.split() if p != "-" and p not in terminated])
+            samples.append((t, soak_http.rss_kib(server_pid), live))
         stop.wait(5)
 
 
@@ -293,9 +295,12 @@ def run_faults():
     if stop.wait(duration * 0.3):
         return
     t = time.monotonic() - started
-    killed = psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                  "WHERE application_name = 'sitesync serve'", check=False)
-    fault_log.append({"name": f"every app connection terminated ({killed or '?'})", "start": t,
+    killed = [line.split("|")[0] for line in psql(
+        "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE application_name = 'sitesync serve'", check=False).splitlines()]
+    with lock:
+        terminated.update(killed)
+    fault_log.append({"name": f"every app connection terminated ({len(killed)})", "start": t,
                       "db_back": time.monotonic() - started})
     fault_log[-1]["recovered"] = recovered_after(fault_log[-1]["db_back"])
     if stop.wait(max(0, duration * 0.6 - (time.monotonic() - started))):
@@ -338,5 +343,5 @@ ok = soak_report.report(
     fault_log=fault_log, pool_size=pool_size, found=found, purchases=purchases,
     out=os.path.join(data_dir, "soak-summary.txt"))
 with open(os.path.join(data_dir, "soak-writes.json"), "w") as f:
-    json.dump(writes, f)
+    json.dump({"writes": writes, "faults": fault_log, "samples": samples}, f)
 sys.exit(0 if ok else 1)

@@ -45,8 +45,10 @@ def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_si
     say = lines.append
     windows = [(f["start"], (f["recovered"] or f["db_back"]) + GRACE_S) for f in fault_log]
 
-    def in_fault(t):
-        return any(a <= t <= b for a, b in windows)
+    def in_fault(r):
+        # A request in flight when a fault began is the fault's too.
+        start, end = r[0], r[0] + r[4] / 1000
+        return any(start <= b and a <= end for a, b in windows)
 
     # ---- requests -------------------------------------------------------------------------
     by_label = defaultdict(list)
@@ -72,17 +74,17 @@ def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_si
     say("Statuses: " + ", ".join(f"{s or 'no answer'}: {n}" for s, n in sorted(statuses.items())))
 
     bad = [r for r in records if r[3] >= 500 or r[3] == 0]
-    outside = [r for r in bad if not in_fault(r[0])]
+    outside = [r for r in bad if not in_fault(r)]
     if outside:
         failures.append(f"{len(outside)} errors (5xx or no answer) outside any fault, first at "
                         f"{outside[0][0]:.1f} s: {outside[0][1]} {outside[0][3]}")
     if faults:
-        wrong = [r for r in bad if in_fault(r[0]) and not (r[3] == 503 and r[5])]
+        wrong = [r for r in bad if in_fault(r) and not (r[3] == 503 and r[5])]
         if wrong:
             kinds = Counter(str(r[3] or "no answer") + (" with Retry-After" if r[5] else "") for r in wrong)
             failures.append(f"{len(wrong)} errors during faults were not 503 with Retry-After: "
                             + ", ".join(f"{k}: {n}" for k, n in kinds.items()))
-    slow = [r for r in records if r[4] > SLOW_MS and not in_fault(r[0])]
+    slow = [r for r in records if r[4] > SLOW_MS and not in_fault(r)]
     if slow:
         failures.append(f"{len(slow)} requests over 5 s (slowest {max(r[4] for r in slow):.0f} ms, "
                         f"{max(slow, key=lambda r: r[4])[1]})")
@@ -93,7 +95,7 @@ def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_si
         say("| fault | at s | database back at s | service back at s | recovery s | requests failed |")
         say("| --- | --- | --- | --- | --- | --- |")
         for f, (a, b) in zip(fault_log, windows):
-            failed = sum(1 for r in bad if a <= r[0] <= b)
+            failed = sum(1 for r in bad if r[0] <= b and a <= r[0] + r[4] / 1000)
             rec = f"{f['recovered'] - f['db_back']:.2f}" if f["recovered"] is not None else "not within 60 s"
             say(f"| {f['name']} | {f['start']:.1f} | {f['db_back']:.1f} | "
                 f"{f['recovered'] if f['recovered'] is None else round(f['recovered'], 1)} | {rec} | {failed} |")
@@ -117,18 +119,21 @@ def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_si
         failures.append("no memory sample after the measuring point")
     elif growth >= 10:
         failures.append(f"RSS grew {growth:.1f} % after {since}")
-    conns = [c for _, _, c in samples if c is not None]
-    say(f"PostgreSQL connections of the app: max {max(conns, default=0)}, pool size {pool_size}, "
-        f"{len(conns)} samples")
-    if max(conns, default=0) > pool_size:
-        failures.append(f"{max(conns)} PostgreSQL connections, more than the pool's {pool_size}")
+    conns = [(t, c) for t, _, c in samples if c is not None]
+    top = max(conns, key=lambda s: s[1], default=(0, 0))
+    say(f"PostgreSQL connections of the app: max {top[1]} (at {top[0]:.0f} s), pool size {pool_size}, "
+        f"{len(conns)} samples every 5 s")
+    over = [(t, c) for t, c in conns if c > pool_size]
+    if over:
+        failures.append(f"{len(over)} samples with more PostgreSQL connections than the pool's {pool_size}: "
+                        + ", ".join(f"{c} at {t:.0f} s" for t, c in over[:5]))
 
     # ---- writes -----------------------------------------------------------------------------
     say("")
     say("| write | acknowledged | found | refused | refused but found | no answer (found) |")
     say("| --- | --- | --- | --- | --- | --- |")
     kinds = sorted({w["kind"] for w in writes})
-    lost, phantom, doubled = [], [], []
+    doubled = []
     for kind in kinds:
         ws = [w for w in writes if w["kind"] == kind]
         acked = [w for w in ws if w["outcome"] == "ok"]
@@ -145,11 +150,9 @@ def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_si
             refused_found = sum(1 for w in refused if found[w["token"]] >= 1)
             unknown_found = sum(1 for w in unknown if found[w["token"]] >= 1)
             doubled += [w for w in ws if found[w["token"]] > 1]
-        lost += acked[found_acked:] if found_acked < len(acked) else []
         if found_acked < len(acked):
             failures.append(f"{kind}: {len(acked) - found_acked} acknowledged writes are not in the database")
         if refused_found:
-            phantom.append(kind)
             failures.append(f"{kind}: {refused_found} writes answered as failed are in the database")
         say(f"| {kind} | {len(acked)} | {found_acked} | {len(refused)} | {refused_found} | "
             f"{len(unknown)} ({unknown_found}) |")
