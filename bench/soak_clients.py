@@ -307,10 +307,14 @@ def run_faults():
         return
     t = time.monotonic() - started
     soak_http.pg_ctl(data_dir, "stop")
-    time.sleep(10)
+    time.sleep(5)
+    # What the health check says while the database is down (monitoring reads it).
+    health = prober.get("probe", "/healthz")
+    time.sleep(5)
     soak_http.pg_ctl(data_dir, "start")
     fault_log.append({"name": "PostgreSQL stopped for 10 s", "start": t,
-                      "db_back": time.monotonic() - started})
+                      "db_back": time.monotonic() - started,
+                      "healthz": f"{health.status} {' '.join(health.body.split())[:120]}"})
     fault_log[-1]["recovered"] = recovered_after(fault_log[-1]["db_back"])
 
 

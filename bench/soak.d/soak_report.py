@@ -99,6 +99,8 @@ def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_si
             rec = f"{f['recovered'] - f['db_back']:.2f}" if f["recovered"] is not None else "not within 60 s"
             say(f"| {f['name']} | {f['start']:.1f} | {f['db_back']:.1f} | "
                 f"{f['recovered'] if f['recovered'] is None else round(f['recovered'], 1)} | {rec} | {failed} |")
+            if f.get("healthz"):
+                say(f"|   /healthz while it was down: {f['healthz']} | | | | | |")
             if f["recovered"] is None or f["recovered"] - f["db_back"] > 5:
                 failures.append(f"{f['name']}: service not back within 5 s of the database")
         if len(fault_log) < 2:
