@@ -40,7 +40,8 @@ def percentile(sorted_ms, p):
     return sorted_ms[min(len(sorted_ms) - 1, int(round(p / 100 * (len(sorted_ms) - 1))))]
 
 
-def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_size, found, purchases, out):
+def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_size, over_pool, found, purchases,
+           out):
     lines, failures = [], []
     say = lines.append
     windows = [(f["start"], (f["recovered"] or f["db_back"]) + GRACE_S) for f in fault_log]
@@ -126,6 +127,10 @@ def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_si
     say(f"PostgreSQL connections of the app: max {top[1]} (at {top[0]:.0f} s), pool size {pool_size}, "
         f"{len(conns)} samples every 5 s")
     over = [(t, c) for t, c in conns if c > pool_size]
+    for t, rows in over_pool[:3]:
+        say(f"  at {t:.0f} s (pid | started | state | state since | now | query):")
+        for row in rows.splitlines():
+            say(f"    {row}")
     if over:
         failures.append(f"{len(over)} samples with more PostgreSQL connections than the pool's {pool_size}: "
                         + ", ".join(f"{c} at {t:.0f} s" for t, c in over[:5]))
