@@ -271,16 +271,20 @@ terminated = set()  # backends the fault ended: they linger in pg_stat_activity 
 def sampler():
     while not stop.is_set():
         t = time.monotonic() - started
+        # Parallel query workers carry their leader's application_name: they are not
+        # connections, and are left out.
         pids = psql("SELECT coalesce(string_agg(pid::text, ' '), '-') FROM pg_stat_activity "
-                    "WHERE application_name = 'sitesync serve'", check=False, timeout=3)
+                    "WHERE application_name = 'sitesync serve' AND backend_type = 'client backend'",
+                    check=False, timeout=3)
         with lock:
             live = None if not pids else len([p for p in pids.split() if p != "-" and p not in terminated])
             samples.append((t, soak_http.rss_kib(server_pid), live))
         if live is not None and live > pool_size:
             # Which backends they were, to tell a pool over its size from one still closing.
-            rows = psql("SELECT pid, backend_start::time(0), state, state_change::time(3), now()::time(3), "
-                        "left(query, 50) FROM pg_stat_activity WHERE application_name = 'sitesync serve' "
-                        "ORDER BY backend_start", check=False, timeout=3)
+            rows = psql("SELECT pid, backend_type, backend_start::time(0), state, state_change::time(3), "
+                        "now()::time(3), left(query, 50) FROM pg_stat_activity "
+                        "WHERE application_name = 'sitesync serve' ORDER BY backend_start",
+                        check=False, timeout=3)
             with lock:
                 over_pool.append((t, rows))
         stop.wait(5)
@@ -323,7 +327,7 @@ def run_faults():
     soak_http.pg_ctl(data_dir, "start")
     fault_log.append({"name": "PostgreSQL stopped for 10 s", "start": t,
                       "db_back": time.monotonic() - started,
-                      "healthz": f"{health.status} {' '.join(health.body.split())[:120]}"})
+                      "healthz": f"{health.status} {soak_http.visible_text(health.body)[:160]}"})
     fault_log[-1]["recovered"] = recovered_after(fault_log[-1]["db_back"])
 
 

@@ -71,6 +71,12 @@ def rss_kib(pid):
     return 0
 
 
+def visible_text(body):
+    """What a person reads on a page: its text without the head, scripts or tags."""
+    text = re.sub(r"(?is)<(head|script|style|nav|header)\b.*?</\1>", " ", body)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
 class Page:
     def __init__(self, status, body):
         self.status = status

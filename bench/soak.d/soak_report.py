@@ -129,7 +129,7 @@ def report(run_id, minutes, faults, records, writes, samples, fault_log, pool_si
     over = [(t, c) for t, c in conns if c > pool_size]
     for t, rows in over_pool[:3]:
         say(f"  at {t:.0f} s, listed right after: {len(rows.splitlines())} "
-            "(pid | started | state | state since | now | query):")
+            "(pid | type | started | state | state since | now | query):")
         for row in rows.splitlines():
             say(f"    {row}")
     if over:
