@@ -321,8 +321,9 @@ def run_faults():
     t = time.monotonic() - started
     soak_http.pg_ctl(data_dir, "stop")
     time.sleep(5)
-    # What the health check says while the database is down (monitoring reads it).
-    health = prober.get("probe", "/healthz")
+    # What the health check says while the database is down, asked as monitoring asks it:
+    # without a session.
+    health = Client("monitor", [], lock, started).get("probe", "/healthz")
     time.sleep(5)
     soak_http.pg_ctl(data_dir, "start")
     fault_log.append({"name": "PostgreSQL stopped for 10 s", "start": t,
