@@ -24,6 +24,8 @@ pub const RETRY_CONNECT_AFTER: Duration = Duration::from_secs(1);
 pub struct Liveness {
     epoch: AtomicU64,
     last_connect_failure: Mutex<Option<(Instant, String)>>,
+    /// When a connection was last found dead or could not be made.
+    last_trouble: Mutex<Option<Instant>>,
 }
 
 impl Liveness {
@@ -35,6 +37,18 @@ impl Liveness {
     /// A connection was found dead: every connection checked before now is suspect.
     pub fn connection_lost(&self) {
         self.epoch.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut last) = self.last_trouble.lock() {
+            *last = Some(Instant::now());
+        }
+    }
+
+    /// Whether a connection was found dead, or could not be made, less than `within` ago.
+    pub fn troubled_within(&self, within: Duration) -> bool {
+        self.last_trouble
+            .lock()
+            .ok()
+            .and_then(|last| *last)
+            .is_some_and(|at| at.elapsed() < within)
     }
 
     pub fn connect_failed(&self, why: &str) {
@@ -57,7 +71,7 @@ impl Liveness {
 
     /// Why the last connection attempt failed, when it was less than `within` ago and none
     /// has succeeded since.
-    pub fn failed_within(&self, within: Duration) -> Option<String> {
+    fn failed_within(&self, within: Duration) -> Option<String> {
         let last = self.last_connect_failure.lock().ok()?;
         match &*last {
             Some((at, why)) if at.elapsed() < within => Some(why.clone()),
@@ -104,8 +118,10 @@ mod tests {
         let liveness = Liveness::default();
         assert_eq!(liveness.refusing(), None);
         let before = liveness.epoch();
+        assert!(!liveness.troubled_within(Duration::from_secs(5)));
         liveness.connect_failed("connection refused");
         assert!(liveness.epoch() > before);
+        assert!(liveness.troubled_within(Duration::from_secs(5)));
         assert_eq!(liveness.refusing().as_deref(), Some("connection refused"));
         liveness.connected();
         assert_eq!(liveness.refusing(), None);

@@ -303,11 +303,12 @@ fn checkout(pool: &PgPool, liveness: &Liveness) -> Result<PooledConn, Unavailabl
         if let Some(why) = liveness.refusing().filter(|_| none_idle) {
             return Err(Unavailable(why));
         }
-        // While the database is refusing connections, a request waits a moment for one rather
-        // than the whole pool timeout.
-        let got = match liveness.failed_within(DOWN_RECENTLY) {
-            Some(_) => pool.get_timeout(liveness::RETRY_CONNECT_AFTER),
-            None => pool.get(),
+        // Just after connections were found dead or could not be made, the database may be
+        // down: a request waits a moment for a connection rather than the whole pool timeout.
+        let got = if liveness.troubled_within(TROUBLE_RECENTLY) {
+            pool.get_timeout(liveness::RETRY_CONNECT_AFTER)
+        } else {
+            pool.get()
         };
         let mut conn = got
             .map(PooledConn)
@@ -319,8 +320,8 @@ fn checkout(pool: &PgPool, liveness: &Liveness) -> Result<PooledConn, Unavailabl
     Err(Unavailable(LOST.into()))
 }
 
-/// How long after a failed connection attempt the database counts as just having been down.
-const DOWN_RECENTLY: Duration = Duration::from_secs(30);
+/// How long after a dead or failed connection the database counts as possibly down.
+const TROUBLE_RECENTLY: Duration = Duration::from_secs(10);
 
 /// A `LIKE`/`ILIKE` pattern matching `text` anywhere, with `%`, `_` and `\` taken literally.
 pub fn contains_pattern(text: &str) -> String {
