@@ -43,7 +43,7 @@ fn start_restart_stop_and_a_stale_lock() {
     cluster.stop().expect("stop again");
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

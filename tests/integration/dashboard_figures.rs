@@ -7,18 +7,8 @@ use chrono::Utc;
 use sitesync::auth::roles::Role;
 
 use crate::dashboard::{drain, site_and_lift};
-use crate::harness::{id_from, Browser, TestApp};
-
-async fn add_lift(manager: &Browser<'_>, site: &str, unit: &str) -> String {
-    let page = manager
-        .post(
-            "/o/acme/elevators",
-            &[("site_id", site), ("unit_number", unit)],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    id_from(page.header("location"))
-}
+use crate::fixtures;
+use crate::harness::TestApp;
 
 fn refresh_jobs(app: &TestApp) -> i64 {
     app.count("SELECT 1 FROM background_jobs WHERE kind = 'dashboard_figures'")
@@ -41,7 +31,7 @@ async fn kept_figures_show_their_time_and_are_counted_again_as_they_age() {
     assert_eq!(app.count("SELECT 1 FROM org_acme.dashboard_figures"), 1);
 
     // Fresh figures are shown as kept; what needs attention is read live.
-    let second = add_lift(&manager, &site, "Lift 2").await;
+    let second = fixtures::lift(&manager, "acme", &site, "Lift 2").await;
     manager.get(&format!("/o/acme/elevators/{second}")).await;
     let page = manager
         .post(
@@ -82,7 +72,7 @@ async fn kept_figures_show_their_time_and_are_counted_again_as_they_age() {
     );
 
     // Figures nobody looked at for over an hour are counted before the page is shown.
-    add_lift(&manager, &site, "Lift 3").await;
+    fixtures::lift(&manager, "acme", &site, "Lift 3").await;
     app.execute("UPDATE org_acme.dashboard_figures SET counted_at = now() - interval '2 hours'");
     let page = manager.get("/o/acme").await;
     assert!(

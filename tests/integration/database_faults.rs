@@ -13,7 +13,8 @@ use futures_util::future::{join, join4};
 use sitesync::auth::roles::Role;
 use sitesync::db::cluster::Cluster;
 
-use crate::cluster::wait_until_up;
+use crate::cluster::{free_port, wait_until_up};
+use crate::fixtures;
 use crate::harness::{self, text, Browser, TestApp};
 
 /// A connection of the test's own, outside the app's pool (which these tests break).
@@ -38,23 +39,6 @@ fn terminate_app_connections(conn: &mut PgConnection, only_waiting: bool) -> i64
     )
 }
 
-async fn add_site(m: &Browser<'_>, name: &str) -> String {
-    m.get("/o/acme/sites/new").await;
-    let page = m
-        .post(
-            "/o/acme/sites",
-            &[
-                ("name", name),
-                ("site_type", "commercial"),
-                ("country", "Australia"),
-                ("timezone", "Australia/Sydney"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    harness::id_from(page.header("location"))
-}
-
 /// Four pages at once, each must answer 200.
 async fn read_pages(m: &Browser<'_>) {
     let (a, b, c, d) = join4(
@@ -74,7 +58,7 @@ async fn readers_see_no_error_when_every_connection_is_terminated() {
     let app = TestApp::with_pool_size(6).await;
     app.create_org("acme", "Acme Lifts");
     let m = app.member("acme", Role::Manager).await;
-    add_site(&m, "Harbour Tower").await;
+    fixtures::site(&m, "acme", "Harbour Tower").await;
     read_pages(&m).await;
     let mut admin = own_connection(&app);
     for _ in 0..3 {
@@ -136,7 +120,7 @@ async fn a_write_whose_connection_dies_in_flight_gets_503_and_is_rolled_back() {
     let app = TestApp::with_pool_size(4).await;
     app.create_org("acme", "Acme Lifts");
     let m = app.member("acme", Role::Manager).await;
-    let site = add_site(&m, "Harbour Tower").await;
+    let site = fixtures::site(&m, "acme", "Harbour Tower").await;
     m.get(&format!("/o/acme/sites/{site}/edit")).await;
     let holder = lock_site(&app, &site);
     let mut admin = own_connection(&app);
@@ -168,7 +152,7 @@ async fn a_statement_past_the_timeout_gets_503_and_the_connection_stays_usable()
     let app = TestApp::with_config(1, |c| c.statement_timeout = Duration::from_secs(1)).await;
     app.create_org("acme", "Acme Lifts");
     let m = app.member("acme", Role::Manager).await;
-    let site = add_site(&m, "Harbour Tower").await;
+    let site = fixtures::site(&m, "acme", "Harbour Tower").await;
     m.get(&format!("/o/acme/sites/{site}/edit")).await;
     let holder = lock_site(&app, &site);
     let started = Instant::now();
@@ -184,13 +168,6 @@ async fn a_statement_past_the_timeout_gets_503_and_the_connection_stays_usable()
     let page = m.get("/o/acme/sites").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(app.db.stats().open, before, "the connection was kept");
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
 }
 
 /// A `sitesync serve` on `port`; `database_url` None means its own private cluster.
