@@ -224,11 +224,6 @@ pub fn needs_attention(
     now: DateTime<Utc>,
     limit: i64,
 ) -> QueryResult<Vec<Attention>> {
-    // Planned afresh for each view, the five-part statement spends three times as long in the
-    // planner as running; its generic plan walks the same indexes. The setting ends with the
-    // view's transaction.
-    diesel::sql_query("SELECT set_config('plan_cache_mode', 'force_generic_plan', true)")
-        .execute(conn)?;
     diesel::sql_query(needs_attention_sql())
         .bind::<Timestamptz, _>(now)
         .bind::<BigInt, _>(limit)
